@@ -1,0 +1,35 @@
+"""The exceptions retweetring raises; the CLI turns each into one line and a non-zero exit."""
+
+from __future__ import annotations
+
+
+class RetweetringError(Exception):
+    """Base class of every error retweetring raises on purpose."""
+
+
+class InputFileError(RetweetringError):
+    """A file cannot be read as input at all (missing, unreadable, binary, empty)."""
+
+
+class BadRecordError(RetweetringError):
+    """One line or page of an input file is malformed; the rest of the file is still usable."""
+
+
+class DatabaseError(RetweetringError):
+    """The database cannot be opened, migrated or written."""
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database was made by a newer retweetring than this one."""
+
+
+class ConfigError(RetweetringError):
+    """A configuration file or option is invalid."""
+
+
+class UnknownAccountError(RetweetringError):
+    """A username or id names no stored account."""
+
+
+class UnknownTweetError(RetweetringError):
+    """A tweet id names no stored tweet."""

@@ -1,0 +1,53 @@
+"""The record types every source yields and the store writes.
+
+Records are plain named tuples so that millions of them stay cheap and can be handed to the
+database driver without conversion. Times are naive UTC ``datetime`` objects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+PLATFORM_X = "x"
+
+
+class Account(NamedTuple):
+    """An account seen in the data; ``username``/``name`` are None when only the id is known."""
+
+    platform: str
+    id: int
+    username: str | None
+    name: str | None
+    seen_at: datetime | None
+
+
+class Tweet(NamedTuple):
+    """An original tweet (not a retweet): something that can be supported by retweeting it."""
+
+    platform: str
+    id: int
+    author_id: int
+    created_at: datetime | None
+    text: str
+    urls: tuple[str, ...]
+
+
+class Retweet(NamedTuple):
+    """A retweet, keyed by the retweet's own tweet id."""
+
+    platform: str
+    id: int
+    retweeter_id: int
+    original_id: int
+    created_at: datetime | None
+
+
+class PageRecords(NamedTuple):
+    """What one API page (or one line of a JSONL file) contributes to the database."""
+
+    accounts: list[Account]
+    tweets: list[Tweet]
+    retweets: list[Retweet]
+    unattributed: int
+    """Retweets whose original tweet is missing from the page, so they cannot be attributed."""

@@ -1,0 +1,1 @@
+"""Storage: typed tables, opening and migrating the database, and the bulk writer."""

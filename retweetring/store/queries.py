@@ -1,0 +1,200 @@
+"""Reading and correcting stored data: accounts, tweets and their promotional overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from sqlalchemy import Connection, Engine, case, func, select, update
+
+from retweetring.errors import UnknownAccountError, UnknownTweetError
+from retweetring.graph import is_promotional
+from retweetring.records import PLATFORM_X
+from retweetring.store.models import Account, Retweet, Tweet
+from retweetring.store.session import connection
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account with what it wrote and retweeted."""
+
+    id: int
+    username: str | None
+    name: str | None
+    tweets: int
+    promotional_tweets: int
+    retweets: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True)
+class TweetRow:
+    """A stored original tweet and its classification."""
+
+    id: int
+    author: str | None
+    created_at: datetime | None
+    text: str
+    urls: list[str]
+    promotional: bool
+    score: float
+    reasons: str
+    override: bool | None
+    retweets: int
+
+
+def normalise_username(username: str) -> str:
+    """Return ``username`` without a leading ``@`` and surrounding spaces."""
+    return username.strip().lstrip("@").strip()
+
+
+def count_accounts(db: Engine | Connection, platform: str = PLATFORM_X) -> int:
+    """Return how many accounts are stored."""
+    with connection(db) as conn:
+        return conn.scalar(
+            select(func.count()).select_from(Account).where(Account.platform == platform)
+        ) or 0
+
+
+def find_account(db: Engine | Connection, username: str, platform: str = PLATFORM_X) -> int:
+    """Return the id of the account called ``username`` (case-insensitive, ``@`` optional).
+
+    Raises
+    ------
+    UnknownAccountError
+        No stored account has that username.
+    """
+    wanted = normalise_username(username)
+    with connection(db) as conn:
+        found = conn.scalar(
+            select(Account.id)
+            .where(Account.platform == platform, func.lower(Account.username) == wanted.lower())
+            .order_by(Account.last_seen.desc())
+            .limit(1)
+        )
+    if found is None:
+        raise UnknownAccountError(f"no account @{wanted} in the database")
+    return found
+
+
+def list_accounts(
+    db: Engine | Connection, *, limit: int | None = None, platform: str = PLATFORM_X
+) -> list[AccountRow]:
+    """Return accounts with their tweet and retweet counts, most active first."""
+    tweets = (
+        select(
+            Tweet.author_id.label("account"),
+            func.count().label("tweets"),
+            func.sum(case((is_promotional(), 1), else_=0)).label("promo"),
+        )
+        .where(Tweet.platform == platform)
+        .group_by(Tweet.author_id)
+        .subquery()
+    )
+    retweets = (
+        select(Retweet.retweeter_id.label("account"), func.count().label("retweets"))
+        .where(Retweet.platform == platform)
+        .group_by(Retweet.retweeter_id)
+        .subquery()
+    )
+    n_tweets = func.coalesce(tweets.c.tweets, 0)
+    n_retweets = func.coalesce(retweets.c.retweets, 0)
+    query = (
+        select(
+            Account.id,
+            Account.username,
+            Account.name,
+            n_tweets,
+            func.coalesce(tweets.c.promo, 0),
+            n_retweets,
+            Account.first_seen,
+            Account.last_seen,
+        )
+        .outerjoin(tweets, tweets.c.account == Account.id)
+        .outerjoin(retweets, retweets.c.account == Account.id)
+        .where(Account.platform == platform)
+        .order_by((n_tweets + n_retweets).desc(), func.lower(Account.username), Account.id)
+        .limit(limit)
+    )
+    with connection(db) as conn:
+        return [AccountRow(*row) for row in conn.execute(query)]
+
+
+def list_tweets(
+    db: Engine | Connection,
+    *,
+    author_id: int | None = None,
+    promotional: bool | None = None,
+    limit: int | None = 50,
+    platform: str = PLATFORM_X,
+) -> list[TweetRow]:
+    """Return stored original tweets, newest first, optionally by one author or kind."""
+    retweets = (
+        select(Retweet.original_id, func.count().label("n"))
+        .where(Retweet.platform == platform)
+        .group_by(Retweet.original_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Tweet.id,
+            Account.username,
+            Tweet.created_at,
+            Tweet.text,
+            Tweet.urls,
+            is_promotional(),
+            Tweet.promo_score,
+            Tweet.promo_reason,
+            Tweet.promo_override,
+            func.coalesce(retweets.c.n, 0),
+        )
+        .join(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
+        .outerjoin(retweets, retweets.c.original_id == Tweet.id)
+        .where(Tweet.platform == platform)
+        .order_by(Tweet.created_at.desc(), Tweet.id.desc())
+        .limit(limit)
+    )
+    if author_id is not None:
+        query = query.where(Tweet.author_id == author_id)
+    if promotional is not None:
+        query = query.where(is_promotional() == promotional)
+    with connection(db) as conn:
+        return [
+            TweetRow(
+                id=row[0],
+                author=row[1],
+                created_at=row[2],
+                text=row[3],
+                urls=orjson.loads(row[4]),
+                promotional=bool(row[5]),
+                score=row[6],
+                reasons=row[7],
+                override=row[8],
+                retweets=row[9],
+            )
+            for row in conn.execute(query)
+        ]
+
+
+def set_promo_override(
+    engine: Engine, tweet_id: int, value: bool | None, platform: str = PLATFORM_X
+) -> None:
+    """Mark a tweet promotional (True) or personal (False), or clear the mark (None).
+
+    Raises
+    ------
+    UnknownTweetError
+        No original tweet with that id is stored.
+    """
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(Tweet)
+            .where(Tweet.platform == platform, Tweet.id == tweet_id)
+            .values(promo_override=value)
+        ).rowcount
+    if not changed:
+        raise UnknownTweetError(
+            f"no original tweet {tweet_id} in the database (retweets themselves cannot be marked)"
+        )

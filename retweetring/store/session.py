@@ -1,0 +1,123 @@
+"""Opening the database: engine settings and bringing the schema to the newest revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from retweetring.config import database_url
+from retweetring.errors import DatabaseError, SchemaTooNewError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_db_engine(db: str | None = None) -> Engine:
+    """Return an engine for ``db`` (path or URL); SQLite gets WAL, foreign keys, a busy timeout."""
+    url = database_url(db)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def safe_url(url: str) -> str:
+    """Return ``url`` with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid database URL>"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Return an Alembic config pointing at the migrations shipped inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("retweetring.migrations")))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the newest schema revision this version of retweetring knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's schema revision, or None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        where = safe_url(str(engine.url))
+        raise DatabaseError(f"cannot open database {where}: {exc.orig}") from None
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the database to the newest revision; return (revision before, revision after).
+
+    Raises
+    ------
+    SchemaTooNewError
+        The database has a revision this version does not know: it was made by a newer one.
+    """
+    before = current_revision(engine)
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if before is not None and before not in known:
+        raise SchemaTooNewError(
+            f"database {safe_url(str(engine.url))} has schema revision {before}, made by a newer "
+            "retweetring than this one; upgrade retweetring (pip install -U retweetring)"
+        )
+    head = head_revision()
+    if before != head:
+        cfg = alembic_config(engine)
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except OperationalError as exc:
+            raise DatabaseError(
+                f"cannot migrate database {safe_url(str(engine.url))}: {exc.orig}"
+            ) from None
+    return before, head
+
+
+def open_database(db: str | None = None) -> Engine:
+    """Return an engine for ``db`` with its schema at the newest revision."""
+    engine = create_db_engine(db)
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def connection(db: Engine | Connection) -> Iterator[Connection]:
+    """Use a Connection as it is, or open one from an Engine for the duration."""
+    if isinstance(db, Connection):
+        yield db
+    else:
+        with db.connect() as conn:
+            yield conn

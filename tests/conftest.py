@@ -1,0 +1,128 @@
+"""Shared fixtures: a real temporary SQLite database, and tiny hand-built API v2 pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from retweetring.store.session import open_database
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+PROMO_TEXT = "Fresh sourdough today, 20% off all loaves - order now at the shop!"
+PERSONAL_TEXT = "What a beautiful sunrise over the harbour this morning."
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Path of a database file that does not exist yet."""
+    return tmp_path / "retweetring.db"
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    """A real SQLite database file at the newest schema revision."""
+    eng = open_database(str(db_path))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The recorded X API fixtures beside the checkout; skips the test when absent."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(
+            "../shared/fixtures not present: the recorded fixtures live beside the checkout"
+        )
+    return SHARED_FIXTURES
+
+
+class Community:
+    """Builds X API v2 pages by hand: users post tweets, others retweet, quote and reply."""
+
+    START = datetime(2026, 11, 2, 9, 0, 0)
+
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, str]] = {}
+        self.tweets: dict[str, dict[str, Any]] = {}
+        self.timeline: list[str] = []
+        self._next = 1_000_000
+
+    def _id(self) -> str:
+        self._next += 1
+        return str(self._next)
+
+    def user(self, username: str, name: str | None = None) -> dict[str, str]:
+        """The user called ``username``, created on first mention."""
+        if username not in self.users:
+            self.users[username] = {
+                "id": str(10_000 + len(self.users)),
+                "username": username,
+                "name": name or username.replace("_", " ").title(),
+            }
+        return self.users[username]
+
+    def post(self, author: str, text: str = PROMO_TEXT, at: datetime | None = None) -> str:
+        """``author`` tweets ``text``; returns the tweet id."""
+        return self._tweet(author, text, at, [])
+
+    def retweet(self, who: str, tweet_id: str, at: datetime | None = None) -> str:
+        """``who`` retweets ``tweet_id``; returns the retweet's own id."""
+        original = self.tweets[tweet_id]
+        author = next(u for u in self.users.values() if u["id"] == original["author_id"])
+        text = f"RT @{author['username']}: {original['text']}"[:140]
+        return self._tweet(who, text, at, [{"type": "retweeted", "id": tweet_id}])
+
+    def quote(self, who: str, tweet_id: str, text: str = "Love this!") -> str:
+        """``who`` quotes ``tweet_id``."""
+        return self._tweet(who, text, None, [{"type": "quoted", "id": tweet_id}])
+
+    def reply(self, who: str, tweet_id: str, text: str = "Congratulations!") -> str:
+        """``who`` replies to ``tweet_id``."""
+        return self._tweet(who, text, None, [{"type": "replied_to", "id": tweet_id}])
+
+    def _tweet(self, who: str, text: str, at: datetime | None, refs: list[dict[str, str]]) -> str:
+        tweet_id = self._id()
+        when = at or self.START + timedelta(minutes=len(self.tweets))
+        tweet: dict[str, Any] = {
+            "id": tweet_id,
+            "author_id": self.user(who)["id"],
+            "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "text": text,
+        }
+        if refs:
+            tweet["referenced_tweets"] = refs
+        self.tweets[tweet_id] = tweet
+        self.timeline.append(tweet_id)
+        return tweet_id
+
+    def page(self, tweet_ids: list[str] | None = None) -> dict[str, Any]:
+        """One API v2 page holding ``tweet_ids`` (default: all), with their originals."""
+        ids = self.timeline if tweet_ids is None else tweet_ids
+        data = [self.tweets[i] for i in ids]
+        referenced = {ref["id"] for tweet in data for ref in tweet.get("referenced_tweets", [])}
+        includes = [self.tweets[i] for i in sorted(referenced)]
+        authors = {t["author_id"] for t in data + includes}
+        users = [u for u in self.users.values() if u["id"] in authors]
+        return {
+            "data": data,
+            "includes": {"users": users, "tweets": includes},
+            "meta": {"result_count": len(data)},
+        }
+
+    def write(self, path: Path, pages: list[dict[str, Any]] | None = None) -> Path:
+        """Write ``pages`` (default: one page of everything) as twarc2 JSONL."""
+        lines = [json.dumps(p) for p in (pages or [self.page()])]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def community() -> Community:
+    """An empty hand-built community."""
+    return Community()

@@ -1,0 +1,113 @@
+"""Storage: migrations, the database settings, and idempotent writing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from retweetring.errors import SchemaTooNewError
+from retweetring.ingest import import_file
+from retweetring.store.models import Base
+from retweetring.store.session import create_db_engine, current_revision, head_revision, upgrade
+
+DATA_TABLES = ("accounts", "tweets", "retweets")
+
+
+def _dump(db_path: Path, tables=DATA_TABLES) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db_path) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+
+
+def test_empty_database_upgrades_to_head(db_path):
+    engine = create_db_engine(str(db_path))
+    assert current_revision(engine) is None
+    before, after = upgrade(engine)
+    assert (before, after) == (None, head_revision())
+    assert current_revision(engine) == head_revision()
+
+
+def test_migrations_match_the_models(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(engine):
+    with engine.connect() as conn:
+        assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert conn.scalar(text("PRAGMA foreign_keys")) == 1
+        assert conn.scalar(text("PRAGMA busy_timeout")) > 0
+
+
+def test_database_from_a_newer_version_is_refused(engine, db_path):
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeedbeef'"))
+    with pytest.raises(SchemaTooNewError, match="newer retweetring"):
+        upgrade(create_db_engine(str(db_path)))
+
+
+def test_importing_the_same_file_twice_changes_nothing(engine, db_path, community, tmp_path):
+    community.retweet("florist", community.post("bakery"))
+    path = community.write(tmp_path / "a.jsonl")
+    first = import_file(engine, path)
+    snapshot = _dump(db_path, DATA_TABLES + ("imports",))
+    second = import_file(engine, path)
+    assert second.already_imported and not first.already_imported
+    assert _dump(db_path, DATA_TABLES + ("imports",)) == snapshot
+
+
+def test_forced_reimport_adds_no_rows(engine, db_path, community, tmp_path):
+    community.retweet("florist", community.post("bakery"))
+    path = community.write(tmp_path / "a.jsonl")
+    import_file(engine, path)
+    snapshot = _dump(db_path)
+    again = import_file(engine, path, force=True)
+    assert (again.counts.tweets_new, again.counts.retweets_new) == (0, 0)
+    assert again.counts.retweets == 1
+    assert _dump(db_path) == snapshot
+
+
+def test_file_repeating_a_page_stores_each_retweet_once(engine, db_path, community, tmp_path):
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    result = import_file(engine, community.write(tmp_path / "a.jsonl", [page, page]))
+    assert result.pages == 2 and result.counts.retweets_new == 1
+    assert len(_dump(db_path)["retweets"]) == 1
+
+
+def test_small_batches_store_the_same_rows_as_one_batch(community, tmp_path):
+    for n in range(30):
+        tweet = community.post(f"shop{n % 7}", f"Order now, {n}% off everything!")
+        community.retweet(f"shop{(n + 1) % 7}", tweet)
+    pages = [community.page([i]) for i in community.timeline]
+    path = community.write(tmp_path / "many.jsonl", pages)
+    dumps = []
+    for batch_rows in (1, 10_000):
+        db = tmp_path / f"b{batch_rows}.db"
+        engine = create_db_engine(str(db))
+        upgrade(engine)
+        import_file(engine, path, batch_rows=batch_rows)
+        engine.dispose()
+        dumps.append(_dump(db))
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]["retweets"]) == 30
+
+
+def test_newer_username_replaces_older_but_not_the_reverse(engine, db_path, community, tmp_path):
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    old = json.loads(json.dumps(page))
+    new = json.loads(json.dumps(page))
+    old["__twarc"] = {"retrieved_at": "2026-10-01T00:00:00+00:00"}
+    new["__twarc"] = {"retrieved_at": "2026-11-01T00:00:00+00:00"}
+    new["includes"]["users"][0]["username"] = "bakery_renamed"
+    import_file(engine, community.write(tmp_path / "new.jsonl", [new]))
+    import_file(engine, community.write(tmp_path / "old.jsonl", [old]))
+    usernames = {row[2] for row in _dump(db_path)["accounts"]}
+    assert "bakery_renamed" in usernames and "bakery" not in usernames
