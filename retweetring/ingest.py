@@ -99,6 +99,7 @@ def import_file(
         The file cannot be read at all; nothing was written.
     """
     name = str(path)
+    pages = read_pages(path)  # checks the file first: InputFileError before anything is written
     digest = sha256_file(path)
     result = ImportResult(path=name, sha256=digest)
     if not force:
@@ -140,7 +141,7 @@ def import_file(
             on_error(line)
 
     with _gc_paused():
-        for lineno, item in read_pages(path):
+        for lineno, item in pages:
             result.lines_read += 1
             if on_progress is not None and result.lines_read % 200 == 0:
                 on_progress(result.lines_read)

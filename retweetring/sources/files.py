@@ -1,0 +1,336 @@
+"""Reading input files of X API v2 pages: JSON Lines or one JSON document, plain or gzip."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import os
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO, cast
+
+import orjson
+
+from retweetring.errors import BadRecordError, InputFileError
+
+__all__ = ["MAX_DOCUMENT_BYTES", "open_input", "read_pages", "sha256_file"]
+
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+"""Largest file read as one JSON document (not JSON Lines); such a file is parsed in memory."""
+
+_CHUNK = 1024 * 1024
+_PROBE = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_GZIP_ERRORS = (EOFError, OSError, zlib.error)  # gzip.BadGzipFile is an OSError
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (unzip it first)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ\x00", "an xz file"),
+    (b"(\xb5/\xfd", "a zstd file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"\xff\xfe", "UTF-16 text (save it as UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text (save it as UTF-8)"),
+)
+
+
+def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open an input file for reading its text as bytes, decompressing gzip transparently.
+
+    The file is checked before anything is returned, so that a caller can refuse it before
+    writing anything.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The input file; gzip is recognised by its magic bytes, whatever the file is called.
+
+    Returns
+    -------
+    BinaryIO
+        The open file (a ``gzip.GzipFile`` for gzip input), positioned at its start. The caller
+        closes it.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, a directory, unreadable, empty or only whitespace, a broken
+        gzip file, or binary data (NUL bytes, invalid UTF-8, or a known binary format such as a
+        PNG image) rather than text. The message is one line naming the file.
+    """
+    name = os.fspath(path)
+    try:
+        raw = open(name, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    except FileNotFoundError:
+        raise InputFileError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputFileError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot open: {exc.strerror or exc}") from None
+    try:
+        if os.path.isdir(name):  # some platforms open directories without an error
+            raise InputFileError(f"{name}: is a directory, not a file")
+        head = raw.read(_PROBE)
+        if head[:2] == _GZIP_MAGIC:
+            raw.seek(0)
+            stream = cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
+            try:
+                head = stream.read(_PROBE)
+            except _GZIP_ERRORS as exc:
+                raise InputFileError(f"{name}: broken gzip file ({_reason(exc)})") from None
+        else:
+            stream = raw
+        _check_text(name, stream is not raw, stream, head)
+        stream.seek(0)
+    except InputFileError:
+        raw.close()
+        raise
+    except OSError as exc:
+        raw.close()
+        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return stream
+
+
+def read_pages(path: str | os.PathLike[str]) -> Iterator[tuple[int, object | BadRecordError]]:
+    """Return an iterator over the pages of a JSON Lines or JSON input file.
+
+    The file is checked, and its format decided, when this function is called: every
+    :class:`InputFileError` is raised before any page is produced. The one exception is gzip
+    data that turns out to be corrupt after its first 64 KiB, which is only found when reached.
+
+    The format is JSON Lines when the first non-blank line is a complete JSON value (blank
+    lines are skipped). Otherwise the whole file is parsed as one JSON document, such as a
+    pretty-printed saved API response, of at most :data:`MAX_DOCUMENT_BYTES`; failing that,
+    if the next non-blank line is valid JSON the file is JSON Lines with a broken first line.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The input file, plain or gzip-compressed (recognised by its magic bytes).
+
+    Returns
+    -------
+    Iterator of (int, object or BadRecordError)
+        ``(number, page)`` pairs. For JSON Lines the number is the 1-based line number and
+        a line holding a JSON array yields each element under that line's number; a line
+        that is not valid JSON yields a :class:`BadRecordError` in place of the page and
+        reading goes on. For a single document the number is 1, except that a document which
+        is a JSON array yields each element under its 1-based position in the array.
+
+    Raises
+    ------
+    InputFileError
+        For the reasons given by :func:`open_input`; when the file is neither JSON Lines nor
+        one JSON document; when a single document is larger than :data:`MAX_DOCUMENT_BYTES`;
+        and while iterating, when gzip data is corrupt further into the file.
+    """
+    name = os.fspath(path)
+    stream = open_input(name)
+    try:
+        lines = iter(stream)
+        lineno, first = _next_line(lines, 0)
+        if first.startswith(_UTF8_BOM):
+            first = first[len(_UTF8_BOM) :]
+        try:
+            page = orjson.loads(first)
+        except orjson.JSONDecodeError as exc:
+            return _not_json_lines(name, stream, lineno, first, exc)
+    except _GZIP_ERRORS as exc:
+        stream.close()
+        raise InputFileError(_read_error(name, stream, exc)) from None
+    except BaseException:
+        stream.close()
+        raise
+    return _json_lines(name, stream, lines, lineno, page)
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Return the SHA-256 hex digest of a file's bytes as stored (not decompressed).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+
+    Raises
+    ------
+    InputFileError
+        When the file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(delete=False) as f:
+    ...     _ = f.write(b"abc")
+    >>> sha256_file(f.name)[:16]
+    'ba7816bf8f01cfea'
+    >>> os.remove(f.name)
+    """
+    name = os.fspath(path)
+    digest = hashlib.sha256()
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
+    try:
+        with open(name, "rb", buffering=0) as f:
+            while n := f.readinto(buffer):
+                digest.update(view[:n])
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return digest.hexdigest()
+
+
+def _json_lines(
+    name: str, stream: BinaryIO, lines: Iterator[bytes], lineno: int, first: object
+) -> Iterator[tuple[int, object | BadRecordError]]:
+    """Yield the pages of a JSON Lines file whose first page, at ``lineno``, is parsed."""
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    with stream:
+        yield from _expand(lineno, first)
+        try:
+            for line in lines:
+                lineno += 1
+                if line.isspace():
+                    continue
+                try:
+                    page = loads(line)
+                except decode_error as exc:
+                    yield lineno, BadRecordError(f"not valid JSON: {_reason(exc)}")
+                    continue
+                if type(page) is list:
+                    for element in page:
+                        yield lineno, element
+                else:
+                    yield lineno, page
+        except _GZIP_ERRORS as exc:
+            raise InputFileError(_read_error(name, stream, exc, lineno)) from None
+
+
+def _not_json_lines(
+    name: str, stream: BinaryIO, lineno: int, first: bytes, first_error: orjson.JSONDecodeError
+) -> Iterator[tuple[int, object | BadRecordError]]:
+    """Return the pages of a file whose first non-blank line, ``lineno``, is not valid JSON.
+
+    The file is one JSON document if it parses as one; else JSON Lines with a broken first
+    line if its next non-blank line is valid JSON; else it is refused.
+    """
+    limit = MAX_DOCUMENT_BYTES - len(first)
+    rest = stream.read(limit + 1)
+    error = first_error
+    too_big = len(rest) > limit
+    if not too_big:
+        try:
+            doc = orjson.loads(first + rest)
+        except orjson.JSONDecodeError as exc:
+            error = exc
+        else:
+            stream.close()
+            if type(doc) is list:
+                return iter(list(enumerate(doc, start=1)))
+            return iter([(1, doc)])
+    del rest
+    stream.seek(0)
+    lines = iter(stream)
+    for _ in range(lineno):
+        next(lines)
+    second_no, second = _next_line(lines, lineno)
+    try:
+        page = orjson.loads(second) if second else None
+    except orjson.JSONDecodeError:
+        page = None
+    if page is None:
+        stream.close()
+        if too_big:
+            raise InputFileError(
+                f"{name}: not JSON Lines (line {lineno}: {_reason(first_error)}), and too big "
+                f"to read as one JSON document (over {MAX_DOCUMENT_BYTES >> 20} MiB)"
+            )
+        raise InputFileError(f"{name}: neither JSON Lines nor JSON ({_reason(error)})")
+    return _bad_first(name, stream, lines, lineno, first_error, second_no, page)
+
+
+def _bad_first(
+    name: str,
+    stream: BinaryIO,
+    lines: Iterator[bytes],
+    lineno: int,
+    first_error: orjson.JSONDecodeError,
+    second_no: int,
+    second: object,
+) -> Iterator[tuple[int, object | BadRecordError]]:
+    """Yield a JSON Lines file whose first non-blank line, ``lineno``, is not valid JSON."""
+    yield lineno, BadRecordError(f"not valid JSON: {_reason(first_error)}")
+    yield from _json_lines(name, stream, lines, second_no, second)
+
+
+def _next_line(lines: Iterator[bytes], lineno: int) -> tuple[int, bytes]:
+    """Return the next non-blank line and its number, or ``(lineno, b"")`` at the end."""
+    for line in lines:
+        lineno += 1
+        if not line.isspace():
+            return lineno, line
+    return lineno, b""
+
+
+def _expand(lineno: int, page: object) -> Iterator[tuple[int, object]]:
+    """Yield a parsed line, or each element of a line holding a JSON array."""
+    if type(page) is list:
+        for element in page:
+            yield lineno, element
+    else:
+        yield lineno, page
+
+
+def _check_text(name: str, gz: bool, stream: BinaryIO, head: bytes) -> None:
+    """Raise InputFileError unless ``head``, the start of ``stream``, looks like JSON text."""
+    where = " once decompressed" if gz else ""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise InputFileError(f"{name}: looks like {what}{where}, not JSON")
+    if head[:2] == _GZIP_MAGIC:
+        raise InputFileError(f"{name}: gzip inside gzip; decompress it once first")
+    if b"\x00" in head:
+        raise InputFileError(f"{name}: binary data (NUL bytes){where}, not JSON text")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _PROBE)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{name}: not UTF-8 text{where} (invalid byte at offset {exc.start}), not JSON"
+        ) from None
+    if not head:
+        raise InputFileError(f"{name}: empty file{where}")
+    body = head[len(_UTF8_BOM) :] if head.startswith(_UTF8_BOM) else head
+    if not body or body.isspace():
+        while chunk := stream.read(_CHUNK):
+            if not chunk.isspace():
+                return
+        raise InputFileError(f"{name}: empty file{where} (only whitespace)")
+
+
+def _read_error(name: str, stream: BinaryIO, exc: BaseException, lineno: int = 0) -> str:
+    """Return the one-line message for a failure to read or decompress ``stream``."""
+    where = f" after line {lineno}" if lineno else ""
+    if isinstance(stream, gzip.GzipFile):
+        return f"{name}: broken gzip file{where} ({_reason(exc)})"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _reason(exc)
+    return f"{name}: cannot read{where}: {reason}"
+
+
+def _reason(exc: BaseException) -> str:
+    """Return a short one-line reason from an exception."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
