@@ -294,22 +294,30 @@ class _progress:
         self._description = description
         self._progress: Any = None
 
-    def __enter__(self) -> Callable[[int], None] | None:
+    def __enter__(self) -> Callable[[int, int], None] | None:
         if not self._state.err.is_terminal:
             return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
 
         self._progress = Progress(
-            SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed:,} lines"),
-            TimeElapsedColumn(),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
             console=self._state.err,
             transient=True,
         )
         self._progress.start()
         task = self._progress.add_task(self._description, total=None)
-        return lambda done: self._progress.update(task, completed=done)
+        return lambda done, total: self._progress.update(task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

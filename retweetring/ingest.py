@@ -67,7 +67,7 @@ def import_file(
     rules: PromoRules = DEFAULT_RULES,
     force: bool = False,
     on_error: Callable[[str], None] | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
 ) -> ImportResult:
     """Import one file of X API v2 pages; return what was read, stored and rejected.
@@ -89,7 +89,7 @@ def import_file(
     on_error : callable, optional
         Called with each ``FILE:LINE: reason`` line as it is found.
     on_progress : callable, optional
-        Called with the number of lines read so far, every few hundred lines.
+        Called now and then with ``(bytes read, file size)`` of the file as stored.
     batch_rows : int
         Rows per transaction.
 
@@ -99,7 +99,10 @@ def import_file(
         The file cannot be read at all; nothing was written.
     """
     name = str(path)
-    pages = read_pages(path)  # checks the file first: InputFileError before anything is written
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    position = None if on_progress is None else (lambda done: on_progress(done, size))
+    # read_pages checks the file first: InputFileError comes before anything is written.
+    pages = read_pages(path, on_position=position)
     digest = sha256_file(path)
     result = ImportResult(path=name, sha256=digest)
     if not force:
@@ -143,8 +146,6 @@ def import_file(
     with _gc_paused():
         for lineno, item in pages:
             result.lines_read += 1
-            if on_progress is not None and result.lines_read % 200 == 0:
-                on_progress(result.lines_read)
             if isinstance(item, BadRecordError):
                 reject(lineno, str(item))
                 continue
@@ -161,5 +162,5 @@ def import_file(
                 flush(final=False)
         flush(final=True)
     if on_progress is not None:
-        on_progress(result.lines_read)
+        on_progress(size, size)
     return result

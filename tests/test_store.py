@@ -111,3 +111,18 @@ def test_newer_username_replaces_older_but_not_the_reverse(engine, db_path, comm
     import_file(engine, community.write(tmp_path / "old.jsonl", [old]))
     usernames = {row[2] for row in _dump(db_path)["accounts"]}
     assert "bakery_renamed" in usernames and "bakery" not in usernames
+
+
+def test_progress_reports_bytes_read_up_to_the_file_size(engine, community, tmp_path):
+    for n in range(200):
+        community.retweet(f"shop{n % 5}", community.post(f"shop{(n + 1) % 5}"))
+    path = community.write(
+        tmp_path / "many.jsonl", [community.page([i]) for i in community.timeline]
+    )
+    seen: list[tuple[int, int]] = []
+    import_file(engine, path, on_progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert len(seen) > 2
+    assert all(total == size for _, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert seen[-1] == (size, size)

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, cast
 
 import orjson
@@ -100,7 +100,9 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
     return stream
 
 
-def read_pages(path: str | os.PathLike[str]) -> Iterator[tuple[int, object | BadRecordError]]:
+def read_pages(
+    path: str | os.PathLike[str], on_position: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, object | BadRecordError]]:
     """Return an iterator over the pages of a JSON Lines or JSON input file.
 
     The file is checked, and its format decided, when this function is called: every
@@ -116,6 +118,9 @@ def read_pages(path: str | os.PathLike[str]) -> Iterator[tuple[int, object | Bad
     ----------
     path : str or os.PathLike
         The input file, plain or gzip-compressed (recognised by its magic bytes).
+    on_position : callable, optional
+        Called now and then with how many bytes of the file as stored have been read, for
+        progress displays.
 
     Returns
     -------
@@ -150,7 +155,7 @@ def read_pages(path: str | os.PathLike[str]) -> Iterator[tuple[int, object | Bad
     except BaseException:
         stream.close()
         raise
-    return _json_lines(name, stream, lines, lineno, page)
+    return _json_lines(name, stream, lines, lineno, page, on_position)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -194,16 +199,24 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def _json_lines(
-    name: str, stream: BinaryIO, lines: Iterator[bytes], lineno: int, first: object
+    name: str,
+    stream: BinaryIO,
+    lines: Iterator[bytes],
+    lineno: int,
+    first: object,
+    on_position: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Yield the pages of a JSON Lines file whose first page, at ``lineno``, is parsed."""
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
+    stored = cast(BinaryIO, getattr(stream, "fileobj", None) or stream)
     with stream:
         yield from _expand(lineno, first)
         try:
             for line in lines:
                 lineno += 1
+                if on_position is not None and lineno % 64 == 0:
+                    on_position(stored.tell())
                 if line.isspace():
                     continue
                 try:
