@@ -1,0 +1,1 @@
+"""Example data shipped with retweetring: an invented small-business community on X."""

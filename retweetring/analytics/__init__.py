@@ -1,0 +1,30 @@
+"""Analytics on the support graph: pure functions from a ``networkx.DiGraph`` to plain data.
+
+The support graph has one node per account (optional attributes ``username`` and
+``name``) and an edge ``X->Y`` when X supports Y, with ``weight`` the number of distinct
+promotional tweets of Y that X retweeted (a missing weight counts as 1). Results are
+ordered deterministically: ties are broken by label (``username``, else ``str(node)``).
+"""
+
+from .balance import Balance, support_balance
+from .communities import communities, community_of
+from .connectors import top_connectors
+from .introductions import Introduction, introductions
+from .mutual import MutualPair, mutual_graph, mutual_pairs, reciprocity
+from .one_sided import OneSided, one_sided
+
+__all__ = [
+    "Balance",
+    "Introduction",
+    "MutualPair",
+    "OneSided",
+    "communities",
+    "community_of",
+    "introductions",
+    "mutual_graph",
+    "mutual_pairs",
+    "one_sided",
+    "reciprocity",
+    "support_balance",
+    "top_connectors",
+]
