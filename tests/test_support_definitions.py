@@ -94,6 +94,16 @@ def test_promotional_override_wins_over_the_classifier(engine, community, tmp_pa
     assert _edges(support_graph(engine)) == {("florist", "bakery"): 1}
 
 
+def test_promotional_override_survives_a_forced_reimport(engine, community, tmp_path):
+    promo = community.post("bakery")
+    community.retweet("cafe", promo)
+    page = community.write(tmp_path / "page.jsonl")
+    import_file(engine, page)
+    set_promo_override(engine, int(promo), False)
+    import_file(engine, page, force=True)
+    assert _edges(support_graph(engine)) == {}
+
+
 def test_edges_carry_first_and_last_retweet_time(engine, community, tmp_path):
     a = community.post("bakery")
     b = community.post("bakery", "New autumn menu just launched - book a table!")
