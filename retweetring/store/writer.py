@@ -97,6 +97,28 @@ def _merge_accounts(pages: Iterable[PageRecords]) -> dict[tuple[str, int], list]
     return merged
 
 
+_LOOKUP_CHUNK = 500
+"""Ids per ``IN (...)`` lookup, well under SQLite's bound-parameter limit."""
+
+
+def _stored_tweets(conn: Connection, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Return those of ``keys`` that are already in the tweets table."""
+    by_platform: dict[str, list[int]] = {}
+    for platform, tweet_id in keys:
+        by_platform.setdefault(platform, []).append(tweet_id)
+    stored: set[tuple[str, int]] = set()
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[start : start + _LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found = conn.exec_driver_sql(
+                f"SELECT id FROM tweets WHERE platform = ? AND id IN ({marks})",
+                (platform, *chunk),
+            )
+            stored.update((platform, row[0]) for row in found)
+    return stored
+
+
 def write_pages(
     conn: Connection, pages: list[PageRecords], rules: PromoRules = DEFAULT_RULES
 ) -> WriteCounts:
@@ -107,7 +129,9 @@ def write_pages(
     """
     accounts = _merge_accounts(pages)
     tweet_rows = []
-    seen_tweets: set[tuple[str, int]] = set()
+    offered = {(tw.platform, tw.id) for page in pages for tw in page.tweets}
+    # Stored tweets are left as they are: skip them before the (costly) classification.
+    seen_tweets = _stored_tweets(conn, offered)
     for page in pages:
         for tw in page.tweets:
             key = (tw.platform, tw.id)
@@ -146,7 +170,7 @@ def write_pages(
         for page in pages
         for rt in page.retweets
     }
-    counts = WriteCounts(accounts=len(accounts), tweets=len(tweet_rows), retweets=len(retweet_rows))
+    counts = WriteCounts(accounts=len(accounts), tweets=len(offered), retweets=len(retweet_rows))
     if accounts:
         conn.exec_driver_sql(_UPSERT_ACCOUNT, [tuple(row) for row in accounts.values()])
     if tweet_rows:
