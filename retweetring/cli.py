@@ -18,7 +18,7 @@ from typing import Any
 import click
 from rich.console import Console
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from retweetring import __version__
 from retweetring.errors import RetweetringError
@@ -43,10 +43,34 @@ class State:
     def engine(self) -> Engine:
         """Open the database (migrating it to the newest schema) on first use."""
         if self._engine is None:
-            from retweetring.store.session import open_database
+            from retweetring.store.session import create_db_engine, upgrade
 
-            self._engine = open_database(self.db)
+            engine = create_db_engine(self.db)
+            try:
+                self.report_upgrade(upgrade(engine), quiet=True)
+            except BaseException:
+                engine.dispose()
+                raise
+            self._engine = engine
         return self._engine
+
+    def report_upgrade(self, done: Any, quiet: bool = False) -> None:
+        """Say what a schema upgrade did; ``quiet`` says nothing when nothing changed."""
+        if done.before == done.after:
+            if not quiet:
+                self.out.print(
+                    f"database is at the newest revision ({done.after}); nothing to do",
+                    markup=False,
+                )
+            return
+        if done.before is None:
+            if not quiet:
+                self.out.print(f"database created at revision {done.after}", markup=False)
+            return
+        message = f"database upgraded from revision {done.before} to {done.after}"
+        if done.backup is not None:
+            message += f"; the old file was backed up to {done.backup}"
+        (self.err if quiet else self.out).print(message, markup=False)
 
     def close(self) -> None:
         """Release the database."""
@@ -61,7 +85,7 @@ class RetweetringGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (RetweetringError, OperationalError, OSError) as exc:
+        except (RetweetringError, DBAPIError, OSError) as exc:
             state = ctx.obj
             if isinstance(state, State) and state.debug:
                 raise
@@ -69,7 +93,7 @@ class RetweetringGroup(click.Group):
 
 
 def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, DBAPIError):
         return f"database error: {exc.orig}"
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror}"
@@ -687,15 +711,41 @@ def db_upgrade(ctx: click.Context) -> None:
     """
     from retweetring.store.session import create_db_engine, upgrade
 
-    engine = create_db_engine(_state(ctx).db)
+    state = _state(ctx)
+    engine = create_db_engine(state.db)
     try:
-        before, after = upgrade(engine)
+        done = upgrade(engine)
     finally:
         engine.dispose()
-    if before == after:
-        click.echo(f"database is at the newest revision ({after}); nothing to do")
+    state.report_upgrade(done)
+
+
+@db.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def db_check(ctx: click.Context, fmt: str) -> None:
+    """Check the database: integrity, foreign keys, orphaned rows, and row counts.
+
+    Exits with status 1 when a problem is found.
+
+    Example:
+
+        retweetring --db community.db db check
+    """
+    from retweetring.store.check import check_database
+
+    state = _state(ctx)
+    report = check_database(state.engine())
+    if fmt == "json":
+        click.echo(to_json({"ok": report.ok, "problems": report.problems, **report.counts}))
     else:
-        click.echo(f"database upgraded from {before or 'empty'} to {after}")
+        counts = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
+        state.out.print(counts, markup=False)
+        for problem in report.problems:
+            state.out.print(f"problem: {problem}", markup=False)
+        state.out.print("ok" if report.ok else "database has problems", markup=False)
+    if not report.ok:
+        ctx.exit(1)
 
 
 @db.command("current")

@@ -212,7 +212,7 @@ def test_tweets_and_accounts_list_stored_data(run, triangle):
 
 def test_db_current_and_upgrade(run):
     assert "current: empty" in run("db", "current").output
-    assert "upgraded from empty" in run("db", "upgrade").output
+    assert "created at revision" in run("db", "upgrade").output
     assert "up to date" in run("db", "current").output
     assert "nothing to do" in run("db", "upgrade").output
 

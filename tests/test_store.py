@@ -27,8 +27,8 @@ def _dump(db_path: Path, tables=DATA_TABLES) -> dict[str, list[tuple]]:
 def test_empty_database_upgrades_to_head(db_path):
     engine = create_db_engine(str(db_path))
     assert current_revision(engine) is None
-    before, after = upgrade(engine)
-    assert (before, after) == (None, head_revision())
+    done = upgrade(engine)
+    assert (done.before, done.after, done.backup) == (None, head_revision(), None)
     assert current_revision(engine) == head_revision()
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -76,8 +80,47 @@ def current_revision(engine: Engine) -> str | None:
         raise DatabaseError(f"cannot open database {where}: {exc.orig}") from None
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the database to the newest revision; return (revision before, revision after).
+def sqlite_file(engine: Engine) -> Path | None:
+    """Return the file of an SQLite database, or None (other databases, in-memory SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def backup_sqlite(engine: Engine, revision: str) -> Path | None:
+    """Copy an SQLite database file beside itself before its schema changes; return the copy.
+
+    The copy is made with SQLite's online backup, so it is consistent even in WAL mode. It is
+    named ``NAME.before-REVISION-YYYYmmddTHHMMSS.db``. Nothing is copied for other databases.
+    """
+    path = sqlite_file(engine)
+    if path is None or not path.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.db")
+    try:
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {path} before upgrading it: {exc}") from None
+    return target
+
+
+@dataclass
+class Upgrade:
+    """What ``upgrade`` did: the revisions before and after, and any backup it made."""
+
+    before: str | None
+    after: str
+    backup: Path | None = None
+
+
+def upgrade(engine: Engine) -> Upgrade:
+    """Bring the database to the newest revision, backing up an SQLite file first.
 
     Raises
     ------
@@ -93,7 +136,10 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             "retweetring than this one; upgrade retweetring (pip install -U retweetring)"
         )
     head = head_revision()
+    result = Upgrade(before, head)
     if before != head:
+        if before is not None:
+            result.backup = backup_sqlite(engine, before)
         cfg = alembic_config(engine)
         try:
             with engine.begin() as conn:
@@ -103,7 +149,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             raise DatabaseError(
                 f"cannot migrate database {safe_url(str(engine.url))}: {exc.orig}"
             ) from None
-    return before, head
+    return result
 
 
 def open_database(db: str | None = None) -> Engine:

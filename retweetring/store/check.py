@@ -1,0 +1,67 @@
+"""Checking a database: SQLite integrity, foreign keys, orphaned rows, and row counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from retweetring.store.models import Account, Import, Retweet, Tweet
+from retweetring.store.session import connection
+
+_ORPHANS = {
+    "retweets whose original tweet is missing": """
+        SELECT COUNT(*) FROM retweets r
+        WHERE NOT EXISTS (SELECT 1 FROM tweets t
+                          WHERE t.platform = r.platform AND t.id = r.original_id)""",
+    "retweets whose retweeter is missing": """
+        SELECT COUNT(*) FROM retweets r
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a
+                          WHERE a.platform = r.platform AND a.id = r.retweeter_id)""",
+    "tweets whose author is missing": """
+        SELECT COUNT(*) FROM tweets t
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a
+                          WHERE a.platform = t.platform AND a.id = t.author_id)""",
+}
+
+
+@dataclass
+class CheckReport:
+    """What ``check_database`` found: ``problems`` is empty for a healthy database."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+def check_database(db: Engine | Connection) -> CheckReport:
+    """Check integrity (SQLite), foreign keys (SQLite), orphaned rows, and count the rows."""
+    report = CheckReport()
+    with connection(db) as conn:
+        if conn.dialect.name == "sqlite":
+            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                report.problems.extend(f"integrity: {line}" for line in integrity)
+            violations = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+            if violations:
+                tables = sorted({str(row[0]) for row in violations})
+                report.problems.append(
+                    f"foreign keys: {len(violations)} rows point at missing rows "
+                    f"(in {', '.join(tables)})"
+                )
+        for label, sql in _ORPHANS.items():
+            count = conn.scalar(text(sql)) or 0
+            if count:
+                report.problems.append(f"{count} {label}")
+        for name, model in (
+            ("accounts", Account),
+            ("tweets", Tweet),
+            ("retweets", Retweet),
+            ("imports", Import),
+        ):
+            report.counts[name] = conn.scalar(select(func.count()).select_from(model)) or 0
+    return report

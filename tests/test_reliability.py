@@ -1,0 +1,175 @@
+"""What happens when things go wrong: damaged, read-only and full databases, hostile names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from retweetring.cli import cli
+from retweetring.errors import DatabaseError
+from retweetring.ingest import import_file
+from retweetring.store import session
+from retweetring.store.check import check_database
+from retweetring.store.session import create_db_engine, open_database
+
+TABLES = ("accounts", "tweets", "retweets", "imports")
+
+
+def rows(db_path: Path, table: str) -> list[tuple]:
+    """Every row of ``table``, sorted, read with the plain sqlite3 driver."""
+    with sqlite3.connect(db_path) as conn:
+        return sorted(conn.execute(f"SELECT * FROM {table}"), key=repr)
+
+
+def run(db: str, *args: str):
+    return CliRunner().invoke(cli, ["--db", db, *args])
+
+
+@pytest.fixture
+def busy_page(community, tmp_path) -> Path:
+    """Forty accounts, each retweeting the next one's promotion: one page, 120 rows."""
+    names = [f"shop{i}" for i in range(40)]
+    for i, name in enumerate(names):
+        community.retweet(name, community.post(names[(i + 1) % 40]))
+    return community.write(tmp_path / "busy.jsonl")
+
+
+def test_db_check_passes_on_a_healthy_database(db_path, busy_page):
+    assert run(str(db_path), "import", str(busy_page)).exit_code == 0
+    result = run(str(db_path), "db", "check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report == {"ok": True, "problems": [], "accounts": 40, "tweets": 40, "retweets": 40,
+                      "imports": 1}
+
+
+def test_db_check_finds_orphaned_retweets_and_exits_1(db_path, busy_page):
+    run(str(db_path), "import", str(busy_page))
+    with sqlite3.connect(db_path) as conn:  # foreign keys are off in a plain connection
+        conn.execute("DELETE FROM tweets WHERE id = (SELECT MIN(original_id) FROM retweets)")
+    result = run(str(db_path), "db", "check")
+    assert result.exit_code == 1
+    assert "1 retweets whose original tweet is missing" in result.output
+    assert "foreign keys: 1 rows point at missing rows (in retweets)" in result.output
+
+
+def test_db_check_on_a_damaged_file_is_one_line_and_exit_1(db_path, busy_page):
+    run(str(db_path), "import", str(busy_page))
+    data = bytearray(db_path.read_bytes())
+    data[4096:8192] = b"\xde\xad\xbe\xef" * 1024  # overwrite the second page
+    db_path.write_bytes(data)
+    result = run(str(db_path), "db", "check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "problem: integrity" in result.output or "malformed" in result.output
+
+
+def test_read_only_database_is_a_clear_error_and_changes_nothing(db_path, busy_page, community,
+                                                                 tmp_path):
+    run(str(db_path), "import", str(busy_page))
+    before = {table: rows(db_path, table) for table in TABLES}
+    community.retweet("newcomer", community.post("shop1"))
+    more = community.write(tmp_path / "more.jsonl")
+    read_only = f"sqlite:///file:{db_path}?mode=ro&uri=true"
+    result = run(read_only, "import", str(more))
+    assert result.exit_code == 1
+    assert "readonly" in result.output and "Traceback" not in result.output
+    assert {table: rows(db_path, table) for table in TABLES} == before
+    assert check_database(open_database(str(db_path))).ok
+
+
+def _limit_pages(engine, pages: int) -> None:
+    """Make the database 'full' at ``pages`` pages, as a full disk would."""
+
+    @event.listens_for(engine, "connect")
+    def _full(dbapi_connection, _record):
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+
+
+def test_full_disk_rolls_back_the_batch_and_a_rerun_completes(tmp_path, community):
+    names = [f"shop{i}" for i in range(60)]
+    for i, name in enumerate(names):
+        for j in range(1, 31):
+            community.retweet(name, community.post(names[(i + j) % 60], "x" * 300 + " order now"))
+    source = community.write(tmp_path / "big.jsonl", [community.page()])
+    reference = tmp_path / "reference.db"
+    import_file(open_database(str(reference)), source, batch_rows=500)
+
+    full = tmp_path / "full.db"
+    engine = create_db_engine(str(full))
+    session.upgrade(engine)
+    _limit_pages(engine, 60)
+    engine.dispose()  # the listener applies to new connections
+    with pytest.raises(OperationalError, match="full"):
+        import_file(engine, source, batch_rows=500)
+    engine.dispose()
+    healthy = open_database(str(full))
+    assert check_database(healthy).ok
+    assert rows(full, "imports") == []  # the import did not finish, so it is not recorded
+    import_file(healthy, source, batch_rows=500)
+    for table in ("accounts", "tweets", "retweets"):
+        assert rows(full, table) == rows(reference, table)
+
+
+def test_full_disk_through_the_cli_is_one_line(db_path, busy_page, monkeypatch):
+    original = session._sqlite_pragmas
+
+    def tiny(dbapi_connection, record):
+        original(dbapi_connection, record)
+        dbapi_connection.execute("PRAGMA max_page_count=12")
+
+    monkeypatch.setattr(session, "_sqlite_pragmas", tiny)
+    result = run(str(db_path), "import", str(busy_page))
+    assert result.exit_code == 1
+    assert "full" in result.output and "Traceback" not in result.output
+
+
+HOSTILE = [
+    "o'brien\"s",
+    "x; DROP TABLE accounts; --",
+    "100%_off",
+    "nul\x00byte",
+    "[bold red]markup[/]",
+    "Robert'); DELETE FROM tweets;--",
+]
+
+
+def test_hostile_names_are_stored_and_printed_literally(db_path, community, tmp_path):
+    for i, name in enumerate(HOSTILE):
+        other = HOSTILE[(i + 1) % len(HOSTILE)]
+        community.user(name, name=f"{name} & co")
+        community.user(other, name=f"{other} & co")
+        community.retweet(name, community.post(other))
+        community.retweet(other, community.post(name))
+    source = community.write(tmp_path / "hostile.jsonl")
+    assert run(str(db_path), "import", str(source)).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        stored = {row[0] for row in conn.execute("SELECT username FROM accounts")}
+    assert stored == set(HOSTILE)
+    pairs = json.loads(run(str(db_path), "mutual", "--format", "json").output)
+    assert {p["a"] for p in pairs} | {p["b"] for p in pairs} == set(HOSTILE)
+    listed = run(str(db_path), "accounts", "--format", "csv")
+    assert {row["username"] for row in csv.DictReader(io.StringIO(listed.output))} == set(HOSTILE)
+    text = run(str(db_path), "introductions", "--account", "[bold red]markup[/]")
+    assert text.exit_code == 0 and "[bold red]markup[/]" in text.output
+    one_sided = run(str(db_path), "one-sided", "--account", "x; DROP TABLE accounts; --")
+    assert one_sided.exit_code == 0
+
+
+def test_backup_is_refused_cleanly_when_it_cannot_be_written(tmp_path, monkeypatch):
+    engine = open_database(str(tmp_path / "a.db"))
+    monkeypatch.setattr(session.sqlite3, "connect", _raise_disk_full)
+    with pytest.raises(DatabaseError, match="cannot back up"):
+        session.backup_sqlite(engine, "0001")
+
+
+def _raise_disk_full(*_args, **_kwargs):
+    raise sqlite3.OperationalError("database or disk is full")
