@@ -37,7 +37,9 @@ class State:
     db: str | None
     debug: bool
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    err: Console = field(
+        default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
+    )
     _engine: Engine | None = None
 
     def engine(self) -> Engine:

@@ -18,6 +18,28 @@ PROMO_TEXT = "Fresh sourdough today, 20% off all loaves - order now at the shop!
 PERSONAL_TEXT = "What a beautiful sunrise over the harbour this morning."
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak",
+        action="store_true",
+        help="run the kill and fuzz tests many more times (minutes instead of seconds)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from hypothesis import settings
+
+    settings.register_profile("soak", max_examples=2_000, deadline=None)
+    if config.getoption("--soak"):
+        settings.load_profile("soak")
+
+
+@pytest.fixture
+def soak(request: pytest.FixtureRequest) -> bool:
+    """True when the suite runs with ``--soak``: long runs instead of CI-sized ones."""
+    return bool(request.config.getoption("--soak"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Path of a database file that does not exist yet."""

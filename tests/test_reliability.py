@@ -173,3 +173,29 @@ def test_backup_is_refused_cleanly_when_it_cannot_be_written(tmp_path, monkeypat
 
 def _raise_disk_full(*_args, **_kwargs):
     raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_overlong_line_is_rejected_without_holding_it_in_memory(
+    engine, community, tmp_path, monkeypatch
+):
+    import tracemalloc
+
+    from retweetring.sources import files
+
+    monkeypatch.setattr(files, "MAX_LINE_BYTES", 1 << 20)
+    community.retweet("florist", community.post("bakery"))
+    good = json.dumps(community.page())
+    source = tmp_path / "long.jsonl"
+    with source.open("w") as out:
+        out.write(good + "\n")
+        out.write('{"data": [{"text": "' + "x" * (24 << 20) + '"}]}\n')  # 24 MiB line
+        out.write(good + "\n")
+    tracemalloc.start()
+    try:
+        result = import_file(engine, source)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.errors == [f"{source}:2: line longer than 1 MiB, skipped"]
+    assert result.pages == 2 and result.counts.retweets_new == 1
+    assert peak < 8 << 20, f"peak {peak >> 20} MiB: the long line was held in memory"

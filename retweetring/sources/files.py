@@ -14,10 +14,13 @@ import orjson
 
 from retweetring.errors import BadRecordError, InputFileError
 
-__all__ = ["MAX_DOCUMENT_BYTES", "open_input", "read_pages", "sha256_file"]
+__all__ = ["MAX_DOCUMENT_BYTES", "MAX_LINE_BYTES", "open_input", "read_pages", "sha256_file"]
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 """Largest file read as one JSON document (not JSON Lines); such a file is parsed in memory."""
+
+MAX_LINE_BYTES = 50 * 1024 * 1024
+"""Longest line of a JSON Lines file; a longer line is skipped without being held in memory."""
 
 _CHUNK = 1024 * 1024
 _PROBE = 64 * 1024
@@ -141,8 +144,11 @@ def read_pages(
     name = os.fspath(path)
     stream = open_input(name)
     try:
-        lines = iter(stream)
+        lines = _bounded_lines(stream)
         lineno, first = _next_line(lines, 0)
+        if first is None:
+            bad = BadRecordError(_too_long())
+            return _json_lines(name, stream, lines, lineno, bad, on_position)
         if first.startswith(_UTF8_BOM):
             first = first[len(_UTF8_BOM) :]
         try:
@@ -217,6 +223,9 @@ def _json_lines(
                 lineno += 1
                 if on_position is not None and lineno % 64 == 0:
                     on_position(stored.tell())
+                if line is None:
+                    yield lineno, BadRecordError(_too_long())
+                    continue
                 if line.isspace():
                     continue
                 try:
@@ -257,7 +266,7 @@ def _not_json_lines(
             return iter([(1, doc)])
     del rest
     stream.seek(0)
-    lines = iter(stream)
+    lines = _bounded_lines(stream)
     for _ in range(lineno):
         next(lines)
     second_no, second = _next_line(lines, lineno)
@@ -290,11 +299,35 @@ def _bad_first(
     yield from _json_lines(name, stream, lines, second_no, second)
 
 
-def _next_line(lines: Iterator[bytes], lineno: int) -> tuple[int, bytes]:
-    """Return the next non-blank line and its number, or ``(lineno, b"")`` at the end."""
+def _bounded_lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
+    """Yield the lines of ``stream``; None in place of a line longer than ``limit`` bytes.
+
+    At most ``limit`` bytes of a line are held at once: the rest of a long line is read and
+    dropped in chunks. ``limit`` defaults to :data:`MAX_LINE_BYTES`.
+    """
+    limit = MAX_LINE_BYTES if limit is None else limit
+    readline = stream.readline
+    while line := readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _too_long() -> str:
+    return f"line longer than {MAX_LINE_BYTES >> 20} MiB, skipped"
+
+
+def _next_line(lines: Iterator[bytes | None], lineno: int) -> tuple[int, bytes | None]:
+    """Return the next non-blank line and its number, or ``(lineno, b"")`` at the end.
+
+    The line is None when it was longer than :data:`MAX_LINE_BYTES`.
+    """
     for line in lines:
         lineno += 1
-        if not line.isspace():
+        if line is None or not line.isspace():
             return lineno, line
     return lineno, b""
 
