@@ -180,6 +180,8 @@ class Analysis:
     graph: Any
     window: Window
     min_support: int
+    accounts: int
+    """Every stored account, counted in the same snapshot as the graph."""
 
     def describe(self) -> str:
         """Return the window and threshold in words."""
@@ -193,8 +195,12 @@ def _analysis(
         window = Window(since, until)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    graph = support_graph(state.engine(), window, all_retweets=all_retweets)
-    return Analysis(graph, window, min_support)
+    from retweetring.store.queries import count_accounts
+
+    with state.engine().connect() as conn:  # one transaction: one consistent snapshot
+        graph = support_graph(conn, window, all_retweets=all_retweets)
+        accounts = count_accounts(conn)
+    return Analysis(graph, window, min_support, accounts)
 
 
 def _account_node(state: State, username: str | None) -> int | None:
@@ -286,9 +292,9 @@ def _import_summary(result: Any) -> str:
         return f"{result.path}: already imported (same content), skipped; --force re-reads it"
     c = result.counts
     return (
-        f"{result.path}: {result.pages:,} pages, {c.tweets:,} tweets ({c.tweets_new:,} new), "
-        f"{c.retweets:,} retweets ({c.retweets_new:,} new), "
-        f"{result.lines_rejected:,} rejected lines, "
+        f"{result.path}: {result.pages:,} pages, {c.tweets_new:,} new tweets and "
+        f"{c.retweets_new:,} new retweets stored ({c.tweets:,} tweets and {c.retweets:,} "
+        f"retweets read, originals repeated per page), {result.lines_rejected:,} rejected lines, "
         f"{result.unattributed:,} retweets with a missing original (not attributed)"
     )
 
@@ -568,15 +574,13 @@ def report(
 
 
 def _print_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> None:
-    from retweetring.store.queries import count_accounts
-
     if fmt == "csv":
         rows = summary.balance_rows(analysis.graph)
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
         return
     data = summary.report(
         analysis.graph,
-        count_accounts(state.engine()),
+        analysis.accounts,
         min_support=analysis.min_support,
         window=analysis.window.describe(),
         top=top,

@@ -17,6 +17,7 @@ from retweetring.promo import DEFAULT_RULES, PromoRules
 from retweetring.records import PageRecords
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.store.models import Import
+from retweetring.store.session import begin_write
 from retweetring.store.writer import WriteCounts, write_pages
 
 BATCH_ROWS = 20_000
@@ -116,7 +117,7 @@ def import_file(
 
     def flush(final: bool) -> None:
         nonlocal pending, pending_rows
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             if pending:
                 result.counts.add(write_pages(conn, pending, rules))
             if final:

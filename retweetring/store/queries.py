@@ -12,7 +12,7 @@ from retweetring.errors import UnknownAccountError, UnknownTweetError
 from retweetring.graph import is_promotional
 from retweetring.records import PLATFORM_X
 from retweetring.store.models import Account, Retweet, Tweet
-from retweetring.store.session import connection
+from retweetring.store.session import begin_write, connection
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def set_promo_override(
     UnknownTweetError
         No original tweet with that id is stored.
     """
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         changed = conn.execute(
             update(Tweet)
             .where(Tweet.platform == platform, Tweet.id == tweet_id)

@@ -25,7 +25,14 @@ from retweetring.errors import DatabaseError, SchemaTooNewError
 BUSY_TIMEOUT_MS = 30_000
 
 
+WRITE_OPTION = "retweetring_write"
+"""Execution option marking a connection whose transactions will write (see ``begin_write``)."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event start transactions (see _sqlite_begin) instead of the
+    # sqlite3 module, which never begins one before a SELECT: reads would see no snapshot.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -43,7 +50,24 @@ def create_db_engine(db: str | None = None) -> Engine:
         raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Begin every SQLite transaction explicitly: a read sees one snapshot throughout.
+
+    A writing transaction (``begin_write``) takes the write lock at once (``BEGIN
+    IMMEDIATE``), so it waits out another writer with the busy timeout instead of failing
+    when it turns from reading to writing.
+    """
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(engine: Engine) -> Any:
+    """Return ``engine.begin()`` for a transaction that writes (SQLite: BEGIN IMMEDIATE)."""
+    return engine.execution_options(**{WRITE_OPTION: True}).begin()
 
 
 def safe_url(url: str) -> str:
@@ -142,7 +166,7 @@ def upgrade(engine: Engine) -> Upgrade:
             result.backup = backup_sqlite(engine, before)
         cfg = alembic_config(engine)
         try:
-            with engine.begin() as conn:
+            with begin_write(engine) as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:

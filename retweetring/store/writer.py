@@ -170,7 +170,12 @@ def write_pages(
         for page in pages
         for rt in page.retweets
     }
-    counts = WriteCounts(accounts=len(accounts), tweets=len(offered), retweets=len(retweet_rows))
+    # Offered rows are counted per page, so that the totals do not depend on the batching.
+    counts = WriteCounts(
+        accounts=len(accounts),
+        tweets=sum(len(page.tweets) for page in pages),
+        retweets=sum(len(page.retweets) for page in pages),
+    )
     if accounts:
         conn.exec_driver_sql(_UPSERT_ACCOUNT, [tuple(row) for row in accounts.values()])
     if tweet_rows:

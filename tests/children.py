@@ -1,0 +1,63 @@
+"""Child processes that import into a shared database, for kill and concurrency tests."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import Community
+
+TABLES = ("accounts", "tweets", "retweets")
+IMPORTS_KEPT = "source, sha256, lines_read, lines_accepted, lines_rejected, tweets, retweets"
+
+IMPORTER = """
+import sys
+from retweetring.ingest import import_file
+from retweetring.store.session import open_database
+engine = open_database(sys.argv[1])
+print("ready", flush=True)
+import_file(engine, sys.argv[2], batch_rows=int(sys.argv[3]), force=True)
+print("done", flush=True)
+"""
+
+
+def start_import(db: Path, source: Path, batch_rows: int = 300) -> subprocess.Popen[str]:
+    """Start importing ``source`` in a child process; return once it has opened the database."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORTER, str(db), str(source), str(batch_rows)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline().strip()
+    assert line == "ready", child.stderr.read() if child.stderr else line
+    return child
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every data table, sorted; imports without their timestamps."""
+    with sqlite3.connect(db) as conn:
+        found = {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
+        found["imports"] = sorted(conn.execute(f"SELECT {IMPORTS_KEPT} FROM imports"))
+    return found
+
+
+def write_busy_file(path: Path, seed: int = 5, originals: int = 2_500) -> Path:
+    """About twice ``originals`` retweets among 80 accounts, in pages of 100 tweets."""
+    community = Community()
+    community._next += seed * 10_000_000  # distinct tweet ids per seed
+    rng = random.Random(seed)
+    names = [f"shop{i}" for i in range(80)]
+    for _ in range(originals):
+        author, fan = rng.sample(names, 2)
+        original = community.post(author, f"Order now, 10% off at {author} #{rng.random()}")
+        community.retweet(fan, original)
+        if rng.random() < 0.5:
+            community.retweet(rng.choice(names), original)
+    ids = community.timeline
+    pages = [community.page(ids[i : i + 100]) for i in range(0, len(ids), 100)]
+    return community.write(path, pages)
