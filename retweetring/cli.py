@@ -263,6 +263,7 @@ def import_cmd(
     results = []
     failed = False
     for path in files:
+        shown = _ErrorLines(state)
         try:
             with _progress(state, f"importing {path.name}") as on_progress:
                 result = import_file(
@@ -270,7 +271,7 @@ def import_cmd(
                     path,
                     rules=promo_rules,
                     force=force,
-                    on_error=lambda line: state.err.print(line, markup=False),
+                    on_error=shown,
                     on_progress=on_progress,
                 )
         except RetweetringError as exc:
@@ -279,6 +280,7 @@ def import_cmd(
             continue
         failed = failed or result.lines_rejected > 0
         results.append(result)
+        shown.finish(result)
         if fmt == "text":
             state.err.print(_import_summary(result), markup=False)
     if fmt == "json":
@@ -287,9 +289,40 @@ def import_cmd(
         ctx.exit(1)
 
 
+class _ErrorLines:
+    """Prints the first rejected lines of a file, then how many more there were, and why."""
+
+    SHOWN = 20
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+        self._count = 0
+
+    def __call__(self, line: str) -> None:
+        self._count += 1
+        if self._count <= self.SHOWN:
+            self._state.err.print(line, markup=False)
+
+    def finish(self, result: Any) -> None:
+        """Say how many rejected lines were not shown, by reason."""
+        hidden = self._count - self.SHOWN
+        if hidden > 0:
+            reasons = "; ".join(
+                f"{count:,} x {reason}" for reason, count in result.reasons.most_common(3)
+            )
+            self._state.err.print(
+                f"{result.path}: {hidden:,} more rejected lines not shown (all rejected: "
+                f"{reasons})",
+                markup=False,
+            )
+
+
 def _import_summary(result: Any) -> str:
     if result.already_imported:
         return f"{result.path}: already imported (same content), skipped; --force re-reads it"
+    kind = result.wrong_kind()
+    if kind is not None:
+        return f"{result.path}: every line {kind}; nothing imported"
     c = result.counts
     return (
         f"{result.path}: {result.pages:,} pages, {c.tweets_new:,} new tweets and "

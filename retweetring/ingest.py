@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from retweetring.store.writer import WriteCounts, write_pages
 BATCH_ROWS = 20_000
 """Rows gathered before they are written in one transaction."""
 
+MAX_ERRORS_KEPT = 1_000
+"""Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
+
 
 @dataclass
 class ImportResult:
@@ -37,12 +41,24 @@ class ImportResult:
     unattributed: int = 0
     counts: WriteCounts = field(default_factory=WriteCounts)
     errors: list[str] = field(default_factory=list)
-    """One ``FILE:LINE: reason`` line per rejected line."""
+    """``FILE:LINE: reason`` for the first :data:`MAX_ERRORS_KEPT` rejected lines."""
+    reasons: Counter[str] = field(default_factory=Counter)
+    """How many lines were rejected for each reason."""
 
     @property
     def lines_accepted(self) -> int:
         """Lines that were imported."""
         return self.lines_read - self.lines_rejected
+
+    def wrong_kind(self) -> str | None:
+        """What the file looks like, when every line was rejected as the same wrong kind."""
+        if self.lines_read == 0 or self.lines_accepted > 0:
+            return None
+        if len(self.reasons) == 1:
+            (reason,) = self.reasons
+            if reason.startswith("looks like"):
+                return reason
+        return None
 
 
 @contextmanager
@@ -120,7 +136,7 @@ def import_file(
         with begin_write(engine) as conn:
             if pending:
                 result.counts.add(write_pages(conn, pending, rules))
-            if final:
+            if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
                         source=str(Path(name).resolve()),
@@ -140,7 +156,9 @@ def import_file(
     def reject(lineno: int, reason: str) -> None:
         result.lines_rejected += 1
         line = f"{name}:{lineno}: {reason}"
-        result.errors.append(line)
+        result.reasons[reason] += 1
+        if len(result.errors) < MAX_ERRORS_KEPT:
+            result.errors.append(line)
         if on_error is not None:
             on_error(line)
 

@@ -364,6 +364,8 @@ def _kind(item: object) -> str:
         return "looks like a direct messages page, not tweets"
     if "host_ids" in item or ("creator_id" in item and "state" in item):
         return "looks like a Spaces page, not tweets"
+    if "action" in item and ("redacted_at" in item or "reason" in item):
+        return "looks like compliance job output (ids to delete or redact), not tweets"
     if "upload_url" in item or "download_url" in item:
         return "looks like a compliance jobs page, not tweets"
     if "value" in item and "id" in item:
