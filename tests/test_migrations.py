@@ -1,0 +1,71 @@
+"""Upgrading a database filled at every earlier schema revision keeps every row."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from retweetring.ingest import import_file
+from retweetring.store.session import alembic_config, create_db_engine, head_revision, upgrade
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
+EARLIER = [
+    rev.revision
+    for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    if rev.revision != head_revision()
+]
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    """Every table's rows (sorted), keyed by table name, with the column names first."""
+    with sqlite3.connect(db) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name != 'alembic_version'"
+            )
+        ]
+        found = {}
+        for name in names:
+            cursor = conn.execute(f'SELECT * FROM "{name}"')
+            columns = tuple(d[0] for d in cursor.description)
+            found[name] = [columns, *sorted(cursor, key=repr)]
+    return found
+
+
+def _project(rows: list[tuple], columns: tuple[str, ...]) -> list[tuple]:
+    """Rows of a table read at head, keeping only ``columns`` (those of the older revision)."""
+    header, *data = rows
+    index = [header.index(c) for c in columns]
+    return sorted((tuple(row[i] for i in index) for row in data), key=repr)
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(tmp_path, revision):
+    db = tmp_path / "old.db"
+    engine = create_db_engine(str(db))
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    import_file(engine, EXAMPLE)  # the 0001 tables, which every revision keeps
+    before = _tables(db)
+    assert before["retweets"][1:], "nothing was stored at the old revision"
+
+    done = upgrade(engine)
+    engine.dispose()
+    assert (done.before, done.after) == (revision, head_revision())
+    after = _tables(db)
+    for name, (columns, *rows) in before.items():
+        assert _project(after[name], columns) == sorted(rows, key=repr), name
+    assert done.backup is not None and _tables(done.backup) == before
+
+
+def test_every_revision_but_the_newest_is_tested():
+    revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
+    assert len(EARLIER) == len(revisions) - 1
