@@ -23,22 +23,40 @@ def _stamp(moment: datetime) -> str:
 
 
 def pages(
-    retweets: int, accounts: int = 10_000, originals: int = 100_000, seed: int = 1
+    retweets: int,
+    accounts: int = 10_000,
+    originals: int = 100_000,
+    seed: int = 1,
+    returned: float = 0.3,
 ) -> Iterator[dict]:
-    """Yield API v2 pages of 100 retweets each, with their originals and users included."""
+    """Yield API v2 pages of 100 retweets each, with their originals and users included.
+
+    A retweet is returned with probability ``returned``: the next retweet is the original
+    author retweeting one of the retweeter's originals, which makes mutual pairs.
+    """
     rng = random.Random(seed)
     users = [
         {"id": str(10_000 + i), "username": f"shop{i}", "name": f"Shop {i}"}
         for i in range(accounts)
     ]
     authors = [int(rng.paretovariate(1.1)) % accounts for _ in range(originals)]
+    by_author: dict[int, list[int]] = {}
+    for original, author in enumerate(authors):
+        by_author.setdefault(author, []).append(original)
     made = 0
+    favour: tuple[int, int] | None = None  # (original, retweeter) owed in return
     while made < retweets:
         data, included, people = [], {}, {}
         for _ in range(min(100, retweets - made)):
-            original = int(rng.paretovariate(1.05)) % originals
+            if favour is not None:
+                original, retweeter = favour
+                favour = None
+            else:
+                original = int(rng.paretovariate(1.05)) % originals
+                retweeter = rng.randrange(accounts)
+                if rng.random() < returned and retweeter in by_author:
+                    favour = (rng.choice(by_author[retweeter]), authors[original])
             author = authors[original]
-            retweeter = rng.randrange(accounts)
             when = START + timedelta(seconds=made * 17)
             oid = str(1_000_000_000 + original)
             site = f"https://shop{author}.example/"
