@@ -492,3 +492,37 @@ def test_synthetic_ids_are_negative_and_depend_on_author_and_text():
     assert len(ids) == 4 and all(-(2**63) <= i < 0 for i in ids)
     assert synthetic_tweet_id(1, PROMO + "\u2026") == synthetic_tweet_id(1, PROMO)
     assert synthetic_tweet_id(1, "Pies &amp; tarts") == synthetic_tweet_id(1, "Pies & tarts")
+
+
+def test_owner_id_mentioned_only_in_a_later_part_still_names_every_part(run, db_path, tmp_path):
+    archive = XArchive()
+    archive.retweet("700001", "bakery", PROMO, part=0)
+    archive.retweet(OWNER_ID, "harbour_cafe", "Our own news, retweeted", part=1)
+    folder = archive.folder(tmp_path / "extracted")
+    (folder / "data" / "account.js").unlink()
+    result = run("import", "--owner", "harbour_cafe", str(folder))
+    assert result.exit_code == 0, result.output
+    assert _edges(db_path) == {("harbour_cafe", "bakery"): 1}
+
+
+def test_a_retweet_seen_in_the_archive_and_through_the_api_is_stored_once(run, db_path, tmp_path):
+    archive = XArchive()
+    rt_id = archive.retweet("700001", "bakery", PROMO)
+    run("import", str(archive.zip(tmp_path / "a.zip")))
+    original = {"id": "1700000000000000001", "author_id": "700001", "text": PROMO}
+    page = {
+        "data": [
+            {
+                "id": rt_id,
+                "author_id": OWNER_ID,
+                "text": f"RT @bakery: {PROMO}",
+                "referenced_tweets": [{"type": "retweeted", "id": original["id"]}],
+            }
+        ],
+        "includes": {"tweets": [original], "users": [{"id": "700001", "username": "bakery"}]},
+    }
+    (tmp_path / "api.jsonl").write_text(json.dumps(page) + "\n")
+    assert run("import", str(tmp_path / "api.jsonl")).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM retweets").fetchone() == (1,)
+    assert _edges(db_path) == {("harbour_cafe", "bakery"): 1}

@@ -27,8 +27,8 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import orjson
@@ -72,7 +72,7 @@ class ArchiveRecords:
     """Everything an archive contributes, one entry per tweet, read before anything is written."""
 
     owner: Account
-    entries: list[tuple[str, PageRecords | BadRecordError]] = field(default_factory=list)
+    entries: list[tuple[str, PageRecords | BadRecordError]]
     """``(where, records)``: ``where`` is ``MEMBER:tweet N`` (N counts from 1 in that file),
     or ``tweet N`` for a bare tweets.js; a malformed tweet has a BadRecordError instead."""
 
@@ -144,36 +144,36 @@ class ArchiveSource:
             raise InputFileError(
                 f"{self.name}: --owner @{wanted}, but the archive belongs to @{account.username}"
             )
-        parsed: list[tuple[str, list[Any]]] = []
+        if account is None and not wanted:
+            raise InputFileError(
+                f"{self.name}: whose tweets are these? There is no data/account.js beside them; "
+                "pass --owner USERNAME"
+            )
+        if account is None and wanted and owner_id is not None:
+            account = Account(PLATFORM_X, owner_id, wanted, None, None)
+        result = _Converter()
+        waiting: list[tuple[str, list[Any]]] = []  # parsed before the owner's id is known
         for member in self.tweet_members:
-            parsed.append((member, self._tweets_of(member)))
+            items = self._tweets_of(member)
             if on_member is not None:
                 on_member(member)
-        if account is None:
-            account = self._owner_from_option(wanted, owner_id, parsed)
-        result = ArchiveRecords(account)
-        owner_tweets: list[Tweet] = []
-        self_retweets: list[tuple[str, _SelfRetweet]] = []
-        for member, items in parsed:
             label = f"{member}:" if self.kind != "file" else ""
-            for index, item in enumerate(items, start=1):
-                where = f"{label}tweet {index}"
-                try:
-                    entry = _entry(item, account)
-                except BadRecordError as exc:
-                    result.entries.append((where, exc))
+            if account is None:
+                found = _mentioned_id(str(wanted), items)
+                if found is None:
+                    waiting.append((label, items))
                     continue
-                if isinstance(entry, _SelfRetweet):
-                    self_retweets.append((where, entry))
-                    continue
-                if not entry.retweets:
-                    owner_tweets.extend(entry.tweets)
-                result.entries.append((where, entry))
-        if self_retweets:
-            find = _own_tweet_finder(owner_tweets)
-            for where, pending in self_retweets:
-                result.entries.append((where, _self_retweet(account, pending, find)))
-        return result
+                account = Account(PLATFORM_X, found, wanted, None, None)
+                for waiting_label, waiting_items in waiting:
+                    result.add(waiting_label, waiting_items, account)
+                waiting = []
+            result.add(label, items, account)
+        if account is None:
+            raise InputFileError(
+                f"{self.name}: the id of @{wanted} is unknown (no data/account.js here, @{wanted} "
+                "is not in the database and never mentioned); import the whole archive instead"
+            )
+        return ArchiveRecords(account, result.finish(account))
 
     # --- reading files ------------------------------------------------------------------
 
@@ -266,24 +266,6 @@ class ArchiveSource:
             None,
         )
 
-    def _owner_from_option(
-        self, wanted: str | None, owner_id: int | None, parsed: list[tuple[str, list[Any]]]
-    ) -> Account:
-        """Return the owner named by ``--owner`` when the archive has no account.js."""
-        if not wanted:
-            raise InputFileError(
-                f"{self.name}: whose tweets are these? There is no data/account.js beside them; "
-                "pass --owner USERNAME"
-            )
-        if owner_id is None:
-            owner_id = _mentioned_id(wanted, parsed)
-        if owner_id is None:
-            raise InputFileError(
-                f"{self.name}: the id of @{wanted} is unknown (no data/account.js here, @{wanted} "
-                "is not in the database and never mentioned); import the whole archive instead"
-            )
-        return Account(PLATFORM_X, owner_id, wanted, None, None)
-
     def _label(self, member: str) -> str:
         if self.kind == "zip":
             return f"{self.name}: {member}"
@@ -291,6 +273,39 @@ class ArchiveSource:
 
     def _path(self, member: str) -> str:
         return member if self.kind == "file" else os.path.join(self.name, member)
+
+
+class _Converter:
+    """Turns parsed archive entries into records, resolving self-retweets at the end."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, PageRecords | BadRecordError]] = []
+        self.owner_tweets: list[Tweet] = []
+        self.self_retweets: list[tuple[str, _SelfRetweet]] = []
+
+    def add(self, label: str, items: list[Any], owner: Account) -> None:
+        """Convert the entries of one tweets file; ``label`` prefixes their locations."""
+        for index, item in enumerate(items, start=1):
+            where = f"{label}tweet {index}"
+            try:
+                entry = _entry(item, owner)
+            except BadRecordError as exc:
+                self.entries.append((where, exc))
+                continue
+            if isinstance(entry, _SelfRetweet):
+                self.self_retweets.append((where, entry))
+                continue
+            if not entry.retweets:
+                self.owner_tweets.extend(entry.tweets)
+            self.entries.append((where, entry))
+
+    def finish(self, owner: Account) -> list[tuple[str, PageRecords | BadRecordError]]:
+        """Return every entry, the self-retweets last, now that all the owner's tweets are known."""
+        if self.self_retweets:
+            find = _own_tweet_finder(self.owner_tweets)
+            for where, pending in self.self_retweets:
+                self.entries.append((where, _self_retweet(owner, pending, find)))
+        return self.entries
 
 
 def open_archive(
@@ -437,12 +452,13 @@ def parse_archive_time(value: object) -> datetime | None:
         return parse_time(value)
     _, month, day, clock, offset, year = parts
     hh, mm, ss = (int(p) for p in clock.split(":"))
-    sign = -1 if offset[:1] == "-" else 1
-    if len(offset) != 5 or not offset[1:].isdigit():
+    naive = datetime(int(year), _MONTHS[month], int(day), hh, mm, ss)
+    if offset == "+0000":  # what every archive writes
+        return naive
+    if len(offset) != 5 or offset[0] not in "+-" or not offset[1:].isdigit():
         raise ValueError(f"{value!r} has no +HHMM offset")
-    delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])) * sign
-    local = datetime(int(year), _MONTHS[month], int(day), hh, mm, ss, tzinfo=timezone(delta))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    return naive - delta if offset[0] == "+" else naive + delta
 
 
 def synthetic_tweet_id(author_id: int, text: str) -> int:
@@ -546,19 +562,18 @@ def _retweeted_author(
     return None
 
 
-def _mentioned_id(username: str, parsed: list[tuple[str, list[Any]]]) -> int | None:
-    """Return the id of ``username`` from any user mention in the parsed tweets, or None."""
+def _mentioned_id(username: str, items: list[Any]) -> int | None:
+    """Return the id of ``username`` from any user mention in parsed archive entries, or None."""
     wanted = username.lower()
-    for _, items in parsed:
-        for item in items:
-            tweet = item.get("tweet", item) if type(item) is dict else None
-            entities = tweet.get("entities") if type(tweet) is dict else None
-            mentions = entities.get("user_mentions") if type(entities) is dict else None
-            for mention in mentions if type(mentions) is list else ():
-                if type(mention) is dict and str(mention.get("screen_name")).lower() == wanted:
-                    found = _to_id(mention.get("id_str", mention.get("id")))
-                    if found is not None:
-                        return found
+    for item in items:
+        tweet = item.get("tweet", item) if type(item) is dict else None
+        entities = tweet.get("entities") if type(tweet) is dict else None
+        mentions = entities.get("user_mentions") if type(entities) is dict else None
+        for mention in mentions if type(mentions) is list else ():
+            if type(mention) is dict and str(mention.get("screen_name")).lower() == wanted:
+                found = _to_id(mention.get("id_str", mention.get("id")))
+                if found is not None:
+                    return found
     return None
 
 
