@@ -2,7 +2,8 @@
 
 Usage: python benchmarks/archive_import.py [TWEETS]   (default 100,000; half are retweets)
 
-Prints the median of 3 runs of each step and the ratio of the whole import to the JSON parse.
+Prints the median of 3 runs of each step, the ratio of the whole import to the JSON parse, and
+the time the promotional classifier alone takes on the same tweets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from retweetring.ingest import import_file
+from retweetring.promo import classify
 from retweetring.sources.archive import open_archive
 from retweetring.store.session import open_database
 
@@ -83,11 +85,17 @@ def main() -> None:
 
         parse = median(lambda: orjson.loads(raw[prefix:]))
         records = median(lambda: open_archive(path).read())  # type: ignore[union-attr]
+        read = open_archive(path).read()  # type: ignore[union-attr]
+        texts = [t.text for _, page in read.entries for t in getattr(page, "tweets", ())]
+        del read
+        classifying = median(lambda: [classify(text) for text in texts])
         total = median(whole)
         zipped = path.stat().st_size / 2**20
         print(f"{n:,} tweets, tweets.js {len(raw) / 2**20:.1f} MiB, zip {zipped:.1f} MiB")
         print(f"orjson parse only       {parse:7.2f} s")
         print(f"unzip + parse + records {records:7.2f} s  ({records / parse:.1f}x parse)")
+        share = classifying / total
+        print(f"classify every tweet    {classifying:7.2f} s  ({share:.0%} of the import)")
         rate = n / total
         print(
             f"whole import            {total:7.2f} s  ({total / parse:.1f}x parse, {rate:,.0f}/s)"

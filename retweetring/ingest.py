@@ -149,20 +149,29 @@ def _import_archive(
 
         with suppress(UnknownAccountError):  # the archive may still name the owner's id
             owner_id = find_account(engine, owner)
-    done = 0
-
-    def parsed(member: str) -> None:
-        nonlocal done
-        done += 1
-        if on_progress is not None:
-            on_progress(archive.size * done // (len(archive.tweet_members) + 1), archive.size)
-
-    records = archive.read(owner=owner, owner_id=owner_id, on_member=parsed)
+    with _gc_paused():
+        records = archive.read(owner=owner, owner_id=owner_id)
     result.owner = records.owner.username or f"id:{records.owner.id}"
-    _store(engine, result, iter(records.entries), rules, on_error, batch_rows)
+    entries: Iterator[tuple[str, PageRecords | BadRecordError]] = iter(records.entries)
+    if on_progress is not None:
+        entries = _reporting(entries, len(records.entries), archive.size, on_progress)
+    _store(engine, result, entries, rules, on_error, batch_rows)
     if on_progress is not None:
         on_progress(archive.size, archive.size)
     return result
+
+
+def _reporting(
+    entries: Iterator[tuple[str, PageRecords | BadRecordError]],
+    count: int,
+    size: int,
+    on_progress: Callable[[int, int], None],
+) -> Iterator[tuple[str, PageRecords | BadRecordError]]:
+    """Yield ``entries``, reporting the share written so far as bytes of the ``size`` input."""
+    for i, entry in enumerate(entries):
+        if i % 1024 == 0:
+            on_progress(size * i // max(count, 1), size)
+        yield entry
 
 
 def _imported_before(engine: Engine, digest: str) -> bool:

@@ -526,3 +526,18 @@ def test_a_retweet_seen_in_the_archive_and_through_the_api_is_stored_once(run, d
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM retweets").fetchone() == (1,)
     assert _edges(db_path) == {("harbour_cafe", "bakery"): 1}
+
+
+def test_progress_is_reported_as_a_share_of_the_archive_size(db_path, tmp_path):
+    archive = XArchive()
+    for i in range(3000):
+        archive.post(f"{PERSONAL} {i}")
+    zipped = archive.zip(tmp_path / "a.zip")
+    calls: list[tuple[int, int]] = []
+    engine = open_database(str(db_path))
+    import_file(engine, zipped, on_progress=lambda done, total: calls.append((done, total)))
+    engine.dispose()
+    size = zipped.stat().st_size
+    assert {total for _, total in calls} == {size}
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and len(done) >= 3 and done[-1] == size

@@ -113,12 +113,7 @@ class ArchiveSource:
             digest.update(data)
         return digest.hexdigest()
 
-    def read(
-        self,
-        owner: str | None = None,
-        owner_id: int | None = None,
-        on_member: Callable[[str], None] | None = None,
-    ) -> ArchiveRecords:
+    def read(self, owner: str | None = None, owner_id: int | None = None) -> ArchiveRecords:
         """Parse every tweets file and return the records of each tweet.
 
         Parameters
@@ -129,8 +124,6 @@ class ArchiveSource:
         owner_id : int, optional
             The owner's id when known from elsewhere (the database). Without account.js and
             without it, the id is taken from a mention of ``owner`` in the archive.
-        on_member : callable, optional
-            Called with each tweets file's name once it is parsed.
 
         Raises
         ------
@@ -155,8 +148,6 @@ class ArchiveSource:
         waiting: list[tuple[str, list[Any]]] = []  # parsed before the owner's id is known
         for member in self.tweet_members:
             items = self._tweets_of(member)
-            if on_member is not None:
-                on_member(member)
             label = f"{member}:" if self.kind != "file" else ""
             if account is None:
                 found = _mentioned_id(str(wanted), items)
