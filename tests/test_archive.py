@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from retweetring.cli import cli
-from retweetring.errors import InputFileError
+from retweetring.errors import BadRecordError, InputFileError
 from retweetring.graph import support_graph
 from retweetring.ingest import import_file
 from retweetring.sources import archive as archive_module
@@ -541,3 +543,42 @@ def test_progress_is_reported_as_a_share_of_the_archive_size(db_path, tmp_path):
     assert {total for _, total in calls} == {size}
     done = [d for d, _ in calls]
     assert done == sorted(done) and len(done) >= 3 and done[-1] == size
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+_tweetish = st.fixed_dictionaries(
+    {},
+    optional={
+        "id_str": st.sampled_from(["1", "-5", "x", "99999999999999999999"]) | _json,
+        "full_text": st.sampled_from(["RT @bakery: 20% off", "RT @: x", "hello"]) | _json,
+        "created_at": st.sampled_from(
+            ["Wed Oct 10 20:19:24 +0000 2018", "Mon Jan 01 00:00:00 +2359 0001", "Wed Oct"]
+        )
+        | _json,
+        "entities": st.fixed_dictionaries(
+            {"user_mentions": st.lists(_json | st.just({"screen_name": "bakery", "id_str": "7"}))}
+        )
+        | _json,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(_tweetish | st.builds(lambda t: {"tweet": t}, _tweetish) | _json))
+def test_any_entry_is_records_or_a_reason_never_a_crash(tmp_path_factory, items):
+    path = tmp_path_factory.mktemp("fuzz") / "tweets.js"
+    path.write_text("window.YTD.tweets.part0 = " + json.dumps(items))
+    source = open_archive(path)
+    assert source is not None
+    records = source.read(owner="harbour_cafe", owner_id=int(OWNER_ID))
+    assert len(records.entries) == len(items)
+    for where, entry in records.entries:
+        assert where.startswith("tweet ")
+        if not isinstance(entry, BadRecordError):
+            assert all(r.retweeter_id == int(OWNER_ID) for r in entry.retweets)

@@ -94,10 +94,11 @@ class ArchiveSource:
     ) -> None:
         self.name = name
         self.kind = kind
-        """"zip", "folder" or "file"."""
+        """One of ``zip``, ``folder`` or ``file`` (a bare tweets.js)."""
         self.tweet_members = tweet_members
         """The tweets files: member names of a zip, paths relative to a folder, or the file."""
         self.account_member = account_member
+        """account.js as a member name or path (only its id, username and name are read)."""
         self.size = size
         """Bytes of input as stored, for progress displays."""
         self._max = max_member_bytes
@@ -504,7 +505,7 @@ def _entry(item: object, owner: Account) -> PageRecords | _SelfRetweet:
         raise BadRecordError(f"tweet {tweet_id}: no full_text")
     try:
         created = parse_archive_time(item.get("created_at"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRecordError(
             f"tweet {tweet_id}: created_at {_short(item.get('created_at'))} is not a time"
         ) from None
