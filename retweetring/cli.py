@@ -241,19 +241,31 @@ def _emit_rows(
     help="TOML file of promotional keywords (see README).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--owner",
+    metavar="USERNAME",
+    help="Whose X archive a bare tweets.js is (when no account.js lies beside it).",
+)
 @click.pass_context
 def import_cmd(
-    ctx: click.Context, files: tuple[Path, ...], force: bool, rules: Path | None, fmt: str
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    force: bool,
+    rules: Path | None,
+    fmt: str,
+    owner: str | None,
 ) -> None:
-    """Import twarc2 JSONL files or saved X API v2 responses (plain or .gz).
+    """Import twarc2 JSONL files or saved X API v2 responses (plain or .gz), or an X archive.
 
     Retweets of promotional tweets become support events. Importing a file again, or a file
     that repeats pages, changes nothing. Malformed lines are reported as FILE:LINE: reason
-    and skipped; the rest is imported and the exit status is 1.
+    and skipped; the rest is imported and the exit status is 1. An X archive is its .zip,
+    its extracted folder, or its data/tweets.js (see README for what it can tell).
 
     Example:
 
         retweetring import tweets-2026-11.jsonl archive/*.jsonl.gz
+        retweetring import twitter-2026-11-20-abc123.zip
     """
     from retweetring.ingest import import_file
 
@@ -273,6 +285,7 @@ def import_cmd(
                     force=force,
                     on_error=shown,
                     on_progress=on_progress,
+                    owner=owner,
                 )
         except RetweetringError as exc:
             state.err.print(f"Error: {exc}", markup=False)
@@ -324,6 +337,14 @@ def _import_summary(result: Any) -> str:
     if kind is not None:
         return f"{result.path}: every line {kind}; nothing imported"
     c = result.counts
+    if result.owner is not None:
+        return (
+            f"{result.path}: X archive of @{result.owner}, {result.lines_read:,} tweets read, "
+            f"{c.tweets:,} original tweets ({c.tweets_new:,} new), "
+            f"{c.retweets:,} retweets ({c.retweets_new:,} new), "
+            f"{result.lines_rejected:,} rejected, "
+            f"{result.unattributed:,} retweets whose author is not in the archive (not attributed)"
+        )
     return (
         f"{result.path}: {result.pages:,} pages, {c.tweets_new:,} new tweets and "
         f"{c.retweets_new:,} new retweets stored ({c.tweets:,} tweets and {c.retweets:,} "
@@ -336,6 +357,7 @@ def _import_json(result: Any) -> dict[str, Any]:
     c = result.counts
     return {
         "path": result.path,
+        "archive_owner": result.owner,
         "sha256": result.sha256,
         "already_imported": result.already_imported,
         "lines_read": result.lines_read,

@@ -1,4 +1,4 @@
-"""Importing files of X API v2 pages (twarc2 JSONL, saved responses) into the database."""
+"""Importing files of X API v2 pages (twarc2 JSONL, saved responses) and X archives."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
-from retweetring.errors import BadRecordError
+from retweetring.errors import BadRecordError, UnknownAccountError
 from retweetring.promo import DEFAULT_RULES, PromoRules
 from retweetring.records import PageRecords
 from retweetring.sources import normalise_page, read_pages, sha256_file
+from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.store.models import Import
 from retweetring.store.session import begin_write
 from retweetring.store.writer import WriteCounts, write_pages
@@ -41,9 +42,12 @@ class ImportResult:
     unattributed: int = 0
     counts: WriteCounts = field(default_factory=WriteCounts)
     errors: list[str] = field(default_factory=list)
-    """``FILE:LINE: reason`` for the first :data:`MAX_ERRORS_KEPT` rejected lines."""
+    """``FILE:LINE: reason`` (``FILE:MEMBER:tweet N: reason`` for an archive) for the first
+    :data:`MAX_ERRORS_KEPT` rejected lines."""
     reasons: Counter[str] = field(default_factory=Counter)
     """How many lines were rejected for each reason."""
+    owner: str | None = None
+    """For an X archive, its owner's username; the "lines" are then the archive's tweets."""
 
     @property
     def lines_accepted(self) -> int:
@@ -86,8 +90,9 @@ def import_file(
     on_error: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    owner: str | None = None,
 ) -> ImportResult:
-    """Import one file of X API v2 pages; return what was read, stored and rejected.
+    """Import one file of X API v2 pages, or an X archive; return what was read and stored.
 
     Rows are written in transactions of about ``batch_rows`` rows; the file is recorded in the
     ``imports`` table in the last one. A file whose content was imported before is skipped
@@ -98,35 +103,125 @@ def import_file(
     engine : Engine
         An open database at the newest schema revision.
     path : path-like
-        A twarc2 JSONL file, or a saved API response, plain or gzip-compressed.
+        A twarc2 JSONL file, or a saved API response, plain or gzip-compressed; or the X
+        archive as its ``.zip``, its extracted folder, or its ``data/tweets.js``.
     rules : PromoRules
         The rules deciding which original tweets are promotional.
     force : bool
         Read the file even if the same content was imported before.
     on_error : callable, optional
-        Called with each ``FILE:LINE: reason`` line as it is found.
+        Called with each ``FILE:LINE: reason`` line as it is found; for an archive,
+        ``FILE:MEMBER:tweet N: reason``.
     on_progress : callable, optional
         Called now and then with ``(bytes read, file size)`` of the file as stored.
     batch_rows : int
         Rows per transaction.
+    owner : str, optional
+        The archive owner's username, for a bare ``tweets.js`` without ``account.js`` beside
+        it; checked against ``account.js`` otherwise. Ignored for API v2 files.
 
     Raises
     ------
     InputFileError
-        The file cannot be read at all; nothing was written.
+        The file cannot be read at all, or an archive file is malformed or its owner unknown;
+        nothing was written.
     """
     name = str(path)
+    archive = open_archive(path)
+    if archive is not None:
+        return _import_archive(
+            engine, archive, owner, force, rules, on_error, on_progress, batch_rows
+        )
     size = os.path.getsize(path) if os.path.isfile(path) else 0
     position = None if on_progress is None else (lambda done: on_progress(done, size))
     # read_pages checks the file first: InputFileError comes before anything is written.
     pages = read_pages(path, on_position=position)
-    digest = sha256_file(path)
-    result = ImportResult(path=name, sha256=digest)
-    if not force:
-        with engine.connect() as conn:
-            if conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None:
-                result.already_imported = True
-                return result
+    result = ImportResult(path=name, sha256=sha256_file(path))
+    if not force and _imported_before(engine, result.sha256):
+        result.already_imported = True
+        return result
+    _store(engine, result, _normalised(pages), rules, on_error, batch_rows)
+    if on_progress is not None:
+        on_progress(size, size)
+    return result
+
+
+def _import_archive(
+    engine: Engine,
+    archive: ArchiveSource,
+    owner: str | None,
+    force: bool,
+    rules: PromoRules,
+    on_error: Callable[[str], None] | None,
+    on_progress: Callable[[int, int], None] | None,
+    batch_rows: int,
+) -> ImportResult:
+    """Import an X archive: every tweets file is parsed (and checked) before anything is written."""
+    result = ImportResult(path=archive.name, sha256=archive.sha256())
+    if not force and _imported_before(engine, result.sha256):
+        result.already_imported = True
+        return result
+    owner_id = None
+    if owner is not None:
+        from retweetring.store.queries import find_account
+
+        with suppress(UnknownAccountError):  # the archive may still name the owner's id
+            owner_id = find_account(engine, owner)
+    with _gc_paused():
+        records = archive.read(owner=owner, owner_id=owner_id)
+    result.owner = records.owner.username or f"id:{records.owner.id}"
+    entries: Iterator[tuple[str, PageRecords | BadRecordError]] = iter(records.entries)
+    if on_progress is not None:
+        entries = _reporting(entries, len(records.entries), archive.size, on_progress)
+    _store(engine, result, entries, rules, on_error, batch_rows)
+    if on_progress is not None:
+        on_progress(archive.size, archive.size)
+    return result
+
+
+def _reporting(
+    entries: Iterator[tuple[str, PageRecords | BadRecordError]],
+    count: int,
+    size: int,
+    on_progress: Callable[[int, int], None],
+) -> Iterator[tuple[str, PageRecords | BadRecordError]]:
+    """Yield ``entries``, reporting the share written so far as bytes of the ``size`` input."""
+    for i, entry in enumerate(entries):
+        if i % 1024 == 0:
+            on_progress(size * i // max(count, 1), size)
+        yield entry
+
+
+def _imported_before(engine: Engine, digest: str) -> bool:
+    """Whether a file with this SHA-256 was imported before."""
+    with engine.connect() as conn:
+        return conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None
+
+
+def _normalised(
+    pages: Iterator[tuple[int, object | BadRecordError]],
+) -> Iterator[tuple[str, PageRecords | BadRecordError]]:
+    """Yield each page of a file of API v2 pages as records, or the reason it is rejected."""
+    for lineno, item in pages:
+        if isinstance(item, BadRecordError):
+            yield str(lineno), item
+            continue
+        try:
+            yield str(lineno), normalise_page(item)
+        except BadRecordError as exc:
+            yield str(lineno), exc
+
+
+def _store(
+    engine: Engine,
+    result: ImportResult,
+    entries: Iterator[tuple[str, PageRecords | BadRecordError]],
+    rules: PromoRules,
+    on_error: Callable[[str], None] | None,
+    batch_rows: int,
+) -> None:
+    """Write ``(where, records)`` entries in batches, then record the import in ``imports``."""
+    name = result.path
     started = _utcnow()
     pending: list[PageRecords] = []
     pending_rows = 0
@@ -140,7 +235,7 @@ def import_file(
                 conn.execute(
                     insert(Import).values(
                         source=str(Path(name).resolve()),
-                        sha256=digest,
+                        sha256=result.sha256,
                         lines_read=result.lines_read,
                         lines_accepted=result.lines_accepted,
                         lines_rejected=result.lines_rejected,
@@ -153,25 +248,17 @@ def import_file(
                 )
         pending, pending_rows = [], 0
 
-    def reject(lineno: int, reason: str) -> None:
-        result.lines_rejected += 1
-        line = f"{name}:{lineno}: {reason}"
-        result.reasons[reason] += 1
-        if len(result.errors) < MAX_ERRORS_KEPT:
-            result.errors.append(line)
-        if on_error is not None:
-            on_error(line)
-
     with _gc_paused():
-        for lineno, item in pages:
+        for where, page in entries:
             result.lines_read += 1
-            if isinstance(item, BadRecordError):
-                reject(lineno, str(item))
-                continue
-            try:
-                page = normalise_page(item)
-            except BadRecordError as exc:
-                reject(lineno, str(exc))
+            if isinstance(page, BadRecordError):
+                result.lines_rejected += 1
+                line = f"{name}:{where}: {page}"
+                result.reasons[str(page)] += 1
+                if len(result.errors) < MAX_ERRORS_KEPT:
+                    result.errors.append(line)
+                if on_error is not None:
+                    on_error(line)
                 continue
             result.pages += 1
             result.unattributed += page.unattributed
@@ -180,6 +267,3 @@ def import_file(
             if pending_rows >= batch_rows:
                 flush(final=False)
         flush(final=True)
-    if on_progress is not None:
-        on_progress(size, size)
-    return result
