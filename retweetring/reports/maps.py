@@ -374,7 +374,7 @@ def community_map(
             else f"Labels: the {shown} accounts\nreceiving the most support"
         )
         _legend(legend_ax, legend, scale.samples(received.values()), note)
-        fig.savefig(path, dpi=dpi, format="png")
+        _save_png(fig, path)
     return MapResult(
         path=Path(path),
         kind="community",
@@ -729,7 +729,7 @@ def ego_map(
             else f"Labels: {me} and the {len(around)}\nstrongest relationships"
         )
         _legend(legend_ax, legend, scale.samples(received.values()), note)
-        fig.savefig(path, dpi=dpi, format="png")
+        _save_png(fig, path)
     return MapResult(
         path=Path(path),
         kind="ego",
@@ -1006,6 +1006,15 @@ def _place_labels(
             )
             chosen = attempt.get_window_extent(renderer)
         placed.append(chosen)
+
+
+def _save_png(fig: Figure, path: str | Path) -> None:
+    """Write the figure as an opaque RGB PNG (a third smaller than matplotlib's RGBA)."""
+    from PIL import Image
+
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    Image.fromarray(pixels).save(path, format="PNG", dpi=(fig.dpi, fig.dpi))
 
 
 def _header(text: str) -> Any:
