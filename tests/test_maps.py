@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from graphs import large_support_graph, random_support_graph, weighted
 from matplotlib.image import imread
+from matplotlib.text import Text
 
 from retweetring.errors import EmptyMapError
 from retweetring.reports.layout import spring_positions
@@ -223,3 +224,30 @@ def test_parse_size_refuses_nonsense():
     for bad in ("1600", "axb", "10x10", "1600x1200x3", "-5x100"):
         with pytest.raises(ValueError, match="size"):
             parse_size(bad)
+
+
+def test_every_drawn_name_is_plain_text_not_mathtext(monkeypatch, tmp_path):
+    import retweetring.reports.maps as maps
+
+    figures = []
+    save = maps._save_png
+    monkeypatch.setattr(maps, "_save_png", lambda fig, path: (figures.append(fig), save(fig, path)))
+    G = named(random_support_graph(seed=4, n=22, m=80), NASTY_NAMES)
+    community_map(G, tmp_path / "c.png", size=(900, 700), dpi=100)
+    ego_map(G, most_connected(G, 1)[0], tmp_path / "e.png", size=(900, 700), dpi=100)
+    for fig in figures:
+        texts = [t for t in fig.findobj(Text) if "$" in t.get_text()]
+        assert texts, "the nasty names should be on the map"
+        assert all(not t.get_parse_math() for t in texts)
+        drawn = {t.get_text() for t in fig.findobj(Text)}
+        assert "$\\frac{1}{2}$ price" in drawn
+
+
+def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path):
+    import retweetring.reports.layout as layout
+
+    monkeypatch.setattr(layout, "_has_igraph", lambda: False)
+    expected = spring_positions(graph, engine="networkx")
+    assert spring_positions(graph) == expected
+    community_map(graph, tmp_path / "m.png", size=(800, 600), dpi=100)
+    assert_real_png(tmp_path / "m.png", (800, 600))
