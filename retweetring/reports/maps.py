@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 
 from retweetring.analytics import introductions
+from retweetring.analytics._graph import check_min_support, weight
 from retweetring.analytics._labels import sort_key
 from retweetring.analytics.annotate import NO_COMMUNITY, annotated_graph
 from retweetring.errors import EmptyMapError
@@ -132,12 +133,15 @@ class MapResult:
     def summary(self) -> str:
         """Return one line saying what was drawn and what was left out."""
         what = "map" if self.kind == "community" else f"map of @{self.account}"
-        parts = [f"{self.accounts:,} accounts", f"{self.mutual_pairs:,} mutual pairs"]
-        parts.append(f"{self.one_sided:,} one-sided")
+        parts = [
+            _count(self.accounts, "account"),
+            _count(self.mutual_pairs, "mutual pair"),
+            f"{self.one_sided:,} one-sided",
+        ]
         if self.kind == "community":
-            parts.append(f"{self.communities:,} communities")
+            parts.append(_count(self.communities, "community"))
         else:
-            parts.append(f"{self.introductions:,} introductions")
+            parts.append(_count(self.introductions, "introduction"))
         left = f"; {self.left_out:,} left out (--top)" if self.left_out else "; none left out"
         return f"wrote {what} to {self.path} ({self.width}x{self.height}): {', '.join(parts)}{left}"
 
@@ -299,7 +303,8 @@ def community_map(
 
     groups = _community_styles(S)
     colours = [groups.colour_of[n] for n in S]
-    mutual = [(u, v) for u, v, m in S.edges(data="mutual") if m and sort_key(S, u) < sort_key(S, v)]
+    order = {node: i for i, node in enumerate(S)}  # label order (see annotated_graph)
+    mutual = [(u, v) for u, v, m in S.edges(data="mutual") if m and order[u] < order[v]]
     one_sided = [(u, v) for u, v, m in S.edges(data="mutual") if not m]
 
     if labels is None:
@@ -355,7 +360,7 @@ def community_map(
             _count(len(S), "account"),
             _count(len(mutual), "mutual pair"),
             _count(len(one_sided), "one-sided relationship"),
-            f"{communities:,} communit{'y' if communities == 1 else 'ies'}",
+            _count(communities, "community"),
             f"min support {min_support}",
         ]
         lines = [" · ".join(counts)]
@@ -389,9 +394,24 @@ def community_map(
     )
 
 
+def _support_of(
+    adjacency: Mapping[Hashable, Mapping[Hashable, Mapping[str, Any]]], node: Hashable, k: int
+) -> dict[Hashable, int]:
+    """Weights of `node`'s edges in `adjacency` (``G.succ``: support given, ``G.pred``:
+    received) that reach `k`, by the account at the other end; self-loops left out."""
+    found = {}
+    for other, data in adjacency[node].items():
+        w = weight(data)
+        if other != node and w >= k:
+            found[other] = w
+    return found
+
+
 def _count(n: int, thing: str) -> str:
-    """``1 mutual pair``, ``2 mutual pairs``."""
-    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
+    """``1 mutual pair``, ``2 mutual pairs``, ``2 communities``."""
+    if n == 1:
+        return f"{n:,} {thing}"
+    return f"{n:,} {thing[:-1]}ies" if thing.endswith("y") else f"{n:,} {thing}s"
 
 
 def _in_window(window_label: str) -> str:
@@ -453,6 +473,8 @@ def _line_entries(
     """Legend rows for the kinds of line on the map, and only those."""
     from matplotlib.lines import Line2D
 
+    if not (mutual or arrows):
+        return []
     entries = [_header("Lines")]
     if mutual:
         entries.append(
@@ -565,49 +587,47 @@ def ego_map(
     EmptyMapError
         If the account gives and receives no support reaching `min_support`.
     """
-    A = annotated_graph(graph, min_support)
-    if account_node not in A:
-        if account_node in graph:
-            who = _handle(graph, account_node)
+    k = check_min_support(min_support)
+    centre = account_node
+    gives = _support_of(graph.succ, centre, k) if centre in graph else {}
+    gets = _support_of(graph.pred, centre, k) if centre in graph else {}
+    if not gives and not gets:
+        if centre in graph:
+            who = _handle(graph, centre)
         else:
-            who = f"@{username}" if username else f"id:{account_node}"
+            who = f"@{username}" if username else f"id:{centre}"
         raise EmptyMapError(
             f"{who} gives and receives no support {_in_window(window_label)} "
             f"(min support {min_support}): nothing to map"
         )
-    centre = account_node
 
     def strength(other: Hashable) -> int:
-        w_out = A.edges[centre, other]["weight"] if A.has_edge(centre, other) else 0
-        w_in = A.edges[other, centre]["weight"] if A.has_edge(other, centre) else 0
-        return w_out + w_in
+        return gives.get(other, 0) + gets.get(other, 0)
 
-    neighbours = sorted(
-        set(A.succ[centre]) | set(A.pred[centre]), key=lambda n: (-strength(n), sort_key(A, n))
-    )
+    neighbours = sorted(set(gives) | set(gets), key=lambda n: (-strength(n), sort_key(graph, n)))
     kept = neighbours if top is None else neighbours[:top]
     left_out = len(neighbours) - len(kept)
     relation = {}
     for other in kept:
-        if A.has_edge(centre, other) and A.has_edge(other, centre):
+        if other in gives and other in gets:
             relation[other] = "mutual"
-        elif A.has_edge(other, centre):
+        elif other in gets:
             relation[other] = "supporter"
         else:
             relation[other] = "supported"
-    intros = introductions(graph, min_support, account=centre, top=introductions_shown)
+    intros = introductions(graph, k, account=centre, top=introductions_shown)
     intro_nodes = [i.b if i.a == centre else i.a for i in intros]
 
-    pos = _ego_positions(A, centre, kept, relation, intros, intro_nodes)
+    pos = _ego_positions(centre, kept, relation, intros, intro_nodes)
     drawn = [centre, *kept, *intro_nodes]
-    received = {n: A.nodes[n]["received"] for n in drawn}
+    received = {n: sum(_support_of(graph.pred, n, k).values()) for n in drawn}
     scale = _NodeScale(len(drawn), size, dpi, max(received.values()) or 1, cap=650.0)
     kinds = {centre: "centre", **relation, **dict.fromkeys(intro_nodes, "introduction")}
     by_kind = {
         k: [n for n in kept if relation[n] == k] for k in ("mutual", "supporter", "supported")
     }
     width, height = size
-    me = _handle(A, centre)
+    me = _handle(graph, centre)
     with _drawing(size, dpi) as (fig, ax, legend_ax):
         view = _View.fit(ax, pos, size, centred=True)
         radii = {n: scale.radius_px(received[n]) for n in drawn}
@@ -655,7 +675,7 @@ def ego_map(
             ax,
             view,
             pos,
-            [(n, centre, A.edges[n, centre]["weight"]) for n in by_kind["supporter"]],
+            [(n, centre, gets[n]) for n in by_kind["supporter"]],
             widths=(1.0, 5.0),
             max_weight=max_weight,
             colour=EGO_COLOURS["supporter"],
@@ -666,7 +686,7 @@ def ego_map(
             ax,
             view,
             pos,
-            [(centre, n, A.edges[centre, n]["weight"]) for n in by_kind["supported"]],
+            [(centre, n, gives[n]) for n in by_kind["supported"]],
             widths=(1.0, 5.0),
             max_weight=max_weight,
             colour=EGO_COLOURS["supported"],
@@ -688,8 +708,8 @@ def ego_map(
             fig,
             ax,
             view,
-            [(centre, f"{_name(A, centre, 34)}\n{me}", pos[centre], radii[centre])]
-            + [(n, _name(A, n), pos[n], radii[n]) for n in around],
+            [(centre, f"{_name(graph, centre, 34)}\n{me}", pos[centre], radii[centre])]
+            + [(n, _name(graph, n), pos[n], radii[n]) for n in around],
             radial=True,
         )
         counts = [
@@ -706,23 +726,22 @@ def ego_map(
                 f"{left_out:,} left out"
             )
         _title(fig, f"Support around {me} · {window_label}", lines)
-        legend = [_header(f"Colour: relationship to {me}")]
-        legend.append(_dot(EGO_COLOURS["centre"], me))
-        legend += [
-            _dot(EGO_COLOURS["mutual"], f"mutual partners ({len(by_kind['mutual'])})"),
-            _dot(
-                EGO_COLOURS["supporter"],
-                f"support {me}, not returned\n({len(by_kind['supporter'])})",
-            ),
-            _dot(
-                EGO_COLOURS["supported"],
-                f"{me} supports them, not\nreturned ({len(by_kind['supported'])})",
-            ),
+        kinds_drawn = [
+            ("mutual", f"mutual partners ({len(by_kind['mutual'])})"),
+            ("supporter", f"support {me}, not returned\n({len(by_kind['supporter'])})"),
+            ("supported", f"{me} supports them, not\nreturned ({len(by_kind['supported'])})"),
         ]
+        legend = [_header(f"Colour: relationship to {me}"), _dot(EGO_COLOURS["centre"], me)]
+        legend += [_dot(EGO_COLOURS[kind], text) for kind, text in kinds_drawn if by_kind[kind]]
         if intro_nodes:
             worth = f"worth introducing to {me}\n({len(intro_nodes)}, best first)"
             legend.append(_dot(EGO_COLOURS["introduction"], worth))
-        legend += _ego_line_entries(min_support, max_weight, bool(intro_nodes))
+        legend += _ego_line_entries(
+            min_support,
+            mutual=bool(by_kind["mutual"]),
+            one_sided=bool(by_kind["supporter"] or by_kind["supported"]),
+            intros=bool(intro_nodes),
+        )
         note = (
             "Labels: every account"
             if len(around) == len(drawn) - 1
@@ -740,21 +759,26 @@ def ego_map(
         mutual_pairs=len(by_kind["mutual"]),
         one_sided=len(by_kind["supporter"]) + len(by_kind["supported"]),
         introductions=len(intro_nodes),
-        labelled=tuple(_username(A, n) for n in [centre, *around]),
-        account=_username(A, centre),
+        labelled=tuple(_username(graph, n) for n in [centre, *around]),
+        account=_username(graph, centre),
     )
 
 
-def _ego_line_entries(min_support: int, max_weight: int, intros: bool) -> list[Any]:
+def _ego_line_entries(
+    min_support: int, *, mutual: bool, one_sided: bool, intros: bool
+) -> list[Any]:
+    """Legend rows for the kinds of line on the ego map, and only those."""
     from matplotlib.lines import Line2D
 
-    mutual = f"mutual support (each way ≥ {min_support})"
-    one_sided = "one-sided support, arrow points\nto the supported (coloured as above)"
-    entries = [
-        _header("Lines (width: retweets)"),
-        Line2D([], [], color=EGO_COLOURS["mutual"], lw=2.5, label=mutual),
-        Line2D([], [], color="#555555", lw=1.5, marker=">", markersize=6, label=one_sided),
-    ]
+    entries = [_header("Lines (width: retweets)")]
+    if mutual:
+        label = f"mutual support (each way ≥ {min_support})"
+        entries.append(Line2D([], [], color=EGO_COLOURS["mutual"], lw=2.5, label=label))
+    if one_sided:
+        label = "one-sided support, arrow points\nto the supported (coloured as above)"
+        entries.append(
+            Line2D([], [], color="#555555", lw=1.5, marker=">", markersize=6, label=label)
+        )
     if intros:
         colour = EGO_COLOURS["introduction"]
         intro = "introduction: no support\neither way yet"
@@ -765,7 +789,6 @@ def _ego_line_entries(min_support: int, max_weight: int, intros: bool) -> list[A
 
 
 def _ego_positions(
-    A: nx.DiGraph,
     centre: Hashable,
     kept: Sequence[Hashable],
     relation: dict[Hashable, str],
