@@ -251,3 +251,49 @@ def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path)
     assert spring_positions(graph) == expected
     community_map(graph, tmp_path / "m.png", size=(800, 600), dpi=100)
     assert_real_png(tmp_path / "m.png", (800, 600))
+
+
+@pytest.fixture
+def drawn_texts(monkeypatch):
+    """The texts of every figure the maps save, one set per figure."""
+    import retweetring.reports.maps as maps
+
+    texts: list[set[str]] = []
+    save = maps._save_png
+
+    def capture(fig, path):
+        texts.append({t.get_text() for t in fig.findobj(Text)})
+        save(fig, path)
+
+    monkeypatch.setattr(maps, "_save_png", capture)
+    return texts
+
+
+def test_the_legend_lists_only_what_is_drawn(drawn_texts, tmp_path):
+    one_way = named(weighted((1, 2, 1), (3, 2, 2)))  # no mutual pair, no community
+    community_map(one_way, tmp_path / "c.png", size=(800, 600), dpi=100)
+    legend = drawn_texts[-1]
+    assert any(t.startswith("one-sided support") for t in legend)
+    assert not any(t.startswith("mutual support") for t in legend)
+    assert "3 with no mutual partner" in legend
+    assert not any("smaller communities" in t for t in legend)
+    assert (
+        "3 accounts · 0 mutual pairs · 2 one-sided relationships · 0 communities · "
+        "min support 1" in legend
+    )
+
+    mutual_only = named(weighted((1, 2, 1), (2, 1, 1), (1, 3, 1), (3, 1, 1)))
+    ego_map(mutual_only, 1, tmp_path / "e.png", size=(800, 600), dpi=100)
+    legend = drawn_texts[-1]
+    assert "mutual partners (2)" in legend
+    assert not any("not returned" in t or t.startswith("one-sided") for t in legend)
+    assert not any(t.startswith(("worth introducing", "introduction:")) for t in legend)
+
+
+def test_the_title_says_how_many_were_left_out(drawn_texts, graph, tmp_path):
+    community_map(graph, tmp_path / "m.png", top=15, size=(800, 600), dpi=100)
+    total = graph.number_of_nodes()
+    assert (
+        f"Showing the 15 most connected of {total} accounts; {total - 15} left out"
+        in drawn_texts[-1]
+    )
