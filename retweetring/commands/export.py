@@ -20,7 +20,7 @@ from retweetring.reports.export import EXPORT_FORMATS
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (csv: FILE-nodes.csv and FILE-edges.csv beside it).",
+    help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
 )
 @window_options
 @click.pass_context
