@@ -138,8 +138,8 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-02", param=param) from None
 
 
-def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The window, threshold and format options every analytics command takes."""
+def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The window and threshold options: --since, --until, --min-support, --all-retweets."""
     options = [
         click.option(
             "--since", callback=_date, metavar="DATE", help="Count retweets from this UTC date."
@@ -159,18 +159,23 @@ def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Count every retweet of someone else's tweet, not only promotional ones.",
         ),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="text",
-            show_default=True,
-            help="Output as rich tables, JSON or CSV.",
-        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The window, threshold and format options every analytics command takes."""
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Output as rich tables, JSON or CSV.",
+    )(func)
+    return window_options(func)
 
 
 @dataclass(frozen=True)
@@ -868,3 +873,7 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line."""
     cli.main(args=argv, prog_name="retweetring")
+
+
+from retweetring.commands import export as _export  # noqa: E402,F401
+from retweetring.commands import maps as _maps  # noqa: E402,F401

@@ -33,3 +33,7 @@ class UnknownAccountError(RetweetringError):
 
 class UnknownTweetError(RetweetringError):
     """A tweet id names no stored tweet."""
+
+
+class EmptyMapError(RetweetringError):
+    """There is nothing to draw: no support in the window for the map asked for."""

@@ -61,3 +61,26 @@ def key(G: nx.DiGraph, node: object) -> tuple[str, str, str]:
     """The documented tie-break order of an account: label, then key."""
     username = G.nodes[node].get("username")
     return (username or str(node), str(node), repr(node))
+
+
+def large_support_graph(seed: int, n: int = 2000, m: int = 45_000) -> nx.DiGraph:
+    """A seeded named support graph on `n` accounts with about `m` edges: each account
+    supports accounts near it in a ring of neighbourhoods, about a third of them mutually."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    sources = rng.integers(0, n, m)
+    targets = (sources + rng.integers(1, 60, m)) % n
+    weights = rng.integers(1, 6, m)
+    G = nx.DiGraph()
+    G.add_weighted_edges_from(
+        zip(sources.tolist(), targets.tolist(), weights.tolist(), strict=True)
+    )
+    back = rng.random(m) < 0.33
+    G.add_weighted_edges_from(
+        zip(targets[back].tolist(), sources[back].tolist(), weights[back].tolist(), strict=True)
+    )
+    for node in G:
+        G.nodes[node]["username"] = f"shop_{node}"
+        G.nodes[node]["name"] = f"Shop {node}"
+    return G

@@ -1,0 +1,1 @@
+"""Commands of the ``retweetring`` CLI, one module per command family, registered in cli.py."""

@@ -1,0 +1,58 @@
+"""``retweetring export``: the support graph for Gephi, networkx, spreadsheets and scripts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from retweetring.cli import _analysis, _state, cli, window_options
+from retweetring.reports.export import EXPORT_FORMATS
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
+)
+@window_options
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: Path,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+) -> None:
+    """Export the support graph as GraphML, GEXF (Gephi), CSV or JSON.
+
+    Nodes carry username, name, community (-1: no mutual partner), given and received;
+    edges (supporter -> supported) carry weight, mutual, first and last (ISO-8601 UTC).
+    Only edges with weight >= --min-support are written. CSV writes two files:
+    FILE-nodes.csv and FILE-edges.csv. JSON is networkx node-link data.
+
+    Example:
+
+        retweetring export --format gexf -o saltby.gexf --since 2026-10-01
+    """
+    from retweetring.reports.export import export_graph
+
+    state = _state(ctx)
+    analysis = _analysis(state, since, until, min_support, all_retweets)
+    result = export_graph(
+        analysis.graph,
+        output,
+        fmt,
+        min_support=min_support,
+        window_label=analysis.window.describe(),
+    )
+    click.echo(result.summary())

@@ -1,0 +1,231 @@
+"""The support graph as files other tools read: GraphML, GEXF, CSV and JSON.
+
+Every format carries the same graph, :func:`retweetring.analytics.annotate.annotated_graph`:
+
+- nodes: ``id`` (the X account id, as a string: ids are too large for JSON numbers in
+  JavaScript), ``username``, ``name``, ``community`` (-1: no mutual partner), ``given`` and
+  ``received`` (sums of the exported edges' weights), and ``label`` (= username, the name
+  Gephi shows) in GraphML and GEXF;
+- edges ``supporter -> supported``: ``weight``, ``mutual``, and ``first`` / ``last`` (the
+  earliest and latest counted retweet) as ISO-8601 UTC strings such as
+  ``2026-11-02T09:00:00+00:00``.
+
+CSV is two files beside each other: ``STEM-nodes.csv`` and ``STEM-edges.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from retweetring.analytics._labels import sorted_nodes
+from retweetring.analytics.annotate import annotated_graph
+
+__all__ = ["EXPORT_FORMATS", "ExportResult", "csv_paths", "export_graph", "export_ready"]
+
+EXPORT_FORMATS = ("graphml", "gexf", "csv", "json")
+NODE_COLUMNS = ("id", "username", "name", "community", "given", "received")
+EDGE_COLUMNS = (
+    "source",
+    "target",
+    "source_username",
+    "target_username",
+    "weight",
+    "mutual",
+    "first",
+    "last",
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    paths: tuple[Path, ...]
+    format: str
+    nodes: int
+    edges: int
+    mutual_pairs: int
+
+    def summary(self) -> str:
+        """One line saying what was written where."""
+        where = " and ".join(str(p) for p in self.paths)
+        return (
+            f"wrote {self.nodes:,} accounts and {self.edges:,} support edges "
+            f"({self.mutual_pairs:,} mutual pairs) as {self.format} to {where}"
+        )
+
+
+def _iso(value: Any) -> str:
+    """An ISO-8601 UTC string for a (naive UTC or aware) datetime; '' when missing."""
+    if not isinstance(value, datetime):
+        return "" if value is None else str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def export_ready(
+    G: nx.DiGraph, min_support: int = 1, *, window_label: str = "all time"
+) -> nx.DiGraph:
+    """Return the annotated support graph with string ids and only exportable values.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The support graph (see :func:`retweetring.graph.support_graph`).
+    min_support : int, optional (default=1)
+        Keep only edges with weight >= this; mutual means both directions reach it.
+    window_label : str, optional
+        The window in words, stored as the graph attribute ``window``.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are ``str(account id)`` in label order, with ``username``, ``name``,
+        ``community``, ``given`` and ``received``; edges (in label order) carry ``weight``,
+        ``mutual``, ``first`` and ``last`` (ISO-8601 strings). Graph attributes: ``window``
+        and ``min_support``.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_edge(7, 8, weight=2, first=datetime(2026, 11, 2, 9), last=datetime(2026, 11, 3))
+    >>> E = export_ready(G)
+    >>> E.nodes["7"]
+    {'username': '7', 'name': '', 'community': -1, 'given': 2, 'received': 0}
+    >>> E.edges["7", "8"]["first"]
+    '2026-11-02T09:00:00+00:00'
+    """
+    A = annotated_graph(G, min_support)
+    E = nx.DiGraph(window=window_label, min_support=A.graph["min_support"])
+    order = sorted_nodes(A)
+    for node in order:
+        attrs = A.nodes[node]
+        E.add_node(
+            str(node),
+            username=str(attrs["username"]),
+            name=str(attrs.get("name") or ""),
+            community=int(attrs["community"]),
+            given=int(attrs["given"]),
+            received=int(attrs["received"]),
+        )
+    for u in order:
+        for v in sorted_nodes(A, A.succ[u]):
+            data = A.edges[u, v]
+            E.add_edge(
+                str(u),
+                str(v),
+                weight=int(data["weight"]),
+                mutual=bool(data["mutual"]),
+                first=_iso(data.get("first")),
+                last=_iso(data.get("last")),
+            )
+    return E
+
+
+def csv_paths(path: str | Path) -> tuple[Path, Path]:
+    """Return the nodes and edges CSV files for `path`: ``STEM-nodes.csv``, ``STEM-edges.csv``.
+
+    >>> [p.name for p in csv_paths("out/saltby.csv")]
+    ['saltby-nodes.csv', 'saltby-edges.csv']
+    """
+    path = Path(path)
+    stem = path.stem if path.suffix.lower() == ".csv" else path.name
+    return path.with_name(f"{stem}-nodes.csv"), path.with_name(f"{stem}-edges.csv")
+
+
+def export_graph(
+    G: nx.DiGraph,
+    path: str | Path,
+    fmt: str,
+    *,
+    min_support: int = 1,
+    window_label: str = "all time",
+) -> ExportResult:
+    """Write the annotated support graph to `path` in `fmt` (see the module docstring).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The support graph.
+    path : str or Path
+        The file to write; for ``csv`` the stem of the two files (see :func:`csv_paths`).
+    fmt : {"graphml", "gexf", "csv", "json"}
+        The format. JSON is networkx node-link data (``nodes`` and ``edges`` lists).
+    min_support : int, optional (default=1)
+        Keep only edges with weight >= this.
+    window_label : str, optional
+        The window in words, stored with the graph.
+
+    Returns
+    -------
+    ExportResult
+        The files written and what they hold.
+
+    Raises
+    ------
+    ValueError
+        If `fmt` is not one of ``EXPORT_FORMATS``.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
+    E = export_ready(G, min_support, window_label=window_label)
+    path = Path(path)
+    if fmt == "graphml":
+        for node in E:
+            E.nodes[node]["label"] = E.nodes[node]["username"]
+        nx.write_graphml(E, path, encoding="utf-8")
+        paths: tuple[Path, ...] = (path,)
+    elif fmt == "gexf":
+        for node in E:
+            E.nodes[node]["label"] = E.nodes[node]["username"]
+        nx.write_gexf(E, path, encoding="utf-8")
+        paths = (path,)
+    elif fmt == "json":
+        data = nx.node_link_data(E, edges="edges")
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        paths = (path,)
+    else:
+        paths = _write_csv(E, path)
+    mutual = sum(1 for _, _, m in E.edges(data="mutual") if m) // 2
+    return ExportResult(paths, fmt, E.number_of_nodes(), E.number_of_edges(), mutual)
+
+
+def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:
+    nodes_path, edges_path = csv_paths(path)
+    with nodes_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(NODE_COLUMNS)
+        for node, attrs in E.nodes(data=True):
+            writer.writerow([node, *(attrs[c] for c in NODE_COLUMNS[1:])])
+    with edges_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(EDGE_COLUMNS)
+        for u, v, data in E.edges(data=True):
+            writer.writerow(
+                [
+                    u,
+                    v,
+                    _username(E, u),
+                    _username(E, v),
+                    data["weight"],
+                    "true" if data["mutual"] else "false",
+                    data["first"],
+                    data["last"],
+                ]
+            )
+    return nodes_path, edges_path
+
+
+def _username(E: nx.DiGraph, node: Hashable) -> str:
+    return str(E.nodes[node]["username"])
