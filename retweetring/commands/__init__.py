@@ -1,0 +1,1 @@
+"""Commands defined outside ``cli.py``; each module adds its commands to the ``cli`` group."""
