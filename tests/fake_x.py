@@ -21,11 +21,13 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 import responses
 import yaml
-from conftest import Community
+from conftest import PERSONAL_TEXT, Community
 
 from retweetring.collect import snowflake_for
 
 API = "https://api.twitter.com"
+TOKEN = "AAAAAAAAAAAAAAAAAAAAAJrTestOnly%2Fretweetring7f3c9eZZq"
+MEMBERS = ("bakery", "cafe", "florist")
 CLOCK_START = 1665182598.0
 """The ``date`` of the recorded users/tweets answer (2022-10-07 22:43:18 UTC)."""
 
@@ -63,6 +65,27 @@ class SnowflakeCommunity(Community):
     def _id(self) -> str:
         when = self.START + timedelta(minutes=len(self.tweets))
         return str(snowflake_for(when) + 1)
+
+
+def make_town() -> SnowflakeCommunity:
+    """Three members who retweet each other's promotions, and two fans who are not members."""
+    town = SnowflakeCommunity()
+    for name in MEMBERS + ("fan_ann", "fan_bob"):
+        town.user(name)
+    promos = {m: [town.post(m) for _ in range(3)] for m in MEMBERS}
+    for m in MEMBERS:
+        town.post(m, PERSONAL_TEXT)
+    town.retweet("cafe", promos["bakery"][0])
+    town.retweet("florist", promos["bakery"][0])
+    town.retweet("bakery", promos["cafe"][1])
+    town.retweet("florist", promos["cafe"][2])
+    town.retweet("cafe", promos["florist"][0])
+    town.retweet("fan_ann", promos["bakery"][0])
+    town.retweet("fan_ann", promos["cafe"][1])
+    town.retweet("fan_bob", promos["bakery"][0])
+    town.retweet("bakery", promos["florist"][1])
+    town.retweet("cafe", promos["bakery"][2])
+    return town
 
 
 @dataclass

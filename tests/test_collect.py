@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import responses
 from click.testing import CliRunner
-from conftest import PERSONAL_TEXT
-from fake_x import CLOCK_START, FakeClock, FakeX, Fault, SnowflakeCommunity, load_cassette
+from fake_x import (
+    CLOCK_START,
+    MEMBERS,
+    TOKEN,
+    FakeClock,
+    FakeX,
+    Fault,
+    SnowflakeCommunity,
+    load_cassette,
+    make_town,
+)
 
 from retweetring.cli import cli
 from retweetring.collect import (
@@ -32,8 +45,6 @@ from retweetring.graph import support_graph
 from retweetring.sources.x_api import XApi
 from retweetring.store.session import open_database
 
-TOKEN = "AAAAAAAAAAAAAAAAAAAAAJrTestOnly%2Fretweetring7f3c9eZZq"
-MEMBERS = ("bakery", "cafe", "florist")
 TABLES = (
     "accounts",
     "tweets",
@@ -43,27 +54,6 @@ TABLES = (
     "retweeter_checks",
     "approximate_retweets",
 )
-
-
-def _town() -> SnowflakeCommunity:
-    """Three members who retweet each other's promotions, and two fans who are not members."""
-    town = SnowflakeCommunity()
-    for name in MEMBERS + ("fan_ann", "fan_bob"):
-        town.user(name)
-    promos = {m: [town.post(m) for _ in range(3)] for m in MEMBERS}
-    for m in MEMBERS:
-        town.post(m, PERSONAL_TEXT)
-    town.retweet("cafe", promos["bakery"][0])
-    town.retweet("florist", promos["bakery"][0])
-    town.retweet("bakery", promos["cafe"][1])
-    town.retweet("florist", promos["cafe"][2])
-    town.retweet("cafe", promos["florist"][0])
-    town.retweet("fan_ann", promos["bakery"][0])
-    town.retweet("fan_ann", promos["cafe"][1])
-    town.retweet("fan_bob", promos["bakery"][0])
-    town.retweet("bakery", promos["florist"][1])
-    town.retweet("cafe", promos["bakery"][2])
-    return town
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 @pytest.fixture
 def town() -> SnowflakeCommunity:
-    return _town()
+    return make_town()
 
 
 @pytest.fixture
@@ -611,3 +601,44 @@ def test_no_token_at_all_says_how_to_set_one(x, tmp_path, monkeypatch):
     result = run(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert "no X API bearer token: set X_BEARER_TOKEN" in result.output
+
+
+KILLS = {
+    "during the 2nd request": ("request", 2),
+    "inside the `members add` transaction": ("transaction", 1),
+    "inside the 1st page's transaction": ("transaction", 2),
+    "inside the retweet counts' transaction": ("transaction", 8),
+    "inside a retweeters page's transaction": ("transaction", 10),
+}
+
+
+@pytest.mark.parametrize("mode, n", KILLS.values(), ids=KILLS.keys())
+def test_a_process_killed_with_sigkill_resumes_without_gaps_or_duplicates(
+    x, clock, tmp_path, shared_fixtures, mode, n
+):
+    """A real SIGKILL of a child process, then a rerun: the database equals a clean run's."""
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    db = tmp_path / "killed.db"
+    tests = Path(__file__).resolve().parent
+    child = subprocess.run(
+        [
+            sys.executable,
+            str(tests / "killed_collect.py"),
+            str(db),
+            str(shared_fixtures),
+            mode,
+            str(n),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+    assert dump(db) != dump(clean)
+    restart(x, clock)
+    assert run(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
+    rerun = run(db, "collect", "--retweeters")
+    assert rerun.exit_code == 0, rerun.output
+    assert dump(db) == dump(clean)
