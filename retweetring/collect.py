@@ -420,6 +420,8 @@ class MemberResult:
     tweets_read: int = 0
     counts: WriteCounts = field(default_factory=WriteCounts)
     complete: bool = False
+    problems: list[str] = field(default_factory=list)
+    """What the API said instead of tweets (a protected or suspended account, ...)."""
 
 
 @dataclass
@@ -514,6 +516,8 @@ def _sweep(
             until_id = min(ids) if until_id is None else min(until_id, min(ids))
         meta = page.body.get("meta")
         last = not (isinstance(meta, dict) and meta.get("next_token"))
+        if data is None:
+            mres.problems.extend(_problems(page.body))
         with engine.begin() as conn:
             mres.counts.add(write_pages(conn, [records], rules))
             _save_retweet_counts(conn, data if isinstance(data, list) else [], member.account_id)
@@ -538,6 +542,17 @@ def _sweep(
         mres.tweets_read += len(ids)
         mres.complete = last
         on_page(PageEvent("timeline", member.account_id, mres.pages, last))
+
+
+def _problems(body: dict[str, Any]) -> list[str]:
+    """The ``errors`` of an answer without data, as short texts."""
+    errors = body.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [
+        str(e.get("detail") or e.get("title") or e)[:200] if isinstance(e, dict) else str(e)[:200]
+        for e in errors
+    ]
 
 
 def _normalise(page: ApiPage) -> PageRecords:

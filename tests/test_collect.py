@@ -642,3 +642,25 @@ def test_a_process_killed_with_sigkill_resumes_without_gaps_or_duplicates(
     rerun = run(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean)
+
+
+def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, town):
+    x.overrides[("tweets", 1)] = {
+        "errors": [
+            {
+                "detail": f"Sorry, you are not authorized to see the user with id: "
+                f"[{town.user('bakery')['id']}].",
+                "title": "Authorization Error",
+                "resource_type": "user",
+                "type": "https://api.twitter.com/2/problems/not-authorized-for-resource",
+            }
+        ]
+    }
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    result = run(db, "collect")
+    assert result.exit_code == 0
+    assert "@bakery: the X API said: Sorry, you are not authorized to see the user" in (
+        result.output
+    )
+    assert dump(db, ("tweets",))["tweets"] == []

@@ -6,12 +6,16 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from retweetring.cli import FORMATS, State, _date, _emit_rows, _load_rules, _state, cli
 from retweetring.reports.formats import to_json
+
+if TYPE_CHECKING:
+    from retweetring.collect import Ledger
+    from retweetring.sources.x_api import XApi
 
 EX_TEMPFAIL = 75
 """Exit status when the rate limit stopped a ``--no-wait`` run: try again later (sysexits.h)."""
@@ -48,7 +52,7 @@ class _Countdown:
             self._last = left
 
 
-def _api(state: State, ledger: Any, *, wait: bool = True, max_reads: int | None = None) -> Any:
+def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | None = None) -> XApi:
     """An X API client with the configured token, reporting requests to ``ledger``."""
     from retweetring.config import bearer_token
     from retweetring.sources.x_api import XApi
@@ -229,7 +233,14 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="TOML file of promotional keywords (see README).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output of --usage and --dry-run.",
+)
 @click.pass_context
 def collect(
     ctx: click.Context,
@@ -348,6 +359,8 @@ def _run(
             f"{c.tweets_new:,} new tweets, {c.retweets_new:,} new retweets ({status})",
             err=True,
         )
+        for problem in m.problems:
+            click.echo(f"@{m.username or m.account_id}: the X API said: {problem}", err=True)
 
     result = None
     try:

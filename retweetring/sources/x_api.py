@@ -336,6 +336,7 @@ class XApi:
                 requests.ConnectionError,
                 requests.Timeout,
                 requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
             ) as exc:
                 self._record(endpoint, 0)
                 last = f"connection failed ({type(exc).__name__})"
@@ -347,6 +348,7 @@ class XApi:
                     last = "the answer was cut short (not complete JSON)"
                 else:
                     if type(body) is not dict:
+                        self._record(endpoint, response.status_code)
                         raise ApiError(f"{endpoint}: the X API answered with a non-object body")
                     response.parsed_body = body  # type: ignore[attr-defined]
                     self._note_window(endpoint, response)
