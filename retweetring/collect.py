@@ -51,6 +51,7 @@ from retweetring.store.models import (
     RetweeterCheck,
     Tweet,
 )
+from retweetring.store.session import connection
 from retweetring.store.writer import WriteCounts, write_pages
 
 __all__ = [
@@ -275,7 +276,7 @@ class MemberRow:
     completed_at: datetime | None
 
 
-def list_members(engine: Engine | Connection) -> list[MemberRow]:
+def list_members(db: Engine | Connection) -> list[MemberRow]:
     """Return the members, by username."""
     query = (
         select(
@@ -302,9 +303,7 @@ def list_members(engine: Engine | Connection) -> list[MemberRow]:
         .where(Member.platform == PLATFORM_X)
         .order_by(func.lower(Account.username), Member.account_id)
     )
-    if isinstance(engine, Connection):
-        return [MemberRow(*row) for row in engine.execute(query)]
-    with engine.connect() as conn:
+    with connection(db) as conn:
         return [MemberRow(*row) for row in conn.execute(query)]
 
 
@@ -355,7 +354,7 @@ def plan(engine: Engine, since: date | None = None) -> list[PlanRow]:
     return rows
 
 
-def retweeter_candidates(engine: Engine | Connection) -> list[tuple[int, int, int]]:
+def retweeter_candidates(db: Engine | Connection) -> list[tuple[int, int, int]]:
     """Return (tweet id, author id, retweet count) of members' promotional tweets to check.
 
     A tweet is checked when its retweet count (as last collected) is above the count at its
@@ -379,10 +378,8 @@ def retweeter_candidates(engine: Engine | Connection) -> list[tuple[int, int, in
         )
         .order_by(RetweeterCheck.tweet_id)
     )
-    if isinstance(engine, Connection):
-        return [tuple(r) for r in engine.execute(query)]  # type: ignore[misc]
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+    with connection(db) as conn:
+        return [(r[0], r[1], r[2]) for r in conn.execute(query)]
 
 
 def _ordered(members: Iterable[MemberRow]) -> list[MemberRow]:
@@ -404,7 +401,8 @@ def _sweep_bounds(m: MemberRow, since: date | None) -> tuple[int | None, int | N
         return m.since_id, m.sweep_until_id, m.sweep_newest_id
     if m.since_id is not None or since is None:
         return m.since_id, None, None
-    return snowflake_for(since), None, None
+    first = snowflake_for(since)  # since_id is exclusive: start one below the first possible id
+    return (first - 1 if first is not None else None), None, None
 
 
 # --- collecting -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import responses
 from click.testing import CliRunner
+from conftest import PERSONAL_TEXT
 from fake_x import (
     CLOCK_START,
     MEMBERS,
@@ -241,21 +242,27 @@ def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
 
 
 def test_since_bounds_the_first_run_of_a_member(x, tmp_path, town):
+    town.START = datetime(2026, 11, 5, 9, 0)  # the town's tweets so far are from 2026-11-02
+    recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
     db = tmp_path / "r.db"
     run(db, "members", "add", "bakery")
-    bakery = sorted(timeline_ids(town, "bakery"))
-    cut = datetime.fromisoformat(town.tweets[str(bakery[3])]["created_at"][:19])
-    day = date(cut.year, cut.month, cut.day)
-    # every tweet of the town is on 2026-11-02, so --since that day keeps them all
-    result = run(db, "collect", "--since", day.isoformat())
-    assert result.exit_code == 0
-    assert x.requests[-1][1]["since_id"] == str(snowflake_for(day))
-    later = run(tmp_path / "later.db", "members", "add", "bakery")
-    assert later.exit_code == 0
+    assert run(db, "collect", "--since", "2026-11-04").exit_code == 0
+    assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 4)) - 1)
+    assert {r[1] for r in dump(db, ("tweets",))["tweets"]} == recent
     x.requests.clear()
-    run(tmp_path / "later.db", "collect", "--since", "2026-11-03")
-    assert x.requests[0][1]["since_id"] == str(snowflake_for(date(2026, 11, 3)))
-    assert dump(tmp_path / "later.db", ("tweets",))["tweets"] == []
+    run(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
+    assert x.requests[0][1]["since_id"] == str(max(recent))
+
+
+def test_a_first_run_that_finds_nothing_since_the_date_keeps_the_bound(x, tmp_path):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    run(db, "collect", "--since", "2026-11-03")
+    assert dump(db, ("tweets",))["tweets"] == []
+    x.requests.clear()
+    run(db, "collect")  # not the whole timeline: still only what is newer than the date
+    assert x.requests[0][1]["since_id"] == str(snowflake_for(date(2026, 11, 3)) - 1)
+    assert dump(db, ("tweets",))["tweets"] == []
 
 
 def test_paging_follows_the_recorded_next_token(x, tmp_path, shared_fixtures, town):
@@ -448,7 +455,7 @@ def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
     assert sum(x.calls.values()) == before
     planned = json.loads(result.output)["members"]
     assert [(m["username"], m["what"], m["since_id"]) for m in planned] == [
-        (m, "first sweep: tweets since 2026-10-01", str(snowflake_for(date(2026, 10, 1))))
+        (m, "first sweep: tweets since 2026-10-01", str(snowflake_for(date(2026, 10, 1)) - 1))
         for m in MEMBERS
     ]
     assert "dry run: no request made" in run(db, "collect", "--dry-run").output
