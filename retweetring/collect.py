@@ -37,10 +37,10 @@ from retweetring.records import PLATFORM_X, PageRecords, Retweet
 from retweetring.sources.v2 import normalise_page
 from retweetring.sources.x_api import (
     ApiCall,
-    ApiError,
     ApiPage,
     BudgetReached,
     RateLimited,
+    RequestRejected,
     XApi,
 )
 from retweetring.store.models import (
@@ -435,6 +435,8 @@ class CollectResult:
     """Why the run stopped before the end, or None."""
     resume_at: datetime | None = None
     """When the rate limit that stopped the run resets."""
+    problems: list[str] = field(default_factory=list)
+    """Requests the API refused outside members' timelines; the run went on."""
 
 
 @dataclass(frozen=True)
@@ -475,15 +477,21 @@ def collect(
             result.members.append(mres)
             try:
                 _sweep(engine, api, ledger, member, since, rules, mres, on_page)
+            except RequestRejected as exc:  # this member only: go on with the others
+                mres.problems.append(str(exc))
             finally:
                 on_member(mres)
         if retweeters:
             _refresh_retweet_counts(engine, api, ledger, _now(clock) - REFRESH_WINDOW)
             members = {m.account_id for m in list_members(engine)}
             for tweet_id, author_id, count in retweeter_candidates(engine):
-                result.approximate_new += _retweeters(
-                    engine, api, ledger, tweet_id, author_id, count, members, on_page
-                )
+                try:
+                    result.approximate_new += _retweeters(
+                        engine, api, ledger, tweet_id, author_id, count, members, on_page
+                    )
+                except RequestRejected as exc:  # this tweet only
+                    result.problems.append(f"retweeters of tweet {tweet_id}: {exc}")
+                    continue
                 result.retweeter_tweets += 1
     except (RateLimited, BudgetReached) as exc:
         result.stopped = str(exc)
@@ -557,7 +565,7 @@ def _normalise(page: ApiPage) -> PageRecords:
     try:
         return normalise_page(page.body, seen_at=page.served_at)
     except BadRecordError as exc:
-        raise ApiError(f"the X API sent a page retweetring cannot read: {exc}") from None
+        raise RequestRejected(f"the X API sent a page retweetring cannot read: {exc}") from None
 
 
 def _save_retweet_counts(conn: Connection, data: list[Any], author_id: int) -> None:

@@ -105,7 +105,7 @@ def bearer_token() -> Secret:
         path = config_path()
         if not path.is_file():
             raise ConfigError(
-                f"no X API bearer token: set {TOKEN_ENV}, or put bearer_token = \"...\" under [x] "
+                f'no X API bearer token: set {TOKEN_ENV}, or put bearer_token = "..." under [x] '
                 f"in {path} (chmod 600)"
             )
         value = _token_from_file(path)

@@ -664,10 +664,38 @@ def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, to
         ]
     }
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
+    run(db, "members", "add", "bakery", "cafe")
     result = run(db, "collect")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "@bakery: the X API said: Sorry, you are not authorized to see the user" in (
         result.output
     )
-    assert dump(db, ("tweets",))["tweets"] == []
+    retweeters = {r[2] for r in dump(db, ("retweets",))["retweets"]}
+    assert int(town.user("bakery")["id"]) not in retweeters  # nothing from bakery's timeline
+    assert int(town.user("cafe")["id"]) in retweeters  # the others are collected
+
+
+def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, town):
+    restart(x, clock)
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    original = x._answer
+
+    def not_found_first(endpoint, n, body, fault):
+        if endpoint == "tweets" and n == 1:
+            return (
+                404,
+                dict(x.headers["tweets"]),
+                json.dumps(
+                    {"title": "Not Found Error", "detail": "Could not find user", "status": 404}
+                ),
+            )
+        return original(endpoint, n, body, fault)
+
+    x._answer = not_found_first
+    result = run(db, "collect")
+    assert result.exit_code == 1
+    assert "@bakery: the X API said: GET /2/users/:id/tweets: the X API answered 404" in (
+        result.output
+    )
+    assert "@cafe: 2 pages" in result.output and "@florist: 2 pages" in result.output

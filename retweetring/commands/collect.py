@@ -383,7 +383,11 @@ def _run(
                 f"({result.approximate_new:,} new approximate events)"
             )
         click.echo(summary)
+    for problem in result.problems:
+        click.echo(problem, err=True)
     if result.stopped:
         click.echo(f"stopped: {result.stopped}", err=True)
         if result.resume_at is not None:
             ctx.exit(EX_TEMPFAIL)
+    if result.problems or any(m.problems for m in result.members):
+        ctx.exit(1)  # like `import` with rejected lines: the rest was done

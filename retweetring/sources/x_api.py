@@ -39,6 +39,7 @@ __all__ = [
     "AuthError",
     "BudgetReached",
     "RateLimited",
+    "RequestRejected",
     "XApi",
     "TIMELINE_FIELDS",
 ]
@@ -97,6 +98,11 @@ class ApiError(RetweetringError):
 
 class AuthError(ApiError):
     """The X API answered 401 or 403."""
+
+
+class RequestRejected(ApiError):
+    """The X API refused this one request (400, 404, ...) or sent a page that cannot be read:
+    asking again will not help, but other requests may still work."""
 
 
 class ApiCall(NamedTuple):
@@ -331,7 +337,9 @@ class XApi:
                 status = exc.response.status_code
                 self._record(endpoint, status)
                 detail = "; ".join(str(m) for m in exc.api_messages) or exc.response.reason
-                raise ApiError(f"{endpoint}: the X API answered {status}: {detail}") from None
+                raise RequestRejected(
+                    f"{endpoint}: the X API answered {status}: {detail}"
+                ) from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,
