@@ -304,7 +304,7 @@ def _print_usage(state: State, fmt: str) -> None:
 
 
 def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) -> None:
-    from retweetring.collect import plan, retweeter_candidates
+    from retweetring.collect import REFRESH_WINDOW, plan, retweeter_candidates
 
     engine = state.engine()
     rows = [
@@ -329,7 +329,11 @@ def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) ->
     ]
     _emit_rows(state, "text", rows, columns, "collect --dry-run", "No members to collect.")
     if retweeters:
-        click.echo(f"then the retweeters of {checks:,} promotional tweets")
+        click.echo(
+            "then fresh retweet counts of members' promotional tweets from the last "
+            f"{REFRESH_WINDOW.days} days, and the retweeters of those whose count grew "
+            f"({checks:,} known now)"
+        )
     click.echo("dry run: no request made")
 
 
