@@ -21,7 +21,9 @@ introductions_module = importlib.import_module("retweetring.analytics.introducti
 
 def brute_force(G: nx.DiGraph, k: int) -> dict[frozenset, tuple[set, float]]:
     """Introductions straight from the definition: pair -> (via, score)."""
-    partners = {x: {y for y in G if y != x and w(G, x, y) >= k and w(G, y, x) >= k} for x in G}
+    partners = {
+        x: {y for y in G if y != x and w(G, x, y) >= k and w(G, y, x) >= k} for x in G
+    }
     found = {}
     for a, c in combinations(G, 2):
         via = partners[a] & partners[c]

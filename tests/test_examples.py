@@ -133,21 +133,16 @@ def test_example_covers_eight_weeks(pages: list[dict[str, Any]]) -> None:
 def test_example_contains_noise_of_each_kind(
     pages: list[dict[str, Any]], kinds: dict[str, str]
 ) -> None:
-    members = {
-        u["id"]
-        for page in pages
-        for u in page["includes"]["users"]
-        if u["username"] in generator.MEMBERS
-    }
+    members = {u["id"] for page in pages for u in page["includes"]["users"]
+               if u["username"] in generator.MEMBERS}
     retweets = _retweets(pages)
     data = {t["id"]: t for page in pages for t in page["data"]}
     ref_types = Counter(r["type"] for t in data.values() for r in t.get("referenced_tweets", []))
     self_retweets = [r for r, o in retweets if r["author_id"] == o["author_id"]]
     of_personal = [r for r, o in retweets if kinds[o["id"]] == "personal"]
     of_outsiders = [r for r, o in retweets if o["author_id"] not in members]
-    of_promotions = [
-        r for r, o in retweets if kinds[o["id"]] == "promo" and r["author_id"] != o["author_id"]
-    ]
+    of_promotions = [r for r, o in retweets
+                     if kinds[o["id"]] == "promo" and r["author_id"] != o["author_id"]]
     assert len(self_retweets) >= 5
     assert ref_types["quoted"] >= 10
     assert ref_types["replied_to"] >= 10
@@ -205,7 +200,9 @@ def test_promotional_tweets_have_sales_cues_and_others_none(
             assert not SALES_CUE.search(tweet["text"]), tweet["text"]
 
 
-def test_intended_structure_is_visible(pages: list[dict[str, Any]], kinds: dict[str, str]) -> None:
+def test_intended_structure_is_visible(
+    pages: list[dict[str, Any]], kinds: dict[str, str]
+) -> None:
     names = {u["id"]: u["username"] for page in pages for u in page["includes"]["users"]}
     support = Counter(
         (names[r["author_id"]], names[o["author_id"]])
