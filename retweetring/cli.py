@@ -875,5 +875,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="retweetring")
 
 
+from retweetring.commands import collect as _collect  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401

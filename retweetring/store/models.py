@@ -114,3 +114,96 @@ class Import(Base):
     unattributed: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- live collection from the X API (migration 0002) -----------------------------------------
+
+
+class Member(Base):
+    """An account of the tracked community, whose timeline ``collect`` reads."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+        WITHOUT_ROWID,
+    )
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CollectCheckpoint(Base):
+    """How far a member's timeline has been collected; saved with each page's rows.
+
+    ``since_id`` is the completed boundary: every tweet of the member up to that id is stored.
+    While a sweep is under way, ``sweep_until_id`` is the oldest tweet it has stored (the next
+    request asks for older tweets than that) and ``sweep_newest_id`` the newest (the next
+    ``since_id`` once the sweep completes).
+    """
+
+    __tablename__ = "collect_checkpoints"
+    __table_args__ = (
+        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+        WITHOUT_ROWID,
+    )
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    since_id: Mapped[int | None] = mapped_column(BigInteger)
+    sweep_newest_id: Mapped[int | None] = mapped_column(BigInteger)
+    sweep_until_id: Mapped[int | None] = mapped_column(BigInteger)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    """When the last sweep completed."""
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RetweeterCheck(Base):
+    """A member's tweet's retweet count as collected, and as of its last retweeters lookup."""
+
+    __tablename__ = "retweeter_checks"
+    __table_args__ = (
+        ForeignKeyConstraint(["platform", "tweet_id"], ["tweets.platform", "tweets.id"]),
+        WITHOUT_ROWID,
+    )
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tweet_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    retweet_count: Mapped[int] = mapped_column(Integer)
+    checked_count: Mapped[int | None] = mapped_column(Integer)
+    """``retweet_count`` when ``GET /2/tweets/:id/retweeted_by`` was last read to its end."""
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ApproximateRetweet(Base):
+    """Marks a retweet seen through ``retweeted_by``: its time is when it was observed.
+
+    Such events have no retweet id from X; their ``retweets.id`` is a negative number derived
+    from (retweeter, original), so observing the same retweet again changes nothing.
+    """
+
+    __tablename__ = "approximate_retweets"
+    __table_args__ = (
+        ForeignKeyConstraint(["platform", "id"], ["retweets.platform", "retweets.id"]),
+        WITHOUT_ROWID,
+    )
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(32))
+
+
+class ApiRequest(Base):
+    """The ledger: one row per request made to the X API, for ``collect --usage``."""
+
+    __tablename__ = "api_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    endpoint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    """HTTP status, 0 when no response arrived (connection error)."""
+    tweets: Mapped[int] = mapped_column(Integer)
+    """Tweets returned in ``data``: the posts the request read."""
+    users: Mapped[int] = mapped_column(Integer)
+    """Users returned in ``data`` (user lookups, retweeters)."""

@@ -1,0 +1,701 @@
+"""Live collection from the X API, replayed: members, checkpoints, faults, costs, secrets.
+
+Every HTTP request is answered by ``responses`` (see ``fake_x.py``): real recorded status lines
+and headers, bodies in the documented v2 shape. Waits use a fake clock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import responses
+from click.testing import CliRunner
+from conftest import PERSONAL_TEXT
+from fake_x import (
+    CLOCK_START,
+    MEMBERS,
+    TOKEN,
+    FakeClock,
+    FakeX,
+    Fault,
+    SnowflakeCommunity,
+    load_cassette,
+    make_town,
+)
+
+from retweetring.cli import cli
+from retweetring.collect import (
+    Ledger,
+    PageEvent,
+    approximate_retweet_id,
+    collect,
+    snowflake_for,
+)
+from retweetring.commands import collect as collect_cmd
+from retweetring.config import Secret
+from retweetring.graph import support_graph
+from retweetring.sources.x_api import XApi
+from retweetring.store.session import open_database
+
+TABLES = (
+    "accounts",
+    "tweets",
+    "retweets",
+    "members",
+    "collect_checkpoints",
+    "retweeter_checks",
+    "approximate_retweets",
+)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(collect_cmd, "_clock", fake.time)
+    monkeypatch.setattr(collect_cmd, "_sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def town() -> SnowflakeCommunity:
+    return make_town()
+
+
+@pytest.fixture
+def x(shared_fixtures, town, clock, monkeypatch, tmp_path):
+    """The replayed X API, with the token in the environment and no config file."""
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    monkeypatch.setenv("RETWEETRING_CONFIG", str(tmp_path / "no-config.toml"))
+    fake = FakeX(shared_fixtures, town, clock)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.install(mock)
+        yield fake
+
+
+def run(db: Path, *args: str):
+    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+
+
+def dump(db: Path, tables=TABLES) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+
+
+def restart(fake: FakeX, clock: FakeClock, faults: list[Fault] = ()) -> None:
+    """Start a scenario afresh: call counters, faults and the clock."""
+    fake.calls = dict.fromkeys(fake.calls, 0)
+    fake.requests.clear()
+    fake.faults = list(faults)
+    clock.now = CLOCK_START
+    clock.slept.clear()
+
+
+def clean_run(tmp_path: Path, fake: FakeX, clock: FakeClock, *collect_args: str) -> Path:
+    """A fault-free run into a new database: the reference the fault tests compare with."""
+    restart(fake, clock)
+    db = tmp_path / "clean.db"
+    assert run(db, "members", "add", *MEMBERS).exit_code == 0
+    result = run(db, "collect", *collect_args)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def timeline_ids(town: SnowflakeCommunity, username: str) -> set[int]:
+    uid = town.user(username)["id"]
+    return {int(t["id"]) for t in town.tweets.values() if t["author_id"] == uid}
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def test_members_add_resolves_usernames_and_reports_unknown_ones(x, tmp_path):
+    db = tmp_path / "r.db"
+    result = run(db, "members", "add", "@bakery", "cafe", "nosuchshop")
+    assert result.exit_code == 1
+    assert "added: @bakery, @cafe" in result.output
+    assert "not found on X (skipped): @nosuchshop" in result.output
+    assert x.requests[0][1]["usernames"] == "bakery,cafe,nosuchshop"
+    listed = json.loads(run(db, "members", "list", "--format", "json").output)
+    assert [(m["username"], m["id"]) for m in listed] == [
+        ("bakery", x.community.user("bakery")["id"]),
+        ("cafe", x.community.user("cafe")["id"]),
+    ]
+    again = run(db, "members", "add", "cafe")
+    assert again.exit_code == 0 and "already members: @cafe" in again.output
+
+
+def test_members_import_reads_one_username_a_line_with_comments(x, tmp_path):
+    listing = tmp_path / "community.txt"
+    listing.write_text("# our town\nbakery\n\n@cafe   # the harbour one\nflorist\n")
+    db = tmp_path / "r.db"
+    result = run(db, "members", "import", str(listing))
+    assert result.exit_code == 0, result.output
+    assert "added: @bakery, @cafe, @florist" in result.output
+
+
+def test_members_import_names_the_file_and_line_of_a_bad_entry(x, tmp_path):
+    listing = tmp_path / "community.txt"
+    listing.write_text("bakery\nnot a username\n")
+    result = run(tmp_path / "r.db", "members", "import", str(listing))
+    assert result.exit_code == 1
+    assert f"{listing}:2: 'not a username' is not an X username" in result.output
+    assert x.calls["users"] == 0
+
+
+def test_members_remove_stops_tracking_but_keeps_the_data(x, tmp_path):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    run(db, "collect")
+    before = dump(db, ("tweets", "retweets"))
+    result = run(db, "members", "remove", "cafe")
+    assert result.exit_code == 0 and "removed: @cafe" in result.output
+    names = [
+        m["username"] for m in json.loads(run(db, "members", "list", "--format", "json").output)
+    ]
+    assert names == ["bakery", "florist"]
+    assert dump(db, ("tweets", "retweets")) == before
+    missing = run(db, "members", "remove", "nosuchshop")
+    assert missing.exit_code == 1 and "not a member: @nosuchshop" in missing.output
+
+
+# --- collecting -------------------------------------------------------------------------------
+
+
+def test_collect_stores_every_members_tweets_and_retweets(x, tmp_path, town):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        tweets = {r[0] for r in conn.execute("SELECT id FROM tweets")}
+        retweets = {r[0] for r in conn.execute("SELECT id FROM retweets")}
+    member_tweets = set().union(*(timeline_ids(town, m) for m in MEMBERS))
+    assert tweets | retweets == member_tweets
+    assert len(retweets) == 7  # the members' retweets; fans are not members
+    assert "@bakery: 2 pages, 6 tweets read, 6 new tweets, 2 new retweets (up to date)" in (
+        result.output
+    )
+    total = sum(len(timeline_ids(town, m)) for m in MEMBERS)
+    assert f"collect: {x.calls['tweets']} requests, {total} tweets read" in result.output
+
+
+def test_collected_pages_give_the_same_rows_as_importing_them(x, tmp_path, town):
+    """One code path: what collect stores equals `import` of the very pages it was served."""
+    db = tmp_path / "r.db"
+    pages = []
+    original = x._answer
+
+    def keep(endpoint, n, body, fault):
+        answer = original(endpoint, n, body, fault)
+        if endpoint == "tweets":
+            pages.append(answer[2])
+        return answer
+
+    x._answer = keep
+    run(db, "members", "add", *MEMBERS)
+    run(db, "collect")
+    saved = tmp_path / "served.jsonl"
+    saved.write_text("\n".join(pages) + "\n")
+    imported = tmp_path / "imported.db"
+    assert run(imported, "import", str(saved)).exit_code == 0
+    assert dump(db, ("tweets", "retweets")) == dump(imported, ("tweets", "retweets"))
+
+
+def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    run(db, "collect")
+    endpoint, params, _ = x.requests[1]
+    assert endpoint == "tweets"
+    assert params["tweet.fields"] == (
+        "created_at,author_id,referenced_tweets,entities,public_metrics,conversation_id"
+    )
+    assert params["expansions"] == "referenced_tweets.id,referenced_tweets.id.author_id"
+    assert params["user.fields"] == "username,name"
+    assert params["max_results"] == "100"
+
+
+def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    run(db, "collect")
+    newest = max(timeline_ids(town, "bakery"))
+    fresh = town.post("bakery", "New: gingerbread, order now at the shop! 10% off")
+    x.requests.clear()
+    result = run(db, "collect")
+    assert result.exit_code == 0
+    assert [p.get("since_id") for _, p, _ in x.requests] == [str(newest)]
+    assert "until_id" not in x.requests[0][1]
+    assert "1 new tweets, 0 new retweets" in result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT 1 FROM tweets WHERE id = ?", (int(fresh),)).fetchone()
+        assert conn.execute("SELECT since_id FROM collect_checkpoints").fetchone() == (int(fresh),)
+
+
+def test_since_bounds_the_first_run_of_a_member(x, tmp_path, town):
+    town.START = datetime(2026, 11, 5, 9, 0)  # the town's tweets so far are from 2026-11-02
+    recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    assert run(db, "collect", "--since", "2026-11-04").exit_code == 0
+    assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 4)) - 1)
+    assert {r[1] for r in dump(db, ("tweets",))["tweets"]} == recent
+    x.requests.clear()
+    run(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
+    assert x.requests[0][1]["since_id"] == str(max(recent))
+
+
+def test_a_first_run_that_finds_nothing_since_the_date_keeps_the_bound(x, tmp_path):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    run(db, "collect", "--since", "2026-11-03")
+    assert dump(db, ("tweets",))["tweets"] == []
+    x.requests.clear()
+    run(db, "collect")  # not the whole timeline: still only what is newer than the date
+    assert x.requests[0][1]["since_id"] == str(snowflake_for(date(2026, 11, 3)) - 1)
+    assert dump(db, ("tweets",))["tweets"] == []
+
+
+def test_paging_follows_the_recorded_next_token(x, tmp_path, shared_fixtures, town):
+    """The real recorded page (with its real next_token) leads to pagination_token."""
+    recorded = load_cassette(shared_fixtures, "test_client_get_users_tweets.yaml")[0]
+    assert recorded["status"] == 200
+    body = recorded["body"]
+    uid = town.user("bakery")["id"]
+    for tweet in body["data"]:  # recorded with default fields only: no author_id
+        tweet["author_id"] = uid
+    x.overrides[("tweets", 1)] = body
+    x.overrides[("tweets", 2)] = {"meta": {"result_count": 0}}
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    result = run(db, "collect")
+    assert result.exit_code == 0, result.output
+    first, second = (p for e, p, _ in x.requests if e == "tweets")
+    assert "pagination_token" not in first
+    assert second["pagination_token"] == body["meta"]["next_token"]
+    with sqlite3.connect(db) as conn:
+        stored = {r[0] for r in conn.execute("SELECT id FROM tweets")}
+        since = conn.execute("SELECT since_id FROM collect_checkpoints").fetchone()[0]
+    assert stored == {int(t["id"]) for t in body["data"]}
+    assert since == int(body["meta"]["newest_id"])
+
+
+# --- faults -------------------------------------------------------------------------------
+
+
+RECOVERED = {
+    "429 with a reset header": [Fault("tweets", 2, "429", reset_in=300)],
+    "503 twice then success": [Fault("tweets", 2, "503", times=2)],
+    "a connection reset mid-pagination": [Fault("tweets", 2, "reset")],
+    "a truncated JSON body": [Fault("tweets", 3, "truncated")],
+    "the window used up (remaining 0)": [Fault("tweets", 1, "exhausted", reset_in=120)],
+}
+
+
+@pytest.mark.parametrize("faults", RECOVERED.values(), ids=RECOVERED.keys())
+def test_a_fault_is_survived_and_a_rerun_equals_a_fault_free_run(x, clock, tmp_path, faults):
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    restart(x, clock, faults)
+    db = tmp_path / "faulty.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect", "--retweeters")
+    assert result.exit_code == 0, result.output
+    assert dump(db) == dump(clean)
+    rerun = run(db, "collect", "--retweeters")
+    assert rerun.exit_code == 0
+    assert dump(db) == dump(clean)
+
+
+def test_a_429_waits_for_the_reset_with_a_countdown(x, clock, tmp_path):
+    restart(x, clock, [Fault("tweets", 2, "429", reset_in=300)])
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect")
+    assert result.exit_code == 0
+    assert "rate limit reached: waiting 05:00 until 22:48:18 UTC" in result.output
+    assert "waiting 04:00" in result.output  # a line a minute when not on a terminal
+    assert sum(clock.slept) >= 300
+    with sqlite3.connect(db) as conn:
+        statuses = [r[0] for r in conn.execute("SELECT status FROM api_requests ORDER BY id")]
+    assert statuses.count(429) == 1
+
+
+def test_server_errors_are_retried_with_exponential_backoff(x, clock, tmp_path):
+    restart(x, clock, [Fault("tweets", 1, "503", times=4)])
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    assert run(db, "collect").exit_code == 0
+    assert clock.slept == [1.0, 2.0, 4.0, 8.0]
+
+
+PERSISTENT = {
+    "429 with --no-wait": ([Fault("tweets", 3, "429", reset_in=600)], ("--no-wait",), 75),
+    "503 on every retry": ([Fault("tweets", 3, "503", times=7)], (), 1),
+    "connection resets on every retry": ([Fault("tweets", 3, "reset", times=7)], (), 1),
+    "truncated bodies on every retry": ([Fault("tweets", 3, "truncated", times=7)], (), 1),
+    "503 while reading retweeters": ([Fault("retweeted_by", 2, "503", times=7)], (), 1),
+}
+
+
+@pytest.mark.parametrize("faults, options, status", PERSISTENT.values(), ids=PERSISTENT.keys())
+def test_a_run_stopped_by_a_fault_is_completed_by_the_next_run(
+    x, clock, tmp_path, faults, options, status
+):
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    restart(x, clock, faults)
+    db = tmp_path / "faulty.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect", "--retweeters", *options)
+    assert result.exit_code == status
+    assert "Traceback" not in result.output
+    assert "collect: " in result.output  # the summary is printed even when stopped
+    assert dump(db) != dump(clean)
+    x.faults.clear()
+    rerun = run(db, "collect", "--retweeters")
+    assert rerun.exit_code == 0, rerun.output
+    assert dump(db) == dump(clean)
+
+
+def test_no_wait_says_when_to_resume(x, clock, tmp_path):
+    restart(x, clock, [Fault("tweets", 2, "429", reset_in=600)])
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect", "--no-wait")
+    assert result.exit_code == 75
+    assert "Run again after 2022-10-07 22:53:18 UTC to continue" in result.output
+    assert clock.slept == []
+
+
+@pytest.mark.parametrize("stop_after", [1, 2, 3, 5, 8])
+def test_a_run_stopped_between_two_pages_resumes_without_gaps_or_duplicates(
+    x, clock, tmp_path, stop_after
+):
+    """In-process stand-in for a kill: a hook raises right after a page's commit."""
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    restart(x, clock)
+    db = tmp_path / "killed.db"
+    run(db, "members", "add", *MEMBERS)
+
+    class Killed(Exception):
+        pass
+
+    def kill(event: PageEvent) -> None:
+        pages.append(event)
+        if len(pages) == stop_after:
+            raise Killed
+
+    pages: list[PageEvent] = []
+    engine = open_database(str(db))
+    ledger = Ledger()
+    api = XApi(Secret(TOKEN), on_request=ledger, sleep=clock.sleep, clock=clock.time)
+    with pytest.raises(Killed):
+        collect(engine, api, ledger, retweeters=True, on_page=kill, clock=clock.time)
+    api.close()
+    engine.dispose()
+    x.requests.clear()
+    rerun = run(db, "collect", "--retweeters")
+    assert rerun.exit_code == 0, rerun.output
+    assert dump(db) == dump(clean)
+    if not pages[-1].last:  # stopped inside a sweep: resumed by until_id, not by a token
+        resumed = x.requests[0][1]
+        assert "until_id" in resumed and "pagination_token" not in resumed
+
+
+# --- budget, usage, dry run ------------------------------------------------------------------
+
+
+def test_max_reads_stops_cleanly_and_the_next_run_continues(x, clock, tmp_path):
+    clean = clean_run(tmp_path, x, clock)
+    restart(x, clock)
+    db = tmp_path / "budget.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect", "--max-reads", "9")
+    assert result.exit_code == 0
+    assert "stopped: read budget of 9 reached" in result.output
+    assert "collect: 2 requests, 6 tweets read" in result.output  # 4 + 2: bakery's timeline
+    assert "@cafe: 0 pages, 0 tweets read" in result.output
+    assert [p["max_results"] for _, p, _ in x.requests[1:]] == ["9", "5"]
+    assert run(db, "collect").exit_code == 0
+    assert dump(db) == dump(clean)
+
+
+def test_usage_shows_this_months_requests_and_tweets_read(x, clock, tmp_path, town):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    run(db, "collect", "--retweeters")
+    result = run(db, "collect", "--usage", "--format", "json")
+    usage = json.loads(result.output)
+    assert usage["requests"] == sum(x.calls.values())
+    looked_up = sum(len(p["ids"].split(",")) for e, p, _ in x.requests if e == "lookup")
+    assert looked_up == 9  # the members' promotional tweets get fresh retweet counts
+    assert usage["tweets"] == sum(len(timeline_ids(town, m)) for m in MEMBERS) + looked_up
+    # 3 members looked up + 10 retweeters listed (members too; only fans become events)
+    assert usage["users"] == 13
+    assert usage["since"].startswith("2022-10-01")
+    text = run(db, "collect", "--usage").output
+    assert f"{usage['requests']} requests, {usage['tweets']} tweets read" in text
+
+
+def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    before = sum(x.calls.values())
+    result = run(db, "collect", "--dry-run", "--since", "2026-10-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert sum(x.calls.values()) == before
+    planned = json.loads(result.output)["members"]
+    assert [(m["username"], m["what"], m["since_id"]) for m in planned] == [
+        (m, "first sweep: tweets since 2026-10-01", str(snowflake_for(date(2026, 10, 1)) - 1))
+        for m in MEMBERS
+    ]
+    assert "dry run: no request made" in run(db, "collect", "--dry-run").output
+
+
+# --- retweeters ------------------------------------------------------------------------------
+
+
+def test_retweeters_become_approximate_events_keyed_to_be_idempotent(x, clock, tmp_path, town):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    result = run(db, "collect", "--retweeters")
+    assert result.exit_code == 0, result.output
+    fans = {town.user(f)["id"] for f in ("fan_ann", "fan_bob")}
+    with sqlite3.connect(db) as conn:
+        approx = conn.execute(
+            "SELECT r.id, r.retweeter_id, r.original_id, r.created_at FROM retweets r "
+            "JOIN approximate_retweets a ON a.platform = r.platform AND a.id = r.id"
+        ).fetchall()
+    assert {str(r[1]) for r in approx} == fans
+    assert len(approx) == 3  # ann: two originals, bob: one; members' retweets stay exact
+    assert all(r[0] == approximate_retweet_id(r[1], r[2]) < 0 for r in approx)
+    assert {r[3] for r in approx} == {"2021-09-20 22:41:51.000000"}  # the answer's Date
+    snapshot = dump(db)
+    assert run(db, "collect", "--retweeters").exit_code == 0
+    assert dump(db) == snapshot  # seen again: nothing new, nothing changed
+    ann_only = {r[2] for r in approx if str(r[1]) == town.user("fan_ann")["id"]} - {
+        r[2] for r in approx if str(r[1]) == town.user("fan_bob")["id"]
+    }
+    town.retweet("fan_bob", str(ann_only.pop()))  # a later retweet: the count grows
+    assert run(db, "collect", "--retweeters").exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM approximate_retweets").fetchone() == (4,)
+
+
+def test_a_later_real_retweet_does_not_double_count_support(x, tmp_path, town):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    run(db, "collect", "--retweeters")
+    ann, bakery = int(town.user("fan_ann")["id"]), int(town.user("bakery")["id"])
+    engine = open_database(str(db))
+    assert support_graph(engine)[ann][bakery]["weight"] == 1
+    run(db, "members", "add", "fan_ann")  # her timeline now brings the real retweet
+    run(db, "collect")
+    graph = support_graph(engine)
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        events = conn.execute(
+            "SELECT count(*) FROM retweets WHERE retweeter_id = ? AND original_id IN "
+            "(SELECT id FROM tweets WHERE author_id = ?)",
+            (ann, bakery),
+        ).fetchone()[0]
+    assert events == 2  # the approximate event and the real one
+    assert graph[ann][bakery]["weight"] == 1  # one distinct original
+
+
+def test_the_recorded_retweeted_by_answer_is_stored(x, tmp_path, shared_fixtures, town):
+    recorded = load_cassette(shared_fixtures, "test_client_get_retweeters.yaml")[0]
+    paged = load_cassette(shared_fixtures, "test_asyncclient_get_retweeters.yaml")[0]
+    x.overrides[("retweeted_by", 1)] = paged["body"]
+    x.overrides[("retweeted_by", 2)] = recorded["body"]
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    assert run(db, "collect", "--retweeters").exit_code == 0
+    tokens = [p.get("pagination_token") for e, p, _ in x.requests if e == "retweeted_by"]
+    assert tokens[:2] == [None, paged["body"]["meta"]["next_token"]]
+    users = {u["id"] for u in paged["body"]["data"] + recorded["body"]["data"]}
+    with sqlite3.connect(db) as conn:
+        stored = {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT retweeter_id FROM retweets JOIN approximate_retweets USING (platform, id)"
+            )
+        }
+    assert users <= stored
+
+
+# --- credentials ----------------------------------------------------------------------------
+
+
+def test_the_token_appears_in_no_output_log_or_database_byte(x, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    db = tmp_path / "r.db"
+    outputs = [run(db, "members", "add", *MEMBERS).output]
+    outputs.append(run(db, "collect", "--retweeters").output)
+    outputs.append(run(db, "collect", "--usage").output)
+    assert all(h["Authorization"] == f"Bearer {TOKEN}" for _, _, h in x.requests)
+    assert "Making API request" in caplog.text  # tweepy's debug log was captured
+    for text in outputs + [caplog.text]:
+        assert TOKEN not in text
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("r.db")]
+    assert files
+    for path in files:
+        assert TOKEN.encode() not in path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        (401, "the X API rejected the bearer token (401 Unauthorized)"),
+        (403, "the X API refused access (403 Forbidden): the token is valid but your plan"),
+    ],
+)
+def test_401_and_403_are_one_line_explanations(x, clock, tmp_path, status, expected):
+    restart(x, clock, [Fault("tweets", 1, str(status))])
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    result = run(db, "collect")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and expected in errors[0]
+    assert TOKEN not in result.output and "Traceback" not in result.output
+
+
+def _config(tmp_path: Path, monkeypatch, mode: int, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    path.chmod(mode)
+    monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
+    monkeypatch.setenv("RETWEETRING_CONFIG", str(path))
+    return path
+
+
+def test_the_token_is_read_from_a_private_config_file(x, tmp_path, monkeypatch):
+    _config(tmp_path, monkeypatch, 0o600, f'[x]\nbearer_token = "{TOKEN}"\n')
+    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    assert result.exit_code == 0, result.output
+    assert x.requests[0][2]["Authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_config_file_others_can_read_is_refused_with_the_fix(x, tmp_path, monkeypatch, mode):
+    path = _config(tmp_path, monkeypatch, mode, f'[x]\nbearer_token = "{TOKEN}"\n')
+    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    assert result.exit_code == 1
+    assert f"Fix: chmod 600 {path}" in result.output
+    assert TOKEN not in result.output and x.requests == []
+
+
+def test_a_malformed_token_is_refused_without_showing_it(x, tmp_path, monkeypatch):
+    monkeypatch.setenv("X_BEARER_TOKEN", "secret part\nsecond line")
+    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    assert result.exit_code == 1
+    assert "$X_BEARER_TOKEN is not valid" in result.output
+    assert "secret" not in result.output and x.requests == []
+
+
+def test_no_token_at_all_says_how_to_set_one(x, tmp_path, monkeypatch):
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    assert result.exit_code == 1
+    assert "no X API bearer token: set X_BEARER_TOKEN" in result.output
+
+
+KILLS = {
+    "during the 2nd request": ("request", 2),
+    "inside the `members add` transaction": ("transaction", 1),
+    "inside the 1st page's transaction": ("transaction", 2),
+    "inside the retweet counts' transaction": ("transaction", 8),
+    "inside a retweeters page's transaction": ("transaction", 10),
+}
+
+
+@pytest.mark.parametrize("mode, n", KILLS.values(), ids=KILLS.keys())
+def test_a_process_killed_with_sigkill_resumes_without_gaps_or_duplicates(
+    x, clock, tmp_path, shared_fixtures, mode, n
+):
+    """A real SIGKILL of a child process, then a rerun: the database equals a clean run's."""
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    db = tmp_path / "killed.db"
+    tests = Path(__file__).resolve().parent
+    child = subprocess.run(
+        [
+            sys.executable,
+            str(tests / "killed_collect.py"),
+            str(db),
+            str(shared_fixtures),
+            mode,
+            str(n),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+    assert dump(db) != dump(clean)
+    restart(x, clock)
+    assert run(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
+    rerun = run(db, "collect", "--retweeters")
+    assert rerun.exit_code == 0, rerun.output
+    assert dump(db) == dump(clean)
+
+
+def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, town):
+    x.overrides[("tweets", 1)] = {
+        "errors": [
+            {
+                "detail": f"Sorry, you are not authorized to see the user with id: "
+                f"[{town.user('bakery')['id']}].",
+                "title": "Authorization Error",
+                "resource_type": "user",
+                "type": "https://api.twitter.com/2/problems/not-authorized-for-resource",
+            }
+        ]
+    }
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery", "cafe")
+    result = run(db, "collect")
+    assert result.exit_code == 1
+    assert "@bakery: the X API said: Sorry, you are not authorized to see the user" in (
+        result.output
+    )
+    retweeters = {r[2] for r in dump(db, ("retweets",))["retweets"]}
+    assert int(town.user("bakery")["id"]) not in retweeters  # nothing from bakery's timeline
+    assert int(town.user("cafe")["id"]) in retweeters  # the others are collected
+
+
+def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, town):
+    restart(x, clock)
+    db = tmp_path / "r.db"
+    run(db, "members", "add", *MEMBERS)
+    original = x._answer
+
+    def not_found_first(endpoint, n, body, fault):
+        if endpoint == "tweets" and n == 1:
+            return (
+                404,
+                dict(x.headers["tweets"]),
+                json.dumps(
+                    {"title": "Not Found Error", "detail": "Could not find user", "status": 404}
+                ),
+            )
+        return original(endpoint, n, body, fault)
+
+    x._answer = not_found_first
+    result = run(db, "collect")
+    assert result.exit_code == 1
+    assert "@bakery: the X API said: GET /2/users/:id/tweets: the X API answered 404" in (
+        result.output
+    )
+    assert "@cafe: 2 pages" in result.output and "@florist: 2 pages" in result.output
