@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from retweetring import __version__
+from retweetring.config import redact
 from retweetring.errors import RetweetringError
 from retweetring.graph import Window, support_graph
 from retweetring.reports import console as views
@@ -87,11 +89,25 @@ class RetweetringGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except (RetweetringError, DBAPIError, OSError) as exc:
-            state = ctx.obj
-            if isinstance(state, State) and state.debug:
-                raise
-            raise click.ClickException(_one_line(exc)) from None
+            _debug_traceback(ctx)
+            raise click.ClickException(redact(_one_line(exc))) from None
+        except Exception as exc:
+            _debug_traceback(ctx)
+            raise click.ClickException(
+                f"unexpected error: {redact(_one_line(exc))} (this is a bug: run again with "
+                "--debug for the traceback and please report it)"
+            ) from None
+
+
+def _debug_traceback(ctx: click.Context) -> None:
+    """With --debug, print the current exception's traceback, secrets redacted, and exit 1."""
+    state = ctx.obj
+    if isinstance(state, State) and state.debug:
+        click.echo(redact("".join(traceback.format_exc())), err=True)
+        ctx.exit(1)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -51,7 +51,7 @@ from retweetring.store.models import (
     RetweeterCheck,
     Tweet,
 )
-from retweetring.store.session import connection
+from retweetring.store.session import begin_write, connection
 from retweetring.store.writer import WriteCounts, write_pages
 
 __all__ = [
@@ -107,7 +107,7 @@ class Ledger:
     def flush_now(self, engine: Engine) -> None:
         """Write the pending requests in a transaction of their own."""
         if self.pending:
-            with engine.begin() as conn:
+            with begin_write(engine) as conn:
                 self.flush(conn)
 
 
@@ -216,7 +216,7 @@ def add_members(
         page = api.users_by_username(chunk)
         records = normalise_page(page.body, seen_at=page.served_at)
         found = {a.username.lower(): a for a in records.accounts if a.username}
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             write_pages(conn, [records])
             members = _member_ids(conn)
             for name in chunk:
@@ -252,7 +252,7 @@ def remove_members(engine: Engine, usernames: Sequence[str]) -> list[str]:
             "not a member: " + ", ".join(f"@{u}" for u in missing) + " (see `members list`)"
         )
     chosen = [rows[u.lower()] for u in usernames]
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         conn.execute(
             delete(Member).where(
                 Member.platform == PLATFORM_X,
@@ -524,7 +524,7 @@ def _sweep(
         last = not (isinstance(meta, dict) and meta.get("next_token"))
         if data is None:
             mres.problems.extend(_problems(page.body))
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             mres.counts.add(write_pages(conn, [records], rules))
             _save_retweet_counts(conn, data if isinstance(data, list) else [], member.account_id)
             values: dict[str, Any] = {"updated_at": page.served_at}
@@ -623,7 +623,7 @@ def _refresh_retweet_counts(engine: Engine, api: XApi, ledger: Ledger, since: da
         page = api.tweets_by_id(ids[start : start + 100])
         records = _normalise(page)
         data = page.body.get("data")
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             write_pages(conn, [records])
             for tweet in data if isinstance(data, list) else []:
                 _save_retweet_counts(conn, [tweet], int(tweet["author_id"]))
@@ -666,7 +666,7 @@ def _retweeters(
         ]
         meta = page.body.get("meta")
         last = not (isinstance(meta, dict) and meta.get("next_token"))
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             counts = write_pages(conn, [PageRecords(records.accounts, [], events, 0)])
             new += counts.retweets_new
             if events:

@@ -119,6 +119,27 @@ def bearer_token() -> Secret:
     return Secret(value)
 
 
+def redact(text: str) -> str:
+    """Return ``text`` with every configured secret replaced by ``***``.
+
+    The secrets are the bearer token from the environment and from the configuration file
+    (when it can be read); anything that goes wrong while looking for them is ignored.
+    """
+    secrets = [os.environ.get(TOKEN_ENV, "")]
+    try:
+        path = config_path()
+        if path.is_file():
+            with path.open("rb") as fh:
+                x = tomllib.load(fh).get("x", {})
+            secrets.append(str(x.get("bearer_token", "")) if isinstance(x, dict) else "")
+    except Exception:  # redaction must never fail
+        pass
+    for secret in {s.strip() for s in secrets}:
+        if len(secret) >= 8:
+            text = text.replace(secret, "***")
+    return text
+
+
 def _token_from_file(path: Path) -> str:
     """Return ``[x] bearer_token`` from the configuration file, refusing a shared file."""
     if os.name == "posix":

@@ -2,10 +2,11 @@
 
 Usage: python killed_collect.py DB SHARED_FIXTURES MODE N
 
-MODE ``request``: the process is killed while its N-th timeline request is in flight (every
-earlier page committed). MODE ``transaction``: killed inside the N-th page's transaction,
-after its rows were written and before the commit. The HTTP answers are replayed with
-``responses`` as in the in-process tests; nothing leaves the machine.
+MODE ``none``: no kill, a plain run. MODE ``request``: the process is killed while its
+N-th timeline request is in flight (every earlier page committed). MODE ``transaction``:
+killed inside the N-th page's transaction, after its rows were written and before the
+commit. The HTTP answers are replayed with ``responses`` as in the in-process tests;
+nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def run(db: str, shared: Path, mode: str, n: int) -> None:
     collect_cmd._clock = clock.time
     collect_cmd._sleep = clock.sleep
     fake = FakeX(shared, make_town(), clock)
-    if mode == "request":
+    if mode == "none":  # a plain run, for concurrency tests
+        pass
+    elif mode == "request":
         answer = fake._tweets
 
         def killing_tweets(request):  # type: ignore[no-untyped-def]
@@ -45,7 +48,7 @@ def run(db: str, shared: Path, mode: str, n: int) -> None:
             return answer(request)
 
         fake._tweets = killing_tweets  # type: ignore[method-assign]
-    else:
+    elif mode == "transaction":
         write = library.write_pages
         pages = [0]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -32,6 +33,7 @@ from fake_x import (
     make_town,
 )
 
+import retweetring.collect as library
 from retweetring.cli import cli
 from retweetring.collect import (
     Ledger,
@@ -625,30 +627,69 @@ def test_a_process_killed_with_sigkill_resumes_without_gaps_or_duplicates(
 ):
     """A real SIGKILL of a child process, then a rerun: the database equals a clean run's."""
     clean = clean_run(tmp_path, x, clock, "--retweeters")
-    db = tmp_path / "killed.db"
+    _kill_and_resume(x, clock, tmp_path / "killed.db", shared_fixtures, mode, n, clean)
+
+
+def test_collects_killed_at_random_points_resume_without_gaps_or_duplicates(
+    x, clock, tmp_path, shared_fixtures, monkeypatch, soak
+):
+    """SIGKILL at a request or a transaction picked at random (several seeds; more with --soak)."""
+    pages = [0]
+    write = library.write_pages
+
+    def counting_write(conn, records, rules=library.DEFAULT_RULES):  # type: ignore[no-untyped-def]
+        pages[0] += 1
+        return write(conn, records, rules)
+
+    monkeypatch.setattr(library, "write_pages", counting_write)
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    monkeypatch.setattr(library, "write_pages", write)
+    bounds = {"request": x.calls["tweets"], "transaction": pages[0]}
+    for seed in range(20 if soak else 3):
+        rng = random.Random(seed)
+        mode = rng.choice(sorted(bounds))
+        n = rng.randint(1, bounds[mode])
+        db = tmp_path / f"killed-{seed}.db"
+        _kill_and_resume(x, clock, db, shared_fixtures, mode, n, clean)
+
+
+def test_two_collectors_at_once_lose_and_duplicate_nothing(x, clock, tmp_path, shared_fixtures):
+    clean = clean_run(tmp_path, x, clock, "--retweeters")
+    db = tmp_path / "shared.db"
+    open_database(str(db)).dispose()
+    children = [_collector(db, shared_fixtures, "none", 0) for _ in range(2)]
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, out + err
+    assert dump(db) == dump(clean)
+
+
+def _collector(db: Path, shared_fixtures: Path, mode: str, n: int) -> subprocess.Popen[str]:
+    """Start tests/killed_collect.py in a child process (see its docstring for mode and n)."""
     tests = Path(__file__).resolve().parent
-    child = subprocess.run(
-        [
-            sys.executable,
-            str(tests / "killed_collect.py"),
-            str(db),
-            str(shared_fixtures),
-            mode,
-            str(n),
-        ],
-        cwd=tmp_path,
+    return subprocess.Popen(
+        [sys.executable, str(tests / "killed_collect.py"), str(db), str(shared_fixtures), mode,
+         str(n)],
+        cwd=db.parent,
         env={**os.environ, "PYTHONPATH": str(tests)},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
     )
-    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+
+
+def _kill_and_resume(x, clock, db, shared_fixtures, mode, n, clean) -> None:  # type: ignore[no-untyped-def]
+    """Run a collect in a child that SIGKILLs itself at (mode, n); rerun; compare with clean."""
+    restart(x, clock)
+    child = _collector(db, shared_fixtures, mode, n)
+    stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == -signal.SIGKILL, (mode, n, stdout + stderr)
     assert dump(db) != dump(clean)
     restart(x, clock)
     assert run(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
     rerun = run(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
-    assert dump(db) == dump(clean)
+    assert dump(db) == dump(clean), (mode, n)
 
 
 def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, town):

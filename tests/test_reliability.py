@@ -199,3 +199,25 @@ def test_overlong_line_is_rejected_without_holding_it_in_memory(
     assert result.errors == [f"{source}:2: line longer than 1 MiB, skipped"]
     assert result.pages == 2 and result.counts.retweets_new == 1
     assert peak < 8 << 20, f"peak {peak >> 20} MiB: the long line was held in memory"
+
+
+TOKEN = "AAAAAAAAAAAAAAAAAAAAAtest%2Fsecret%2Ftoken"
+
+
+def _crash_with_the_token(*_args, **_kwargs):
+    raise RuntimeError(f"boom while sending Bearer {TOKEN}")
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["--debug", "no --debug"])
+def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    monkeypatch.setattr("retweetring.reports.summary.mutual_rows", _crash_with_the_token)
+    args = ["--db", str(db_path), *(["--debug"] if debug else []), "mutual"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert TOKEN not in result.output and "Bearer ***" in result.output
+    if debug:
+        assert "Traceback (most recent call last)" in result.output
+    else:
+        assert "Traceback" not in result.output
+        assert "unexpected error: boom while sending Bearer ***" in result.output
