@@ -757,3 +757,6 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line."""
     cli.main(args=argv, prog_name="retweetring")
+
+
+from retweetring.commands import thank as _thank  # noqa: E402,F401

@@ -33,3 +33,7 @@ class UnknownAccountError(RetweetringError):
 
 class UnknownTweetError(RetweetringError):
     """A tweet id names no stored tweet."""
+
+
+class NoDataError(RetweetringError):
+    """The database holds no data for the period asked about."""

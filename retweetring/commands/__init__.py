@@ -1,0 +1,1 @@
+"""Commands of the `retweetring` command line, one module each, registered in ``cli.py``."""
