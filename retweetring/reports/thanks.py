@@ -36,8 +36,8 @@ def _what(thanks: ThankList) -> str:
 def empty_message(thanks: ThankList) -> str:
     """The sentence shown instead of an empty table when nobody supported the account."""
     return (
-        f"Nobody retweeted @{thanks.account}'s {_what(thanks)} in {thanks.week.describe()} "
-        f"({thanks.retweets_in_week} retweets by anyone are stored for that week)."
+        f"Nobody retweeted @{thanks.account}'s {_what(thanks)} in {thanks.week.describe()}, "
+        "though retweets of other accounts are stored for that week."
     )
 
 
