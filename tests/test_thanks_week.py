@@ -79,3 +79,16 @@ def test_last_complete_week_in_london_changes_at_local_monday_midnight():
 def test_naive_now_is_taken_as_utc():
     assert last_complete_week(datetime(2026, 11, 23, 0, 0)).label == "2026-W47"
     assert last_complete_week(datetime(2026, 11, 22, 23, 59, 59)).label == "2026-W46"
+
+
+def test_time_zones_load_without_an_operating_system_zone_database():
+    import zoneinfo
+
+    zoneinfo.reset_tzpath(to=[])  # as on Windows or a slim container: only the tzdata package
+    ZoneInfo.clear_cache()
+    try:
+        week = Week.parse("2026-W43", LONDON)
+        assert week.start_utc == datetime(2026, 10, 18, 23, 0)
+    finally:
+        zoneinfo.reset_tzpath()
+        ZoneInfo.clear_cache()

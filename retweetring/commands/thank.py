@@ -82,7 +82,7 @@ def thank(
 
     Example:
 
-        retweetring thank hollys_bakery --week 2026-W47 --tz Europe/London --drafts
+        retweetring thank hollys_bakery --week 2026-W47 --drafts
     """
     from retweetring.drafts import STYLES, drafts
     from retweetring.reports import thanks as views
