@@ -30,6 +30,9 @@ STYLES = tuple(OPENINGS)
 def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
     """Return posts mentioning every supporter in ``thanks`` once; none when there are none.
 
+    A supporter whose username is not stored (shown as ``id:NUMBER``) cannot be mentioned and
+    is left out.
+
     Parameters
     ----------
     thanks : ThankList
@@ -47,7 +50,8 @@ def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
     """
     if style not in OPENINGS:
         raise ValueError(f"unknown draft style {style!r}; choose one of {', '.join(STYLES)}")
-    return draft_posts([s.username for s in thanks.supporters], OPENINGS[style])
+    known = [s.username for s in thanks.supporters if not s.username.startswith("id:")]
+    return draft_posts(known, OPENINGS[style])
 
 
 def draft_posts(

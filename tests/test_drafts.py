@@ -70,6 +70,11 @@ def test_a_post_of_exactly_280_is_not_split_and_one_more_mention_is():
     assert len(split) == 2 and split[0].startswith("Thank you! (1/2)\n")
 
 
+def test_supporters_without_a_stored_username_are_not_mentioned():
+    posts = drafts(_thank_list(["cafe", "id:12345", "florist"]))
+    assert _mentions(posts) == Counter(["cafe", "florist"]) and "id:" not in posts[0]
+
+
 def test_no_supporters_no_drafts():
     assert drafts(_thank_list([])) == []
 
