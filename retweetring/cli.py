@@ -894,3 +894,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 from retweetring.commands import collect as _collect  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401
+from retweetring.commands import thank as _thank  # noqa: E402,F401

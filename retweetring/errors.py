@@ -37,3 +37,7 @@ class UnknownTweetError(RetweetringError):
 
 class EmptyMapError(RetweetringError):
     """There is nothing to draw: no support in the window for the map asked for."""
+
+
+class NoDataError(RetweetringError):
+    """The database holds no data for the period asked about."""

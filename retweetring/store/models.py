@@ -207,3 +207,30 @@ class ApiRequest(Base):
     """Tweets returned in ``data``: the posts the request read."""
     users: Mapped[int] = mapped_column(Integer)
     """Users returned in ``data`` (user lookups, retweeters)."""
+
+
+# --- the thanks ledger (migration 0003) ---------------------------------------------------------
+
+
+class Thanks(Base):
+    """The thanks ledger: one supporter that one account thanked for one ISO week."""
+
+    __tablename__ = "thanks"
+    __table_args__ = (
+        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+        ForeignKeyConstraint(["platform", "supporter_id"], ["accounts.platform", "accounts.id"]),
+        WITHOUT_ROWID,
+    )
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    """The account that said thank you."""
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    """The ISO week thanked for, as ``2026-W46``."""
+    supporter_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    retweets: Mapped[int] = mapped_column(Integer)
+    """The supporter's retweets that week when the thanks was recorded."""
+    tz: Mapped[str] = mapped_column(String(64))
+    """The time zone the week was taken in."""
+    thanked_at: Mapped[datetime] = mapped_column(DateTime)
+    """When the thanks was recorded (UTC)."""

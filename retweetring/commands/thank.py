@@ -1,0 +1,123 @@
+"""``retweetring thank``: who supported an account last week, and whom to support back."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from retweetring.cli import _state, cli
+from retweetring.reports.formats import to_json, write_csv
+
+THANK_FORMATS = ("text", "markdown", "json", "csv")
+
+
+def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from retweetring.thanks import time_zone
+
+    try:
+        time_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+    return value
+
+
+@cli.command()
+@click.argument("username")
+@click.option(
+    "--week",
+    metavar="YYYY-Www",
+    help="The ISO week, e.g. 2026-W46. Default: the last complete week in --tz.",
+)
+@click.option(
+    "--tz",
+    default="UTC",
+    show_default=True,
+    callback=_tz,
+    metavar="ZONE",
+    help="IANA time zone the week runs in (Monday 00:00 to Monday 00:00), e.g. Europe/London.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(THANK_FORMATS),
+    default="text",
+    show_default=True,
+    help="Rich tables, Markdown, JSON or CSV (CSV: the supporters only).",
+)
+@click.option(
+    "--mark-thanked",
+    is_flag=True,
+    help="Record this week's supporters in the thanks ledger (shown as 'thanked' from then on).",
+)
+@click.option(
+    "--drafts",
+    "with_drafts",
+    is_flag=True,
+    help="Add ready-to-post thank-you and #FollowFriday texts (never posted).",
+)
+@click.option(
+    "--all-retweets",
+    is_flag=True,
+    help="Count every retweet of the account's tweets, not only of promotional ones.",
+)
+@click.pass_context
+def thank(
+    ctx: click.Context,
+    username: str,
+    week: str | None,
+    tz: str,
+    fmt: str,
+    mark_thanked: bool,
+    with_drafts: bool,
+    all_retweets: bool,
+) -> None:
+    """Who to thank: the accounts that retweeted USERNAME's promotional tweets in a week.
+
+    For each supporter: how many distinct promotional tweets they retweeted that week, whether
+    it is their first support of USERNAME ever (new), whether USERNAME supported them in the 4
+    weeks up to the week's end (returned) and whether they are already in the thanks ledger for
+    the week (thanked). "Support them back" lists the supporters whose support USERNAME has
+    not returned. The table shows the ledger as it was before --mark-thanked.
+
+    Example:
+
+        retweetring thank hollys_bakery --week 2026-W47 --drafts
+    """
+    from retweetring.drafts import STYLES, drafts
+    from retweetring.reports import thanks as views
+    from retweetring.thanks import Week, thank_list
+    from retweetring.thanks import mark_thanked as record
+
+    if with_drafts and fmt == "csv":
+        raise click.BadParameter(
+            "--drafts needs --format text, markdown or json", param_hint="'--drafts'"
+        )
+    state = _state(ctx)
+    chosen: Week | None = None
+    if week is not None:
+        try:
+            chosen = Week.parse(week, tz)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--week'") from None
+    engine = state.engine()
+    thanks = thank_list(engine, username, chosen, tz, all_retweets=all_retweets)
+    posts = {style: drafts(thanks, style) for style in STYLES} if with_drafts else None
+    if fmt == "json":
+        data = thanks.to_dict()
+        if posts is not None:
+            data["drafts"] = posts
+        click.echo(to_json(data))
+    elif fmt == "csv":
+        write_csv(views.csv_rows(thanks), sys.stdout, views.CSV_COLUMNS)
+    elif fmt == "markdown":
+        click.echo(views.render_markdown(thanks, posts))
+    else:
+        state.out.print(views.render_text(thanks, posts))
+    if mark_thanked:
+        added = record(engine, thanks)
+        click.echo(
+            f"thanks ledger: recorded {added} supporters of @{thanks.account} as thanked for "
+            f"{thanks.week.label} ({len(thanks.supporters) - added} were already there)",
+            err=True,
+        )

@@ -1,0 +1,101 @@
+"""Ready-to-post thank-you and #FollowFriday texts for a week's supporters (never posted).
+
+Each draft is at most 280 characters as X counts them (``tweet_length.weighted_length``). When
+the supporters do not fit in one post they are spread over as few posts as the greedy packing
+needs, numbered ``(1/3)``, ``(2/3)``, ... Every supporter is mentioned exactly once, in the
+order of the thank list (most retweets first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from retweetring.thanks import ThankList
+from retweetring.tweet_length import MAX_WEIGHTED_LENGTH, weighted_length
+
+__all__ = ["OPENINGS", "STYLES", "draft_posts", "drafts"]
+
+OPENINGS = {
+    "thanks": "Huge thanks to everyone who shared our posts this week \N{PERSON WITH FOLDED HANDS}",
+    "followfriday": (
+        "#FollowFriday: brilliant local businesses who backed us this week "
+        "\N{WHITE DOWN POINTING BACKHAND INDEX}"
+    ),
+}
+"""The opening line of each post, by style."""
+
+STYLES = tuple(OPENINGS)
+
+
+def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
+    """Return posts mentioning every supporter in ``thanks`` once; none when there are none.
+
+    A supporter whose username is not stored (shown as ``id:NUMBER``) cannot be mentioned and
+    is left out.
+
+    Parameters
+    ----------
+    thanks : ThankList
+        The week's supporters.
+    style : str
+        ``thanks`` (a thank-you) or ``followfriday`` (a #FollowFriday recommendation).
+
+    Examples
+    --------
+    >>> from retweetring.thanks import Supporter, ThankList, Week
+    >>> fans = [Supporter(name, 1, 2, False, True, False) for name in ("harbour_cafe", "kiln")]
+    >>> print(drafts(ThankList("hollys_bakery", 0, Week(2026, 47), tuple(fans)))[0])
+    Huge thanks to everyone who shared our posts this week 🙏
+    @harbour_cafe @kiln
+    """
+    if style not in OPENINGS:
+        raise ValueError(f"unknown draft style {style!r}; choose one of {', '.join(STYLES)}")
+    known = [s.username for s in thanks.supporters if not s.username.startswith("id:")]
+    return draft_posts(known, OPENINGS[style])
+
+
+def draft_posts(
+    usernames: Sequence[str], opening: str, limit: int = MAX_WEIGHTED_LENGTH
+) -> list[str]:
+    """Return posts of ``opening`` and mentions of ``usernames``, each within ``limit``.
+
+    Raises
+    ------
+    ValueError
+        One mention does not fit in a post even on its own.
+    """
+    if not usernames:
+        return []
+    count = 1
+    for _ in range(10):
+        posts = _pack(usernames, lambda i, n=count: _heading(opening, i, n), limit)
+        if len(posts) <= count:
+            break
+        count = len(posts)
+    return [
+        f"{_heading(opening, i, len(posts))}\n{' '.join(mentions)}"
+        for i, mentions in enumerate(posts, 1)
+    ]
+
+
+def _heading(opening: str, number: int, total: int) -> str:
+    return opening if total == 1 else f"{opening} ({number}/{total})"
+
+
+def _pack(usernames: Sequence[str], heading: Callable[[int], str], limit: int) -> list[list[str]]:
+    posts: list[list[str]] = []
+    current: list[str] = []
+    for username in usernames:
+        mention = f"@{username}"
+        candidate = [*current, mention]
+        if weighted_length(f"{heading(len(posts) + 1)}\n{' '.join(candidate)}") <= limit:
+            current = candidate
+            continue
+        if not current:
+            raise ValueError(f"{mention} does not fit in a post of {limit} characters")
+        posts.append(current)
+        current = [mention]
+        if weighted_length(f"{heading(len(posts) + 1)}\n{mention}") > limit:
+            raise ValueError(f"{mention} does not fit in a post of {limit} characters")
+    posts.append(current)
+    return posts

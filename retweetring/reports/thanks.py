@@ -1,0 +1,148 @@
+"""The "who to thank" list as Markdown, rich tables and CSV rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from retweetring.reports.console import table
+from retweetring.thanks import Supporter, ThankList
+
+__all__ = [
+    "CSV_COLUMNS",
+    "csv_rows",
+    "empty_message",
+    "render_markdown",
+    "render_text",
+    "support_back_message",
+]
+
+CSV_COLUMNS = ["username", "retweets", "new", "returned", "thanked"]
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def _title(thanks: ThankList) -> str:
+    return f"Who to thank: @{thanks.account}, {thanks.week.describe()}"
+
+
+def _what(thanks: ThankList) -> str:
+    return "tweets" if thanks.all_retweets else "promotional tweets"
+
+
+def empty_message(thanks: ThankList) -> str:
+    """The sentence shown instead of an empty table when nobody supported the account."""
+    return (
+        f"Nobody retweeted @{thanks.account}'s {_what(thanks)} in {thanks.week.describe()}, "
+        "though retweets of other accounts are stored for that week."
+    )
+
+
+def support_back_message(thanks: ThankList) -> str:
+    """The sentence shown when every supporter's support was already returned."""
+    return (
+        f"@{thanks.account} supported every one of them in the 4 weeks to "
+        f"{thanks.week.sunday:%a} {thanks.week.sunday.day} {thanks.week.sunday:%b}."
+    )
+
+
+def _retweets(count: int) -> str:
+    return "1 retweet" if count == 1 else f"{count} retweets"
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "-"
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _link(username: str) -> str:
+    if username.startswith("id:"):
+        return _escape(username)
+    return f"[@{_escape(username)}](https://x.com/{username})"
+
+
+def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -> str:
+    """Return the thank list (and ``drafts``, by style, when given) as a Markdown document."""
+    lines = [f"## {_escape(_title(thanks))}", ""]
+    if not thanks.supporters:
+        lines += [_escape(empty_message(thanks)), ""]
+    else:
+        lines += [
+            f"{len(thanks.supporters)} accounts retweeted {_escape('@' + thanks.account)}'s "
+            f"{_what(thanks)} this week.",
+            "",
+            "| supporter | retweets | new | returned | thanked |",
+            "|---|--:|:-:|:-:|:-:|",
+        ]
+        lines += [
+            f"| {_link(s.username)} | {s.retweets} | {_yes(s.new)} | {_yes(s.returned)} "
+            f"| {_yes(s.thanked)} |"
+            for s in thanks.supporters
+        ]
+        lines += ["", "### Support them back", ""]
+        if thanks.support_back:
+            lines += [
+                f"- {_link(s.username)}: {_retweets(s.retweets)} this week, "
+                "none returned in the last 4 weeks"
+                for s in thanks.support_back
+            ]
+        else:
+            lines.append(_escape(support_back_message(thanks)))
+        lines.append("")
+    for style, posts in (drafts or {}).items():
+        lines += [f"### Drafts: {style}", ""]
+        for number, post in enumerate(posts, 1):
+            lines += [f"Post {number}:", "", "```text", post, "```", ""]
+    return "\n".join(lines)
+
+
+def _text_row(supporter: Supporter) -> dict[str, Any]:
+    return {
+        "username": supporter.username,
+        "retweets": supporter.retweets,
+        "new": _yes(supporter.new),
+        "returned": _yes(supporter.returned),
+        "thanked": _yes(supporter.thanked),
+    }
+
+
+_TEXT_COLUMNS = [
+    ("username", "supporter"),
+    ("retweets", "retweets"),
+    ("new", "new"),
+    ("returned", "returned"),
+    ("thanked", "thanked"),
+]
+
+
+def render_text(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -> RenderableType:
+    """Return the thank list (and ``drafts``) as rich tables for the terminal."""
+    parts: list[RenderableType] = []
+    if not thanks.supporters:
+        parts.append(Text(empty_message(thanks)))
+    else:
+        rows = [_text_row(s) for s in thanks.supporters]
+        parts.append(Text(_title(thanks), style="bold"))
+        parts.append(table(rows, _TEXT_COLUMNS))
+        if thanks.support_back:
+            back = [_text_row(s) for s in thanks.support_back]
+            parts.append(Text("Support them back (support not returned in 4 weeks)", style="bold"))
+            parts.append(table(back, _TEXT_COLUMNS[:2]))
+        else:
+            parts.append(Text(f"Support them back: none. {support_back_message(thanks)}"))
+    for style, posts in (drafts or {}).items():
+        parts.append(Text(f"\nDrafts ({style}), not posted:", style="bold"))
+        for number, post in enumerate(posts, 1):
+            parts.append(Text(f"--- post {number} ---\n{post}"))
+    return Group(*parts)
+
+
+def csv_rows(thanks: ThankList) -> Sequence[dict[str, Any]]:
+    """The supporters as CSV rows with the columns ``CSV_COLUMNS``."""
+    return [s.to_dict() for s in thanks.supporters]
