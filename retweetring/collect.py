@@ -51,7 +51,7 @@ from retweetring.store.models import (
     RetweeterCheck,
     Tweet,
 )
-from retweetring.store.session import begin_write, connection
+from retweetring.store.session import begin_write, connection, refresh_statistics
 from retweetring.store.writer import WriteCounts, write_pages
 
 __all__ = [
@@ -498,6 +498,7 @@ def collect(
         result.resume_at = exc.resume_at if isinstance(exc, RateLimited) else None
     finally:
         ledger.flush_now(engine)
+    refresh_statistics(engine)
     return result
 
 

@@ -19,7 +19,7 @@ from retweetring.records import PageRecords
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.store.models import Import
-from retweetring.store.session import begin_write
+from retweetring.store.session import begin_write, refresh_statistics
 from retweetring.store.writer import WriteCounts, write_pages
 
 BATCH_ROWS = 20_000
@@ -267,3 +267,5 @@ def _store(
             if pending_rows >= batch_rows:
                 flush(final=False)
         flush(final=True)
+    if result.counts.tweets_new or result.counts.retweets_new:
+        refresh_statistics(engine)
