@@ -895,3 +895,4 @@ from retweetring.commands import collect as _collect  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401
 from retweetring.commands import thank as _thank  # noqa: E402,F401
+from retweetring.commands import weekly as _weekly  # noqa: E402,F401

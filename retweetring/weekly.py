@@ -1,0 +1,156 @@
+"""The weekly job: the thank-you list, drafts and maps for one week, written into one folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from retweetring.drafts import STYLES, drafts
+from retweetring.errors import EmptyMapError
+from retweetring.graph import support_graph
+from retweetring.reports.maps import community_map, ego_map
+from retweetring.reports.thanks import render_markdown
+from retweetring.store.queries import find_account
+from retweetring.thanks import Week, thank_list
+
+THANKS_FILE = "thank-you.md"
+DRAFTS_FILE = "drafts.txt"
+EGO_MAP_FILE = "my-support-map.png"
+COMMUNITY_MAP_FILE = "community-map.png"
+
+
+@dataclass
+class WeeklyResult:
+    """What the weekly job wrote, and what it had to leave out."""
+
+    folder: Path
+    week: str
+    supporters: int
+    support_back: int
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """One line per file not written, saying why (e.g. no support to map that week)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain data, for ``--format json``."""
+        return {
+            "folder": str(self.folder),
+            "week": self.week,
+            "supporters": self.supporters,
+            "support_back": self.support_back,
+            "files": self.files,
+            "skipped": self.skipped,
+        }
+
+
+def _drafts_text(posts: dict[str, list[str]]) -> str:
+    """All draft posts as plain text, ready to copy, one blank line between posts."""
+    blocks = []
+    for style, style_posts in posts.items():
+        blocks.append(f"# {style}\n")
+        blocks.extend(f"{post}\n" for post in style_posts)
+    return (
+        "\n".join(blocks) if any(posts.values()) else "No supporters this week: nothing to post.\n"
+    )
+
+
+def write_weekly(
+    engine: Engine,
+    username: str,
+    out_dir: str | Path,
+    week: Week | str | None = None,
+    tz: str = "UTC",
+    *,
+    now: datetime | None = None,
+    all_retweets: bool = False,
+    size: tuple[int, int] = (1600, 1200),
+) -> WeeklyResult:
+    """Write the week's thank-you list, drafts, ego map and community map into ``OUT/WEEK/``.
+
+    The folder is built beside its final place and then moved there, so a crash never leaves
+    half of it; running again for the same week replaces it. A map with nothing to draw is
+    skipped and said so in ``skipped``.
+
+    Raises
+    ------
+    UnknownAccountError
+        ``username`` is not stored.
+    NoDataError
+        The database holds no retweets in the week.
+    """
+    thanks = thank_list(engine, username, week, tz, now=now, all_retweets=all_retweets)
+    posts = {style: drafts(thanks, style) for style in STYLES}
+    window = thanks.week.window()
+    label = thanks.week.describe()
+    graph = support_graph(engine, window, all_retweets=all_retweets)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / thanks.week.label
+    result = WeeklyResult(
+        final, thanks.week.label, len(thanks.supporters), len(thanks.support_back)
+    )
+    work = Path(tempfile.mkdtemp(prefix=f".{thanks.week.label}-", dir=out))
+    work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the folder is the user's own
+    try:
+        (work / THANKS_FILE).write_text(render_markdown(thanks, posts), encoding="utf-8")
+        (work / DRAFTS_FILE).write_text(_drafts_text(posts), encoding="utf-8")
+        result.files += [THANKS_FILE, DRAFTS_FILE]
+        maps = (
+            (
+                EGO_MAP_FILE,
+                lambda path: ego_map(
+                    graph,
+                    find_account(engine, username),
+                    path,
+                    window_label=label,
+                    size=size,
+                    username=thanks.account,
+                ),
+            ),
+            (
+                COMMUNITY_MAP_FILE,
+                lambda path: community_map(
+                    graph,
+                    path,
+                    window_label=label,
+                    size=size,
+                ),
+            ),
+        )
+        for name, draw in maps:
+            try:
+                draw(work / name)
+            except EmptyMapError as exc:
+                result.skipped.append(f"{name}: {exc}")
+            else:
+                result.files.append(name)
+        _replace_folder(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace_folder(new: Path, final: Path) -> None:
+    """Put the finished folder ``new`` at ``final``, replacing an older one."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,114 @@
+"""`retweetring weekly`: one folder per week, written whole or not at all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+from click.testing import CliRunner
+
+from retweetring import weekly
+from retweetring.cli import cli
+from retweetring.ingest import import_file
+from retweetring.store.session import open_database
+from retweetring.tweet_length import weighted_length
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
+FILES = {"thank-you.md", "drafts.txt", "my-support-map.png", "community-map.png"}
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("weekly") / "example.db"
+    engine = open_database(str(db))
+    import_file(engine, EXAMPLE)
+    engine.dispose()
+    return db
+
+
+def run(db: Path, *args: str):
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def test_weekly_writes_the_thank_list_drafts_and_both_maps(example_db, tmp_path):
+    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    folder = tmp_path / "2026-W47"
+    assert report["folder"] == str(folder) and set(report["files"]) == FILES
+    assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}  # no work folders left over
+    assert {p.name for p in folder.iterdir()} == FILES
+    thanks = json.loads(run(example_db, "thank", "hollys_bakery", "--week", "2026-W47",
+                            "--format", "json").output)
+    markdown = (folder / "thank-you.md").read_text(encoding="utf-8")
+    drafts = (folder / "drafts.txt").read_text(encoding="utf-8")
+    assert report["supporters"] == len(thanks["supporters"]) > 0
+    for supporter in thanks["supporters"]:
+        assert supporter["username"].replace("_", "\\_") in markdown
+        assert f"@{supporter['username']}" in drafts
+    for post in drafts.split("\n\n"):
+        body = "\n".join(line for line in post.splitlines() if not line.startswith("# "))
+        assert weighted_length(body) <= 280
+    for name in ("my-support-map.png", "community-map.png"):
+        image = matplotlib.image.imread(folder / name)
+        assert image.shape[:2] == (1200, 1600) and image.std() > 0.01
+
+
+def test_running_again_replaces_the_week_folder(example_db, tmp_path):
+    folder = tmp_path / "2026-W47"
+    folder.mkdir()
+    (folder / "stale.txt").write_text("from an older run")
+    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in folder.iterdir()} == FILES
+    assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}
+
+
+def test_a_crash_mid_way_leaves_the_older_folder_and_no_half_written_one(
+    example_db, tmp_path, monkeypatch
+):
+    folder = tmp_path / "2026-W47"
+    folder.mkdir()
+    (folder / "thank-you.md").write_text("last run's list")
+
+    def broken_map(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(weekly, "community_map", broken_map)
+    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}
+    assert {p.name for p in folder.iterdir()} == {"thank-you.md"}
+    assert (folder / "thank-you.md").read_text() == "last run's list"
+
+
+def test_a_map_with_nothing_to_draw_is_skipped_with_a_note(example_db, tmp_path):
+    # the newcomer opens in week 5: in week 1 nobody supports it and it supports nobody
+    result = run(example_db, "weekly", "tideandtonic", "-o", str(tmp_path), "--week", "2026-W40")
+    assert result.exit_code == 0, result.output
+    assert "skipped my-support-map.png: @tideandtonic gives and receives no support" in (
+        result.output
+    )
+    assert {p.name for p in (tmp_path / "2026-W40").iterdir()} == FILES - {"my-support-map.png"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nobody_here", "--week", "2026-W47"], "nobody_here"),
+        (["hollys_bakery", "--week", "2025-W10"], "2025-W10"),
+    ],
+    ids=["unknown account", "week without data"],
+)
+def test_unknown_account_or_empty_week_is_one_line_and_writes_nothing(
+    example_db, tmp_path, args, message
+):
+    out = tmp_path / "out"
+    result = run(example_db, "weekly", *args, "-o", str(out))
+    assert result.exit_code == 1 and message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or list(out.iterdir()) == []
