@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
@@ -33,7 +32,7 @@ from retweetring.graph import Window, support_condition
 from retweetring.records import PLATFORM_X
 from retweetring.store.models import Account, Retweet, Thanks, Tweet
 from retweetring.store.queries import find_account
-from retweetring.store.session import connection
+from retweetring.store.session import connection, write_connection
 
 __all__ = [
     "RETURN_WEEKS",
@@ -445,16 +444,6 @@ def _usernames(conn: Connection, ids: list[int], platform: str) -> dict[int, str
     return names
 
 
-@contextmanager
-def _transaction(db: Engine | Connection) -> Iterator[Connection]:
-    """A transaction on an Engine, or the caller's own Connection as it is."""
-    if isinstance(db, Connection):
-        yield db
-    else:
-        with db.begin() as conn:
-            yield conn
-
-
 def mark_thanked(
     db: Engine | Connection,
     thanks: ThankList,
@@ -471,7 +460,7 @@ def mark_thanked(
     """
     chosen = {s.account_id: s for s in (thanks.supporters if supporters is None else supporters)}
     when = _naive_utc(now or datetime.now(timezone.utc))
-    with _transaction(db) as conn:
+    with write_connection(db) as conn:
         already = _thanked(conn, thanks.account_id, list(chosen), thanks.week, platform)
         rows = [
             {

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from retweetring.cli import _state, cli
 from retweetring.reports.formats import to_json, write_csv
+
+if TYPE_CHECKING:
+    from retweetring.thanks import Week
 
 THANK_FORMATS = ("text", "markdown", "json", "csv")
 
@@ -22,21 +27,40 @@ def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+def week_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--week`` and ``--tz`` options; the command gets ``week`` as a Week or None."""
+    func = click.option(
+        "--tz",
+        default="UTC",
+        show_default=True,
+        callback=_tz,
+        is_eager=True,
+        metavar="ZONE",
+        help="IANA time zone the week runs in (Monday 00:00 to Monday 00:00), e.g. "
+        "Europe/London.",
+    )(func)
+    return click.option(
+        "--week",
+        metavar="YYYY-Www",
+        callback=_week,
+        help="The ISO week, e.g. 2026-W46. Default: the last complete week in --tz.",
+    )(func)
+
+
+def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from retweetring.thanks import Week
+
+    if value is None:
+        return None
+    try:
+        return Week.parse(value, ctx.params.get("tz", "UTC"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
 @cli.command()
 @click.argument("username")
-@click.option(
-    "--week",
-    metavar="YYYY-Www",
-    help="The ISO week, e.g. 2026-W46. Default: the last complete week in --tz.",
-)
-@click.option(
-    "--tz",
-    default="UTC",
-    show_default=True,
-    callback=_tz,
-    metavar="ZONE",
-    help="IANA time zone the week runs in (Monday 00:00 to Monday 00:00), e.g. Europe/London.",
-)
+@week_options
 @click.option(
     "--format",
     "fmt",
@@ -65,7 +89,7 @@ def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:
 def thank(
     ctx: click.Context,
     username: str,
-    week: str | None,
+    week: Week | None,
     tz: str,
     fmt: str,
     mark_thanked: bool,
@@ -86,22 +110,16 @@ def thank(
     """
     from retweetring.drafts import STYLES, drafts
     from retweetring.reports import thanks as views
-    from retweetring.thanks import Week, thank_list
     from retweetring.thanks import mark_thanked as record
+    from retweetring.thanks import thank_list
 
     if with_drafts and fmt == "csv":
         raise click.BadParameter(
             "--drafts needs --format text, markdown or json", param_hint="'--drafts'"
         )
     state = _state(ctx)
-    chosen: Week | None = None
-    if week is not None:
-        try:
-            chosen = Week.parse(week, tz)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--week'") from None
     engine = state.engine()
-    thanks = thank_list(engine, username, chosen, tz, all_retweets=all_retweets)
+    thanks = thank_list(engine, username, week, tz, all_retweets=all_retweets)
     posts = {style: drafts(thanks, style) for style in STYLES} if with_drafts else None
     if fmt == "json":
         data = thanks.to_dict()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from retweetring.cli import _state, cli
-from retweetring.commands.thank import _tz
+from retweetring.commands.thank import week_options
 from retweetring.reports.formats import to_json
+
+if TYPE_CHECKING:
+    from retweetring.thanks import Week
 
 
 @cli.command()
@@ -21,19 +25,7 @@ from retweetring.reports.formats import to_json
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into; the week's files go into OUTPUT/YYYY-Www/.",
 )
-@click.option(
-    "--week",
-    metavar="YYYY-Www",
-    help="The ISO week, e.g. 2026-W46. Default: the last complete week in --tz.",
-)
-@click.option(
-    "--tz",
-    default="UTC",
-    show_default=True,
-    callback=_tz,
-    metavar="ZONE",
-    help="IANA time zone the week runs in, e.g. Europe/London.",
-)
+@week_options
 @click.option(
     "--all-retweets",
     is_flag=True,
@@ -47,7 +39,7 @@ def weekly(
     ctx: click.Context,
     username: str,
     out_dir: Path,
-    week: str | None,
+    week: Week | None,
     tz: str,
     all_retweets: bool,
     fmt: str,
@@ -63,17 +55,10 @@ def weekly(
 
         retweetring weekly hollys_bakery -o ~/retweetring-weekly --tz Europe/London
     """
-    from retweetring.thanks import Week
     from retweetring.weekly import write_weekly
 
     state = _state(ctx)
-    chosen = None
-    if week is not None:
-        try:
-            chosen = Week.parse(week, tz)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--week'") from None
-    result = write_weekly(state.engine(), username, out_dir, chosen, tz, all_retweets=all_retweets)
+    result = write_weekly(state.engine(), username, out_dir, week, tz, all_retweets=all_retweets)
     if fmt == "json":
         click.echo(to_json(result.as_dict()))
         return

@@ -209,3 +209,13 @@ def connection(db: Engine | Connection) -> Iterator[Connection]:
     else:
         with db.connect() as conn:
             yield conn
+
+
+@contextmanager
+def write_connection(db: Engine | Connection) -> Iterator[Connection]:
+    """Use a Connection as it is (the caller's transaction), or a writing transaction."""
+    if isinstance(db, Connection):
+        yield db
+    else:
+        with begin_write(db) as conn:
+            yield conn
