@@ -55,9 +55,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import _lru_cache_wrapper, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from retweetring.errors import ConfigError
@@ -226,6 +226,12 @@ class PromoRules:
         init=False, repr=False, compare=False
     )
     """What each link cue finds in one URL (a domain, a short URL or None), cached per URL."""
+    _links: Callable[[tuple[str, ...], tuple[str, ...]], tuple[float, tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    """:func:`_link_reasons` for some URLs and the author's squashed names, cached."""
+    _screens: dict[frozenset[str], _Screen] = field(init=False, repr=False, compare=False)
+    """The :meth:`_screen` for each set of characters outside ASCII seen so far."""
 
     def __post_init__(self) -> None:
         compiled = tuple(_compile_cue(c) for c in self.text_cues)
@@ -250,6 +256,53 @@ class PromoRules:
             return tuple(hits)
 
         object.__setattr__(self, "_url_hits", lru_cache(maxsize=_CACHE_SIZE)(url_hits))
+
+        def links(urls: tuple[str, ...], owners: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
+            score, reasons = _link_reasons(urls, owners, self)
+            return score, tuple(reasons)
+
+        object.__setattr__(self, "_links", lru_cache(maxsize=_CACHE_SIZE)(links))
+        object.__setattr__(self, "_screens", {})
+
+    def _forget(self) -> None:
+        """Empty every cache of what was worked out about texts, URLs and names (the answers
+        stay the same; only the time to find them changes)."""
+        for value in globals().values():
+            if isinstance(value, _lru_cache_wrapper):
+                value.cache_clear()
+        self._url_hits.cache_clear()  # type: ignore[attr-defined]
+        self._links.cache_clear()  # type: ignore[attr-defined]
+        self._screens.clear()
+        for compiled in self._compiled:
+            if compiled.hint is not None:
+                compiled.hint.by_extra.clear()
+
+    def _screen(self, extra: frozenset[str]) -> _Screen:
+        """Return the strings that tell which active text cues' patterns may match a lower-case
+        text whose characters outside ASCII that matter to the hints are ``extra``."""
+        if extra not in self._screens:
+            if len(self._screens) >= _CACHE_SIZE:
+                self._screens.clear()
+            firsts: list[frozenset[str] | None] = []
+            for compiled in self._active:
+                tests = None if compiled.hint is None else compiled.hint.tests(extra)
+                if compiled.patterns is None:
+                    firsts.append(frozenset())
+                else:
+                    firsts.append(None if tests is None else frozenset(tests[0]))
+            strings = frozenset().union(*(f for f in firsts if f is not None))
+            self._screens[extra] = _Screen(tuple(sorted(strings)), tuple(firsts))
+        return self._screens[extra]
+
+
+class _Screen(NamedTuple):
+    """Cheap first tests of which text cues can match a text (see :meth:`PromoRules._screen`)."""
+
+    strings: tuple[str, ...]
+    """Every string that :attr:`firsts` holds."""
+    firsts: tuple[frozenset[str] | None, ...]
+    """For each active text cue, the strings of which a text must hold one for one of its
+    patterns to match (see :class:`_Hint`); None when it is not known."""
 
 
 # --- matching helpers -------------------------------------------------------------------------
@@ -438,7 +491,7 @@ class _Hint:
     plain: _Tests | None = field(init=False, repr=False)
     """The :meth:`tests` for text in which no character outside ASCII matters."""
     by_extra: dict[frozenset[str], _Tests | None] = field(init=False, repr=False)
-    """The :meth:`tests` for other texts, by the characters outside ASCII that matter."""
+    """The :meth:`tests` for other texts, by their characters outside ASCII that matter."""
 
     def __post_init__(self) -> None:
         chars: set[str] = set()
@@ -457,7 +510,7 @@ class _Hint:
         """Return the indices of the regexes that may match lower-case ``text``, or None when
         that is not known, given a set ``extra`` of non-ASCII characters that holds every
         character of the text that is not ASCII and that a part can match."""
-        tests = self.tests(extra) if extra else self.plain
+        tests = self.tests(extra)
         if tests is None:
             return None
         firsts, wanted = tests
@@ -478,14 +531,14 @@ class _Hint:
         First every string the first part of any regex can be -> the indices of those regexes,
         then for each regex, for each of its parts, the strings the part can be.
         """
-        mine = frozenset(char for char in extra if _char_matters(self.chars, char))
-        if not mine:
+        if not extra:
             return self.plain
-        if mine not in self.by_extra:
+        if extra not in self.by_extra:
             if len(self.by_extra) >= _CACHE_SIZE:
                 self.by_extra.clear()
-            self.by_extra[mine] = self._make_tests(mine)
-        return self.by_extra[mine]
+            mine = frozenset(char for char in extra if _char_matters(self.chars, char))
+            self.by_extra[extra] = self._make_tests(mine) if mine else self.plain
+        return self.by_extra[extra]
 
     def _make_tests(self, extra: frozenset[str]) -> _Tests | None:
         """Work out :meth:`tests` for the characters ``extra``, which all matter."""
@@ -649,6 +702,8 @@ def _char_rank(char: str) -> float:
     than letters, letters than digits, digits than spaces."""
     if len(char.lstrip("\\")) == 1:
         plain = char.lstrip("\\")
+        if plain in "/.:":
+            return 0.3  # in every link
         return 0.7 if plain.isalnum() else 0.5 if plain.isspace() else 3.0
     if any(category in char for category in _CATEGORIES.values() if category != r"\d"):
         return 0.01  # a space, a word character, or any but one of those
@@ -1189,16 +1244,27 @@ def classify(
     reasons: list[str] = []
     words = _word_starts(lowered, rules._heads)
     extra = _unusual(lowered, rules._hint_chars)
-    for compiled in rules._active:
+    screen = rules._screen(extra)
+    present = {string for string in screen.strings if string in lowered}
+    for compiled, firsts in zip(rules._active, screen.firsts, strict=True):
+        if (firsts is not None and firsts.isdisjoint(present)) and (
+            compiled.literals is None
+            or not (
+                compiled.scan_all
+                or not compiled.heads.isdisjoint(words)
+                or any(mark in lowered for mark in compiled.marks)
+            )
+        ):
+            continue  # neither its patterns nor its phrases can match: skip the searches
         hits = _text_matches(compiled, lowered, words, extra)
         if hits:
             score += compiled.cue.weight + compiled.cue.extra_weight * (len(hits) - 1)
             reasons.extend(f"{compiled.cue.label}: {hit}" for hit in hits)
     owners = tuple(squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed)
-    link_score, link_reasons = _link_reasons(_all_urls(clean, urls), owners, rules)
+    link_score, link_reasons = rules._links(tuple(_all_urls(clean, urls)), owners)
     score = round(min(1.0, max(0.0, score + link_score)), 4)
     return PromoResult(
         promotional=score >= rules.threshold,
         score=score,
-        reasons=tuple(reasons + link_reasons),
+        reasons=(*reasons, *link_reasons),
     )

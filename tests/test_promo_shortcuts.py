@@ -75,16 +75,6 @@ RULE_SETS = [
 ]
 
 
-def _clear_caches(rules: PromoRules) -> None:
-    for value in vars(promo).values():
-        if isinstance(value, functools._lru_cache_wrapper):
-            value.cache_clear()
-    rules._url_hits.cache_clear()  # type: ignore[attr-defined]
-    for compiled in rules._compiled:
-        if compiled.hint is not None:
-            compiled.hint.by_extra.clear()
-
-
 # --- text cues --------------------------------------------------------------------------------
 
 
@@ -244,7 +234,7 @@ def test_results_with_warm_caches_equal_results_from_cold_caches(make_rules, twe
     rewarmed = [classify(t, u, username=n, name=m, rules=rules) for t, u, n, m in reversed(tweets)]
     cold = []
     for text, urls, username, name in tweets:
-        _clear_caches(rules)
+        rules._forget()
         cold.append(classify(text, urls, username=username, name=name, rules=rules))
     assert warm == cold
     assert rewarmed[::-1] == cold
@@ -255,5 +245,5 @@ def test_results_with_warm_caches_equal_results_from_cold_caches(make_rules, twe
 def test_own_site_answers_are_not_shared_between_authors(host: str, owners: list[str]) -> None:
     url = [f"https://{host}/"]
     seen = [classify("Look", url, username=owner) for owner in owners]
-    _clear_caches(DEFAULT_RULES)
+    DEFAULT_RULES._forget()
     assert seen == [classify("Look", url, username=owner) for owner in owners]
