@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import _lru_cache_wrapper, lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -506,15 +507,21 @@ class _Hint:
         object.__setattr__(self, "by_extra", {})
         object.__setattr__(self, "plain", self._make_tests(_NOTHING))
 
-    def passing(self, text: str, extra: frozenset[str]) -> list[int] | None:
+    def passing(
+        self, text: str, extra: frozenset[str], present: AbstractSet[str] | None = None
+    ) -> list[int] | None:
         """Return the indices of the regexes that may match lower-case ``text``, or None when
         that is not known, given a set ``extra`` of non-ASCII characters that holds every
-        character of the text that is not ASCII and that a part can match."""
-        tests = self.tests(extra)
+        character of the text that is not ASCII and that a part can match. ``present``, if
+        given, holds every string of the first parts (see :meth:`tests`) that the text has."""
+        tests = self.tests(extra) if extra else self.plain
         if tests is None:
             return None
         firsts, wanted = tests
-        found = [string for string in firsts if string in text]
+        if present is None:
+            found = [string for string in firsts if string in text]
+        else:
+            found = [string for string in present if string in firsts]
         if not found:
             return []
         indices = sorted({index for string in found for index in firsts[string]})
@@ -808,14 +815,18 @@ def _literal_matches(
 
 
 def _pattern_matches(
-    compiled: _CompiledCue, text: str, extra: frozenset[str]
+    compiled: _CompiledCue,
+    text: str,
+    extra: frozenset[str],
+    present: AbstractSet[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Return what ``compiled.patterns.finditer(text)`` finds, searching only with the patterns
-    that :meth:`_Hint.passing` says can match (``extra`` as it wants) when there is a hint."""
+    that :meth:`_Hint.passing` says can match (``extra`` and ``present`` as it wants) when
+    there is a hint."""
     regex = compiled.patterns
     if regex is None:
         return iter(())
-    passing = None if compiled.hint is None else compiled.hint.passing(text, extra)
+    passing = None if compiled.hint is None else compiled.hint.passing(text, extra, present)
     if passing is not None:
         # Patterns that cannot match anywhere in the text change nothing in the alternation.
         if not passing:
@@ -830,12 +841,14 @@ def _text_matches(
     text: str,
     words: Mapping[str, list[int]] | None = None,
     extra: frozenset[str] | None = None,
+    present: AbstractSet[str] | None = None,
 ) -> list[str]:
     """Return what each distinct entry of a cue matched in lower-case ``text``, in order.
 
     ``words`` is :func:`_word_starts` of ``text`` (for at least the cue's heads) and ``extra``
     its non-ASCII characters (or those of them that matter to the cue's hint, see
-    :meth:`_Hint.passing`); both are worked out here when not given.
+    :meth:`_Hint.passing`); both are worked out here when not given. ``present`` is as
+    :meth:`_Hint.passing` wants it.
     """
     found: list[tuple[int, str]] = []
     if compiled.literals is not None:
@@ -850,11 +863,13 @@ def _text_matches(
     if compiled.patterns is not None:
         if extra is None:
             extra = _unusual(text)
-        found.extend((m.start(), _tidy(m.group())) for m in _pattern_matches(compiled, text, extra))
+        matches = _pattern_matches(compiled, text, extra, present)
+        found.extend((m.start(), _tidy(m.group())) for m in matches)
     if not found:
         return []
-    shown = [entry for _, entry in sorted(found, key=lambda item: item[0]) if entry]
-    return list(dict.fromkeys(shown))
+    if len(found) > 1:
+        found.sort(key=itemgetter(0))  # stable: literals before patterns at the same place
+    return list(dict.fromkeys(entry for _, entry in found if entry))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -876,6 +891,12 @@ def _site_name(host: str) -> str:
     if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
         return labels[-3]
     return labels[-2]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
+    """Return the author's names as :func:`_squash` leaves them, without empty ones."""
+    return tuple(squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -1245,23 +1266,22 @@ def classify(
     words = _word_starts(lowered, rules._heads)
     extra = _unusual(lowered, rules._hint_chars)
     screen = rules._screen(extra)
-    present = {string for string in screen.strings if string in lowered}
+    present = set(filter(lowered.__contains__, screen.strings))
     for compiled, firsts in zip(rules._active, screen.firsts, strict=True):
-        if (firsts is not None and firsts.isdisjoint(present)) and (
-            compiled.literals is None
-            or not (
-                compiled.scan_all
-                or not compiled.heads.isdisjoint(words)
-                or any(mark in lowered for mark in compiled.marks)
-            )
+        # Skip the searches when neither the cue's patterns nor its phrases can match.
+        if (
+            firsts is not None
+            and firsts.isdisjoint(present)
+            and (compiled.literals is None or compiled.heads.isdisjoint(words))
+            and not compiled.scan_all
+            and not (compiled.marks and any(mark in lowered for mark in compiled.marks))
         ):
-            continue  # neither its patterns nor its phrases can match: skip the searches
-        hits = _text_matches(compiled, lowered, words, extra)
+            continue
+        hits = _text_matches(compiled, lowered, words, extra, present)
         if hits:
             score += compiled.cue.weight + compiled.cue.extra_weight * (len(hits) - 1)
             reasons.extend(f"{compiled.cue.label}: {hit}" for hit in hits)
-    owners = tuple(squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed)
-    link_score, link_reasons = rules._links(tuple(_all_urls(clean, urls)), owners)
+    link_score, link_reasons = rules._links(tuple(_all_urls(clean, urls)), _owners(username, name))
     score = round(min(1.0, max(0.0, score + link_score)), 4)
     return PromoResult(
         promotional=score >= rules.threshold,
