@@ -164,7 +164,7 @@ class _CompiledCue:
     """A text cue made ready to match: its literals as one regex, its patterns as another.
 
     Searching every text with every cue's regexes is what costs time, so each cue also
-    carries cheap necessary conditions for a match (see :func:`_literal_starts` and
+    carries cheap necessary conditions for a match (see :func:`_literal_matches` and
     :func:`_pattern_hint`): when they fail, the regex cannot match and is not run.
     """
 
@@ -281,19 +281,22 @@ class PromoRules:
     def _screen(self, extra: frozenset[str]) -> _Screen:
         """Return the strings that tell which active text cues' patterns may match a lower-case
         text whose characters outside ASCII that matter to the hints are ``extra``."""
-        if extra not in self._screens:
-            if len(self._screens) >= _CACHE_SIZE:
-                self._screens.clear()
-            firsts: list[frozenset[str] | None] = []
-            for compiled in self._active:
-                tests = None if compiled.hint is None else compiled.hint.tests(extra)
-                if compiled.patterns is None:
-                    firsts.append(frozenset())
-                else:
-                    firsts.append(None if tests is None else frozenset(tests[0]))
-            strings = frozenset().union(*(f for f in firsts if f is not None))
-            self._screens[extra] = _Screen(tuple(sorted(strings)), tuple(firsts))
-        return self._screens[extra]
+        known = self._screens.get(extra)
+        if known is not None:
+            return known
+        firsts: list[frozenset[str] | None] = []
+        for compiled in self._active:
+            tests = None if compiled.hint is None else compiled.hint.tests(extra)
+            if compiled.patterns is None:
+                firsts.append(frozenset())
+            else:
+                firsts.append(None if tests is None else frozenset(tests[0]))
+        strings = frozenset().union(*(f for f in firsts if f is not None))
+        screen = _Screen(tuple(sorted(strings)), tuple(firsts))
+        if len(self._screens) >= _CACHE_SIZE:
+            self._screens.clear()
+        self._screens[extra] = screen
+        return screen
 
 
 class _Screen(NamedTuple):
@@ -540,12 +543,15 @@ class _Hint:
         """
         if not extra:
             return self.plain
-        if extra not in self.by_extra:
-            if len(self.by_extra) >= _CACHE_SIZE:
-                self.by_extra.clear()
-            mine = frozenset(char for char in extra if _char_matters(self.chars, char))
-            self.by_extra[extra] = self._make_tests(mine) if mine else self.plain
-        return self.by_extra[extra]
+        known = self.by_extra.get(extra, _MISSING)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+        mine = frozenset(char for char in extra if _char_matters(self.chars, char))
+        tests = self._make_tests(mine) if mine else self.plain
+        if len(self.by_extra) >= _CACHE_SIZE:
+            self.by_extra.clear()
+        self.by_extra[extra] = tests
+        return tests
 
     def _make_tests(self, extra: frozenset[str]) -> _Tests | None:
         """Work out :meth:`tests` for the characters ``extra``, which all matter."""
@@ -593,6 +599,9 @@ class _Choice(tuple):  # type: ignore[type-arg]
 
 _Tests = tuple[dict[str, list[int]], tuple[tuple[tuple[str, ...], ...], ...]]
 """Strings whose presence tests a hint: see :meth:`_Hint.tests`."""
+
+_MISSING = object()
+"""Stands for a value not yet in a cache whose values may be None."""
 
 _MAX_STRINGS = 64
 """The most strings a part of a hint may stand for."""

@@ -247,3 +247,11 @@ def test_own_site_answers_are_not_shared_between_authors(host: str, owners: list
     seen = [classify("Look", url, username=owner) for owner in owners]
     DEFAULT_RULES._forget()
     assert seen == [classify("Look", url, username=owner) for owner in owners]
+
+
+def test_results_stay_the_same_when_the_caches_are_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"£{n} each, 20% off {c} open 9-5 mon 10am" for n in range(5) for c in "é€–£ſ"]
+    expected = [classify(text) for text in texts]
+    DEFAULT_RULES._forget()
+    monkeypatch.setattr(promo, "_CACHE_SIZE", 1)  # every new entry evicts the others
+    assert [classify(text) for text in texts + texts[::-1]] == expected + expected[::-1]
