@@ -51,18 +51,25 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import _lru_cache_wrapper, lru_cache
 from importlib import resources
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from retweetring.errors import ConfigError
 
 if sys.version_info >= (3, 11):
+    from re import _parser as _sre_parse
+
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
+    import sre_parse as _sre_parse
+
     import tomli as tomllib
 
 __all__ = [
@@ -154,7 +161,12 @@ class LinkCue:
 
 @dataclass(frozen=True)
 class _CompiledCue:
-    """A text cue made ready to match: its literals as one regex, its patterns as another."""
+    """A text cue made ready to match: its literals as one regex, its patterns as another.
+
+    Searching every text with every cue's regexes is what costs time, so each cue also
+    carries cheap necessary conditions for a match (see :func:`_literal_matches` and
+    :func:`_pattern_hint`): when they fail, the regex cannot match and is not run.
+    """
 
     cue: TextCue
     literals: re.Pattern[str] | None
@@ -165,6 +177,17 @@ class _CompiledCue:
     """The :func:`_phrase_key` of each phrase -> the phrase, to name what matched."""
     imperative_keys: Mapping[str, str]
     """The same for imperatives."""
+    heads: frozenset[str] = frozenset()
+    """Every word of the text at whose start a phrase or imperative can match."""
+    marks: str = ""
+    """The first characters of the phrases and imperatives that do not start with a word."""
+    scan_all: bool = False
+    """True when some phrase can start anywhere, so ``literals`` must search the whole text."""
+    hint: _Hint | None = None
+    """Tells which of the cue's patterns can match a text; None: search with them all."""
+    separable: bool = False
+    """True when some of the patterns alone match as they do among all of them (see
+    :func:`_some_patterns`)."""
 
 
 @dataclass(frozen=True)
@@ -194,12 +217,96 @@ class PromoRules:
     own_site_weight: float = 0.0
     _compiled: tuple[_CompiledCue, ...] = field(init=False, repr=False, compare=False)
     _link_regexes: tuple[re.Pattern[str] | None, ...] = field(init=False, repr=False, compare=False)
+    _active: tuple[_CompiledCue, ...] = field(init=False, repr=False, compare=False)
+    """The compiled text cues whose weight is not 0."""
+    _hint_chars: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    """Matches each character that the hint of a text cue can match (see :class:`_Hint`)."""
+    _heads: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    """Finds the words at whose start some text cue can match (see :func:`_phrase_starts`)."""
+    _url_hits: Callable[[str], tuple[str | None, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    """What each link cue finds in one URL (a domain, a short URL or None), cached per URL."""
+    _links: Callable[[tuple[str, ...], tuple[str, ...]], tuple[float, tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    """:func:`_link_reasons` for some URLs and the author's squashed names, cached."""
+    _screens: dict[frozenset[str], _Screen] = field(init=False, repr=False, compare=False)
+    """The :meth:`_screen` for each set of characters outside ASCII seen so far."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", tuple(_compile_cue(c) for c in self.text_cues))
-        object.__setattr__(
-            self, "_link_regexes", tuple(_alternation(c.patterns) for c in self.link_cues)
-        )
+        compiled = tuple(_compile_cue(c) for c in self.text_cues)
+        object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_active", tuple(c for c in compiled if c.cue.weight))
+        heads = frozenset().union(*(c.heads for c in compiled))
+        object.__setattr__(self, "_heads", _heads_regex(heads))
+        hint_chars = sorted({c.hint.chars.pattern for c in compiled if c.hint is not None})
+        object.__setattr__(self, "_hint_chars", re.compile("|".join(hint_chars) or "(?!)", re.I))
+        regexes = tuple(_alternation(c.patterns) for c in self.link_cues)
+        object.__setattr__(self, "_link_regexes", regexes)
+        domains = tuple(_domain_index(c.domains) for c in self.link_cues)
+
+        def url_hits(url: str) -> tuple[str | None, ...]:
+            host = _host(url)
+            hits: list[str | None] = []
+            for index, regex in zip(domains, regexes, strict=True):
+                hit = _on_domain(host, index) if host else None
+                if hit is None and regex is not None and regex.search(url):
+                    hit = _short_url(url)
+                hits.append(hit)
+            return tuple(hits)
+
+        object.__setattr__(self, "_url_hits", lru_cache(maxsize=_CACHE_SIZE)(url_hits))
+
+        def links(urls: tuple[str, ...], owners: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
+            score, reasons = _link_reasons(urls, owners, self)
+            return score, tuple(reasons)
+
+        object.__setattr__(self, "_links", lru_cache(maxsize=_CACHE_SIZE)(links))
+        object.__setattr__(self, "_screens", {})
+
+    def _forget(self) -> None:
+        """Empty every cache of what was worked out about texts, URLs and names (the answers
+        stay the same; only the time to find them changes)."""
+        for value in globals().values():
+            if isinstance(value, _lru_cache_wrapper):
+                value.cache_clear()
+        self._url_hits.cache_clear()  # type: ignore[attr-defined]
+        self._links.cache_clear()  # type: ignore[attr-defined]
+        self._screens.clear()
+        for compiled in self._compiled:
+            if compiled.hint is not None:
+                compiled.hint.by_extra.clear()
+
+    def _screen(self, extra: frozenset[str]) -> _Screen:
+        """Return the strings that tell which active text cues' patterns may match a lower-case
+        text whose characters outside ASCII that matter to the hints are ``extra``."""
+        known = self._screens.get(extra)
+        if known is not None:
+            return known
+        firsts: list[frozenset[str] | None] = []
+        for compiled in self._active:
+            tests = None if compiled.hint is None else compiled.hint.tests(extra)
+            if compiled.patterns is None:
+                firsts.append(frozenset())
+            else:
+                firsts.append(None if tests is None else frozenset(tests[0]))
+        strings = frozenset().union(*(f for f in firsts if f is not None))
+        screen = _Screen(tuple(sorted(strings)), tuple(firsts))
+        if len(self._screens) >= _CACHE_SIZE:
+            self._screens.clear()
+        self._screens[extra] = screen
+        return screen
+
+
+class _Screen(NamedTuple):
+    """Cheap first tests of which text cues can match a text (see :meth:`PromoRules._screen`)."""
+
+    strings: tuple[str, ...]
+    """Every string that :attr:`firsts` holds."""
+    firsts: tuple[frozenset[str] | None, ...]
+    """For each active text cue, the strings of which a text must hold one for one of its
+    patterns to match (see :class:`_Hint`); None when it is not known."""
 
 
 # --- matching helpers -------------------------------------------------------------------------
@@ -221,16 +328,28 @@ _CLAUSE_START = (
 )
 """Where an imperative may start: the text's start, after punctuation or emoji, or a joiner."""
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+_CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "\u2032")
+_APOSTROPHES = str.maketrans(dict.fromkeys(_CURLY_APOSTROPHES, "'"))
 
 _SEPARATOR = r"[\s\-]+"
 _SEPARATORS = re.compile(_SEPARATOR)
 
-_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"[hH][tT][tT][pP][sSſ]?://[^\s<>\"']+")
+"""A full URL in a text: ``https?://[^\\s<>\"']+`` ignoring case, spelt out because a regex that
+ignores case is slow to search (``ſ``, the long s, matches ``s`` when case is ignored)."""
 
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc", "me", "sch"})
 
 _NAME_STOPWORDS = ("the",)
+
+_NON_WORDS = re.compile(r"(\W+)")
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_LOWER_ASCII = tuple(c for c in map(chr, range(128)) if not c.isupper())
+_NOTHING: frozenset[str] = frozenset()
+
+_CACHE_SIZE = 4096
+"""How many entries each cache of a pure function of strings (hosts, names, URLs) keeps."""
 
 
 @dataclass
@@ -247,6 +366,7 @@ def _is_word_char(char: str) -> bool:
     return bool(re.match(r"\w", char))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _phrase_key(text: str) -> str:
     """Return the form in which a phrase and any text it matches compare equal."""
     folded = text.lower().translate(_APOSTROPHES).replace("'", "")
@@ -288,6 +408,29 @@ def _node_regex(node: _TrieNode) -> str:
     return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
 
+def _phrase_starts(phrase: str) -> tuple[frozenset[str], str] | None:
+    """Say where in a lower-case text a phrase's regex (see :func:`_phrase_atoms`) can match.
+
+    Returns the words (maximal runs of word characters) at whose start a match can begin, or
+    the non-word character a match must begin with; None when a match can begin anywhere.
+    """
+    words = phrase.lower().translate(_APOSTROPHES).split()
+    first = words[0]
+    if first[0] == "'":
+        return None
+    if not _is_word_char(first[0]):
+        return frozenset(), first[0]
+    end = 0
+    while end < len(first) and (first[end] == "'" or _is_word_char(first[end])):
+        end += 1
+    opening = first[:end]
+    if opening.endswith("'") and end == len(first) and len(words) == 1:
+        return None  # nothing bounds the word when its final apostrophe is left out
+    # Each apostrophe is optional: the word ends at the first one written out, if any.
+    segments = opening.split("'")
+    return frozenset("".join(segments[:count]) for count in range(1, len(segments) + 1)), ""
+
+
 def _compile_cue(cue: TextCue) -> _CompiledCue:
     """Compile a cue's phrases and imperatives into one trie regex and its patterns into another."""
     phrases = [p for p in cue.phrases if p.strip()]
@@ -298,12 +441,18 @@ def _compile_cue(cue: TextCue) -> _CompiledCue:
     if imperatives:
         first = "".join(sorted({re.escape(p.strip()[0].lower()) for p in imperatives}))
         branches.append(f"(?P<imperative>(?=[{first}]){_CLAUSE_START}{_trie_regex(imperatives)})")
+    starts = [_phrase_starts(p) for p in phrases + imperatives]
     return _CompiledCue(
         cue=cue,
         literals=re.compile("|".join(branches)) if branches else None,
         patterns=_alternation(cue.patterns),
         phrase_keys={_phrase_key(p): p.lower() for p in reversed(phrases)},
         imperative_keys={_phrase_key(p): p.lower() for p in reversed(imperatives)},
+        heads=frozenset().union(*(s[0] for s in starts if s is not None)),
+        marks="".join(sorted({s[1] for s in starts if s is not None and s[1]})),
+        scan_all=None in starts,
+        hint=_pattern_hint(cue.patterns),
+        separable=_separable(cue.patterns),
     )
 
 
@@ -314,9 +463,295 @@ def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+_Piece = tuple[float, "_Node"]
+"""A part that every match of a regex contains, with how telling it is."""
+
+
+@dataclass(frozen=True, eq=False)
+class _Hint:
+    """Cheap tests of which of some regexes (ignoring case) can match a lower-case text.
+
+    Every match of the regex ``i`` contains each of the parts ``wanted[i]``; a text in which
+    one of them cannot be found has no match of regex ``i``. The parts are found with plain
+    string searches (``in``), which are much faster than regex searches that ignore case.
+    """
+
+    wanted: tuple[tuple[_Node, ...], ...]
+    """For each regex, one or two parts that every match of it contains, most telling first."""
+    chars: re.Pattern[str]
+    """Matches, ignoring case, each character that a part can match."""
+    in_ascii: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    """Each one-character regex of the parts -> the lower-case ASCII characters it matches."""
+    plain: _Tests | None = field(init=False, repr=False)
+    """The :meth:`tests` for text in which no character outside ASCII matters."""
+    by_extra: dict[frozenset[str], _Tests | None] = field(init=False, repr=False)
+    """The :meth:`tests` for other texts, by their characters outside ASCII that matter."""
+
+    def __post_init__(self) -> None:
+        chars: set[str] = set()
+        for parts in self.wanted:
+            for part in parts:
+                _collect_chars(part, chars)
+        in_ascii = {}
+        for char in chars:
+            regex = re.compile(char, re.IGNORECASE)
+            in_ascii[char] = tuple(c for c in _LOWER_ASCII if regex.fullmatch(c))
+        object.__setattr__(self, "in_ascii", in_ascii)
+        object.__setattr__(self, "by_extra", {})
+        object.__setattr__(self, "plain", self._make_tests(_NOTHING))
+
+    def passing(
+        self, text: str, extra: frozenset[str], present: AbstractSet[str] | None = None
+    ) -> list[int] | None:
+        """Return the indices of the regexes that may match lower-case ``text``, or None when
+        that is not known, given a set ``extra`` of non-ASCII characters that holds every
+        character of the text that is not ASCII and that a part can match. ``present``, if
+        given, holds every string of the first parts (see :meth:`tests`) that the text has."""
+        tests = self.tests(extra) if extra else self.plain
+        if tests is None:
+            return None
+        firsts, wanted = tests
+        if present is None:
+            found = [string for string in firsts if string in text]
+        else:
+            found = [string for string in present if string in firsts]
+        if not found:
+            return []
+        indices = sorted({index for string in found for index in firsts[string]})
+        return [
+            index
+            for index in indices
+            if all(any(map(text.__contains__, part)) for part in wanted[index][1:])
+        ]
+
+    def tests(self, extra: frozenset[str]) -> _Tests | None:
+        """Return the strings to look for in a lower-case text whose non-ASCII characters that
+        a part can match are among ``extra``; None if there would be too many.
+
+        First every string the first part of any regex can be -> the indices of those regexes,
+        then for each regex, for each of its parts, the strings the part can be.
+        """
+        if not extra:
+            return self.plain
+        known = self.by_extra.get(extra, _MISSING)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+        mine = frozenset(char for char in extra if _char_matters(self.chars, char))
+        tests = self._make_tests(mine) if mine else self.plain
+        if len(self.by_extra) >= _CACHE_SIZE:
+            self.by_extra.clear()
+        self.by_extra[extra] = tests
+        return tests
+
+    def _make_tests(self, extra: frozenset[str]) -> _Tests | None:
+        """Work out :meth:`tests` for the characters ``extra``, which all matter."""
+        wanted = []
+        for parts in self.wanted:
+            strings = [self._strings(part, extra) for part in parts]
+            if any(part is None for part in strings):
+                return None
+            wanted.append(tuple(part for part in strings if part is not None))
+        firsts: dict[str, list[int]] = {}
+        for index, parts in enumerate(wanted):
+            for string in parts[0]:
+                firsts.setdefault(string, []).append(index)
+        return firsts, tuple(wanted)
+
+    def _strings(self, node: _Node, extra: frozenset[str]) -> tuple[str, ...] | None:
+        """Return every string a part can match in lower-case text whose non-ASCII characters
+        that the part can match are among ``extra``; None if more than :data:`_MAX_STRINGS`."""
+        if isinstance(node, _Choice):
+            found: list[str] = []
+            for option in node:
+                strings = self._strings(option, extra)
+                if strings is None:
+                    return None
+                found.extend(strings)
+            return tuple(dict.fromkeys(found)) if len(found) <= _MAX_STRINGS else None
+        combined = [""]
+        for char in node:
+            choices = self.in_ascii[char] + tuple(
+                c for c in sorted(extra) if re.fullmatch(char, c, re.IGNORECASE)
+            )
+            if len(combined) * len(choices) > _MAX_STRINGS:
+                return None
+            combined = [start + choice for start in combined for choice in choices]
+        return tuple(combined)
+
+
+_Node = tuple[str, ...] | tuple[Any, ...]
+"""A part of a regex's matches: a tuple of one-character regexes in a row, or a ``_Choice``."""
+
+
+class _Choice(tuple):  # type: ignore[type-arg]
+    """A part of a regex's matches that is one of several parts (``_Node``)."""
+
+
+_Tests = tuple[dict[str, list[int]], tuple[tuple[tuple[str, ...], ...], ...]]
+"""Strings whose presence tests a hint: see :meth:`_Hint.tests`."""
+
+_MISSING = object()
+"""Stands for a value not yet in a cache whose values may be None."""
+
+_MAX_STRINGS = 64
+"""The most strings a part of a hint may stand for."""
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _char_matters(chars: re.Pattern[str], char: str) -> bool:
+    """Say whether ``chars`` matches the one character ``char``."""
+    return chars.fullmatch(char) is not None
+
+
+def _pattern_hint(patterns: Sequence[str]) -> _Hint | None:
+    """Return cheap tests that pass on every text in which one of ``patterns`` matches.
+
+    For each pattern, the hint looks for the one or two most telling parts (runs of
+    characters, character classes, choices of such) that every match of the pattern contains,
+    which is much cheaper than searching for the pattern. None when a pattern has no such
+    part, or uses flags that the parts could not be trusted to keep.
+    """
+    if not patterns:
+        return None
+    alternation = "|".join(f"(?:{p})" for p in patterns)
+    flags = _sre_parse.parse(alternation, re.IGNORECASE).state.flags
+    if flags & ~(re.IGNORECASE | re.UNICODE):
+        return None
+    wanted = []
+    for pattern in patterns:
+        best = _best_pieces(_sre_parse.parse(pattern, flags), 2)
+        if not best:
+            return None
+        wanted.append(tuple(node for rank, node in best if node is best[0][1] or rank >= 0.2))
+    chars: set[str] = set()
+    for parts in wanted:
+        for part in parts:
+            _collect_chars(part, chars)
+    return _Hint(tuple(wanted), re.compile("|".join(sorted(chars)), re.IGNORECASE))
+
+
+def _separable(patterns: Sequence[str]) -> bool:
+    """Say whether any of ``patterns`` compiled without the others (by :func:`_some_patterns`)
+    match as they do in :func:`_alternation` of them all, in a text where the others cannot
+    match: true unless a pattern refers to a group (whose number changes) or sets flags for
+    the whole alternation."""
+    alternation = _sre_parse.parse("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    flags = alternation.state.flags
+    return not flags & ~(re.IGNORECASE | re.UNICODE) and not _refers_to_groups(alternation)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _some_patterns(patterns: tuple[str, ...], indices: tuple[int, ...]) -> re.Pattern[str]:
+    """Return :func:`_alternation` of the ``patterns`` at ``indices``."""
+    return re.compile("|".join(f"(?:{patterns[i]})" for i in indices), re.IGNORECASE)
+
+
+def _refers_to_groups(parsed: Any) -> bool:
+    """Say whether a parsed regex (or any part of one) refers to a group."""
+    if isinstance(parsed, _sre_parse.SubPattern):
+        parsed = parsed.data
+    if not isinstance(parsed, list | tuple):
+        return False
+    return any(str(item).startswith("GROUPREF") or _refers_to_groups(item) for item in parsed)
+
+
+def _collect_chars(node: _Node, chars: set[str]) -> None:
+    """Add the one-character regexes of a part to ``chars``."""
+    if isinstance(node, _Choice):
+        for option in node:
+            _collect_chars(option, chars)
+    else:
+        chars.update(node)
+
+
+def _best_pieces(items: Any, count: int) -> list[_Piece]:
+    """Return the ``count`` most telling parts that every match of parsed regex ``items`` has."""
+    pieces: list[_Piece] = []
+    _required_pieces(items, pieces)
+    return sorted(pieces, key=lambda piece: piece[0], reverse=True)[:count]
+
+
+def _required_pieces(items: Any, pieces: list[_Piece]) -> None:
+    """Add to ``pieces`` the parts of parsed regex ``items`` that every match consumes.
+
+    Optional parts, lookarounds, negated classes and groups with their own flags are skipped,
+    which only ever makes a hint weaker, never wrong.
+    """
+    run: list[str] = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(re.escape(chr(arg)))
+            continue
+        if run:
+            pieces.append((sum(map(_char_rank, run)), tuple(run)))
+            run = []
+        if name == "SUBPATTERN" and not arg[1] and not arg[2]:
+            _required_pieces(arg[3], pieces)
+        elif name in _REPEATS and arg[0] >= 1:
+            _required_pieces(arg[2], pieces)
+        elif name == "IN":
+            char = _char_class(arg)
+            if char is not None:
+                pieces.append((_char_rank(char), (char,)))
+        elif name == "BRANCH":
+            options = [_best_pieces(option, 1) for option in arg[1]]
+            if all(options):
+                rank = 0.8 * min(option[0][0] for option in options)
+                pieces.append((rank, _Choice(option[0][1] for option in options)))
+    if run:
+        pieces.append((sum(map(_char_rank, run)), tuple(run)))
+
+
+def _char_rank(char: str) -> float:
+    """Return how rarely a one-character regex matches in tweets, roughly: symbols are rarer
+    than letters, letters than digits, digits than spaces."""
+    if len(char.lstrip("\\")) == 1:
+        plain = char.lstrip("\\")
+        if plain in "/.:":
+            return 0.3  # in every link
+        return 0.7 if plain.isalnum() else 0.5 if plain.isspace() else 3.0
+    if any(category in char for category in _CATEGORIES.values() if category != r"\d"):
+        return 0.01  # a space, a word character, or any but one of those
+    if r"\d" in char or "-" in char[2:-1]:
+        return 0.3  # a digit or a range
+    return 2.5 if not any(c.isalnum() for c in char) else 0.3
+
+
+def _char_class(items: Any) -> str | None:
+    """Return the regex for a parsed character class, or None if it is negated."""
+    parts = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            parts.append(re.escape(chr(arg)))
+        elif name == "RANGE":
+            parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif name == "CATEGORY" and str(arg) in _CATEGORIES:
+            parts.append(_CATEGORIES[str(arg)])
+        else:
+            return None
+    return "[" + "".join(parts) + "]"
+
+
 def _normalise_text(text: str) -> str:
     """Fold compatibility characters (bold maths letters, full-width digits) and apostrophes."""
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).strip()
+    if text.isascii():
+        return text.strip()  # ASCII is already in NFKC form and has no curly apostrophes
+    folded = unicodedata.normalize("NFKC", text)
+    if any(apostrophe in folded for apostrophe in _CURLY_APOSTROPHES):
+        folded = folded.translate(_APOSTROPHES)
+    return folded.strip()
 
 
 def _tidy(matched: str) -> str:
@@ -324,20 +759,129 @@ def _tidy(matched: str) -> str:
     return " ".join(matched.lower().split()).strip(" .,!?:;-")
 
 
-def _text_matches(compiled: _CompiledCue, text: str) -> list[str]:
-    """Return what each distinct entry of a cue matched in lower-case ``text``, in order."""
+def _word_starts(text: str, heads: re.Pattern[str] | None) -> dict[str, list[int]]:
+    """Return each word of ``text`` that ``heads`` (see :func:`_heads_regex`) finds -> its starts.
+
+    A word is a maximal run of word characters, as the regex ``\\w+`` finds them.
+    """
+    starts: dict[str, list[int]] = {}
+    if heads is not None:
+        for match in heads.finditer(text):
+            starts.setdefault(match.group(), []).append(match.start())
+    return starts
+
+
+def _heads_regex(heads: AbstractSet[str]) -> re.Pattern[str] | None:
+    """Return a regex that finds the words of a text that are among ``heads``, or None if none."""
+    return re.compile(_trie_regex(sorted(heads))) if heads else None
+
+
+def _unusual(text: str, chars: re.Pattern[str] | None = None) -> frozenset[str]:
+    """Return the characters of ``text`` that are not ASCII (and that ``chars`` matches)."""
+    if text.isascii():
+        return _NOTHING
+    found = set(_NOT_ASCII.findall(text))
+    if chars is not None:
+        found = {char for char in found if _char_matters(chars, char)}
+    return frozenset(found) if found else _NOTHING
+
+
+def _literal_matches(
+    compiled: _CompiledCue, text: str, words: Mapping[str, list[int]]
+) -> list[re.Match[str]]:
+    """Return what ``compiled.literals.finditer(text)`` finds, trying only where a match can start.
+
+    Those places are the starts of the cue's heads among ``words`` (:func:`_word_starts` of
+    ``text``) and of its marks. Matches never overlap: a search resumes where the last match
+    ended, as ``finditer`` does (literals never match empty text when a cue does not need
+    ``scan_all``).
+    """
+    regex = compiled.literals
+    if regex is None:
+        return []
+    if compiled.scan_all:
+        return list(regex.finditer(text))
+    heads = compiled.heads.intersection(words)
+    starts = [start for word in heads for start in words[word]] if heads else []
+    for mark in compiled.marks:
+        at = text.find(mark)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(mark, at + 1)
+    if not starts:
+        return []
+    if len(starts) > 1:
+        starts.sort()
+    matches = []
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = regex.match(text, start)
+            if match is not None:
+                end = match.end()
+                matches.append(match)
+    return matches
+
+
+def _pattern_matches(
+    compiled: _CompiledCue,
+    text: str,
+    extra: frozenset[str],
+    present: AbstractSet[str] | None = None,
+) -> Iterator[re.Match[str]]:
+    """Return what ``compiled.patterns.finditer(text)`` finds, searching only with the patterns
+    that :meth:`_Hint.passing` says can match (``extra`` and ``present`` as it wants) when
+    there is a hint."""
+    regex = compiled.patterns
+    if regex is None:
+        return iter(())
+    passing = None if compiled.hint is None else compiled.hint.passing(text, extra, present)
+    if passing is not None:
+        # Patterns that cannot match anywhere in the text change nothing in the alternation.
+        if not passing:
+            return iter(())
+        if compiled.separable and len(passing) < len(compiled.cue.patterns):
+            regex = _some_patterns(compiled.cue.patterns, tuple(passing))
+    return regex.finditer(text)
+
+
+def _text_matches(
+    compiled: _CompiledCue,
+    text: str,
+    words: Mapping[str, list[int]] | None = None,
+    extra: frozenset[str] | None = None,
+    present: AbstractSet[str] | None = None,
+) -> list[str]:
+    """Return what each distinct entry of a cue matched in lower-case ``text``, in order.
+
+    ``words`` is :func:`_word_starts` of ``text`` (for at least the cue's heads) and ``extra``
+    its non-ASCII characters (or those of them that matter to the cue's hint, see
+    :meth:`_Hint.passing`); both are worked out here when not given. ``present`` is as
+    :meth:`_Hint.passing` wants it.
+    """
     found: list[tuple[int, str]] = []
     if compiled.literals is not None:
-        for match in compiled.literals.finditer(text):
-            keys = compiled.phrase_keys if match.lastgroup == "phrase" else compiled.imperative_keys
+        if words is None:
+            words = _word_starts(text, _heads_regex(compiled.heads))
+        for match in _literal_matches(compiled, text, words):
+            keys = compiled.imperative_keys
+            if match.lastgroup == "phrase":
+                keys = compiled.phrase_keys
             key = _phrase_key(match.group())
             found.append((match.start(), keys.get(key, key)))
     if compiled.patterns is not None:
-        found.extend((m.start(), _tidy(m.group())) for m in compiled.patterns.finditer(text))
-    shown = [entry for _, entry in sorted(found, key=lambda item: item[0]) if entry]
-    return list(dict.fromkeys(shown))
+        if extra is None:
+            extra = _unusual(text)
+        matches = _pattern_matches(compiled, text, extra, present)
+        found.extend((m.start(), _tidy(m.group())) for m in matches)
+    if not found:
+        return []
+    if len(found) > 1:
+        found.sort(key=itemgetter(0))  # stable: literals before patterns at the same place
+    return list(dict.fromkeys(entry for _, entry in found if entry))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _host(url: str) -> str:
     """Return a URL's host name, lower-cased and without ``www.``; empty if there is none."""
     candidate = url if "://" in url else f"http://{url}"
@@ -358,6 +902,13 @@ def _site_name(host: str) -> str:
     return labels[-2]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
+    """Return the author's names as :func:`_squash` leaves them, without empty ones."""
+    return tuple(squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _squash(name: str) -> str:
     """Reduce an account or site name to unaccented lower-case letters and digits, minus "the"."""
     folded = unicodedata.normalize("NFKD", name).casefold().replace("&", "and")
@@ -380,21 +931,37 @@ def _resembles(site: str, owner: str) -> bool:
     return SequenceMatcher(None, site, owner).ratio() >= 0.85
 
 
-def _is_own_site(host: str, owners: Sequence[str]) -> bool:
+@lru_cache(maxsize=_CACHE_SIZE)
+def _is_own_site(host: str, owners: tuple[str, ...]) -> bool:
     """Say whether a host's site name resembles any of the author's names."""
     site = _squash(_site_name(host))
     return any(_resembles(site, owner) for owner in owners)
 
 
-def _on_domain(host: str, domains: Sequence[str]) -> str | None:
-    """Return the first of ``domains`` that ``host`` is or is a subdomain of, else None."""
-    for domain in domains:
-        domain = domain.lower().removeprefix("www.")
-        if host == domain or host.endswith("." + domain):
-            return domain
-    return None
+def _domain_index(domains: Sequence[str]) -> dict[str, int]:
+    """Return each domain of a link cue, lower-case and without ``www.`` -> its first position."""
+    index: dict[str, int] = {}
+    for position, domain in enumerate(domains):
+        index.setdefault(domain.lower().removeprefix("www."), position)
+    return index
 
 
+def _on_domain(host: str, index: Mapping[str, int]) -> str | None:
+    """Return the first domain of a :func:`_domain_index` that ``host`` is or is under, or None."""
+    found: str | None = None
+    first = len(index)
+    suffix = host
+    while True:  # the host itself, then what follows each of its dots
+        position = index.get(suffix)
+        if position is not None and position < first:
+            found, first = suffix, position
+        dot = suffix.find(".")
+        if dot < 0:
+            return found
+        suffix = suffix[dot + 1 :]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _short_url(url: str) -> str:
     """Return a URL without its scheme, ``www.``, query or fragment, for use in a reason."""
     try:
@@ -408,26 +975,14 @@ def _short_url(url: str) -> str:
 def _all_urls(text: str, urls: Sequence[str]) -> list[str]:
     """Return the given URLs followed by any other full URLs written in the text."""
     seen = list(dict.fromkeys(u for u in urls if u))
-    for found in _URL_IN_TEXT.findall(text):
-        if found not in seen:
-            seen.append(found)
+    if "://" in text:  # every URL the pattern finds has one
+        for found in _URL_IN_TEXT.findall(text):
+            if found not in seen:
+                seen.append(found)
     return seen
 
 
-def _link_cue_hits(cue: LinkCue, regex: re.Pattern[str] | None, urls: Sequence[str]) -> list[str]:
-    """Return the distinct domains (or short URLs, for pattern matches) a link cue finds."""
-    hits: list[str] = []
-    for url in urls:
-        host = _host(url)
-        hit = _on_domain(host, cue.domains) if host else None
-        if hit is None and regex is not None and regex.search(url):
-            hit = _short_url(url)
-        if hit is not None and hit not in hits:
-            hits.append(hit)
-    return hits
-
-
-def _own_site_hosts(urls: Sequence[str], owners: Sequence[str]) -> list[str]:
+def _own_site_hosts(urls: Sequence[str], owners: tuple[str, ...]) -> list[str]:
     """Return the distinct hosts among ``urls`` whose names resemble one of ``owners``."""
     hosts: list[str] = []
     for url in urls:
@@ -438,13 +993,18 @@ def _own_site_hosts(urls: Sequence[str], owners: Sequence[str]) -> list[str]:
 
 
 def _link_reasons(
-    urls: Sequence[str], owners: Sequence[str], rules: PromoRules
+    urls: Sequence[str], owners: tuple[str, ...], rules: PromoRules
 ) -> tuple[float, list[str]]:
     """Return the score the URLs add and the reasons for it."""
     score = 0.0
     reasons: list[str] = []
-    for cue, regex in zip(rules.link_cues, rules._link_regexes, strict=True):
-        hits = _link_cue_hits(cue, regex, urls) if cue.weight else []
+    if not urls:
+        return score, reasons
+    found = [rules._url_hits(url) for url in urls]
+    for position, cue in enumerate(rules.link_cues):
+        if not cue.weight:
+            continue
+        hits = list(dict.fromkeys(h for h in (row[position] for row in found) if h is not None))
         if hits:
             score += cue.weight
             reasons.extend(f"{cue.label}: {hit}" for hit in hits)
@@ -712,18 +1272,28 @@ def classify(
     lowered = clean.lower()
     score = 0.0
     reasons: list[str] = []
-    for compiled in rules._compiled:
-        if not compiled.cue.weight:
+    words = _word_starts(lowered, rules._heads)
+    extra = _unusual(lowered, rules._hint_chars)
+    screen = rules._screen(extra)
+    present = set(filter(lowered.__contains__, screen.strings))
+    for compiled, firsts in zip(rules._active, screen.firsts, strict=True):
+        # Skip the searches when neither the cue's patterns nor its phrases can match.
+        if (
+            firsts is not None
+            and firsts.isdisjoint(present)
+            and (compiled.literals is None or compiled.heads.isdisjoint(words))
+            and not compiled.scan_all
+            and not (compiled.marks and any(mark in lowered for mark in compiled.marks))
+        ):
             continue
-        hits = _text_matches(compiled, lowered)
+        hits = _text_matches(compiled, lowered, words, extra, present)
         if hits:
             score += compiled.cue.weight + compiled.cue.extra_weight * (len(hits) - 1)
             reasons.extend(f"{compiled.cue.label}: {hit}" for hit in hits)
-    owners = [squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed]
-    link_score, link_reasons = _link_reasons(_all_urls(clean, urls), owners, rules)
+    link_score, link_reasons = rules._links(tuple(_all_urls(clean, urls)), _owners(username, name))
     score = round(min(1.0, max(0.0, score + link_score)), 4)
     return PromoResult(
         promotional=score >= rules.threshold,
         score=score,
-        reasons=tuple(reasons + link_reasons),
+        reasons=(*reasons, *link_reasons),
     )
