@@ -65,7 +65,3 @@ def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(tmp_path
         assert _project(after[name], columns) == sorted(rows, key=repr), name
     assert done.backup is not None and _tables(done.backup) == before
 
-
-def test_every_revision_but_the_newest_is_tested():
-    revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
-    assert len(EARLIER) == len(revisions) - 1

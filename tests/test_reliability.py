@@ -221,3 +221,11 @@ def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
     else:
         assert "Traceback" not in result.output
         assert "unexpected error: boom while sending Bearer ***" in result.output
+
+
+@pytest.mark.parametrize("url", ["postgresql://me:pw@localhost/shop", "mysql://me:pw@db/shop"])
+def test_a_database_other_than_sqlite_is_refused_in_one_line(url):
+    result = CliRunner().invoke(cli, ["--db", url, "mutual"])
+    assert result.exit_code == 1
+    assert "retweetring stores its data in SQLite only" in result.output
+    assert "pw" not in result.output and "Traceback" not in result.output

@@ -45,6 +45,15 @@ def create_db_engine(db: str | None = None) -> Engine:
     """Return an engine for ``db`` (path or URL); SQLite gets WAL, foreign keys, a busy timeout."""
     url = database_url(db)
     try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
+    if backend != "sqlite":
+        raise DatabaseError(
+            f"cannot use database {safe_url(url)}: retweetring stores its data in SQLite only "
+            "(give a file path or a sqlite:/// URL)"
+        )
+    try:
         engine = create_engine(url)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
