@@ -505,3 +505,29 @@ def test_any_tweet_like_page_gives_consistent_records_or_a_bad_record_error(page
     tweet_ids = [t.id for t in records.tweets] + [r.id for r in records.retweets]
     assert len(tweet_ids) == len(set(tweet_ids))
     assert {r.original_id for r in records.retweets} <= {t.id for t in records.tweets}
+
+
+def test_a_long_post_is_read_from_its_note_tweet():
+    whole = "Christmas menu is out! " + "Three courses of local produce. " * 10 + "Book now"
+    page = {
+        "data": [
+            {
+                "id": "5",
+                "author_id": "10",
+                "text": whole[:270] + "…",
+                "entities": {"urls": [{"expanded_url": "https://harbourcafe.co.uk/menu"}]},
+                "note_tweet": {
+                    "text": whole,
+                    "entities": {
+                        "urls": [
+                            {"expanded_url": "https://harbourcafe.co.uk/menu"},
+                            {"expanded_url": "https://harbourcafe.co.uk/book"},
+                        ]
+                    },
+                },
+            }
+        ]
+    }
+    (tweet,) = normalise_page(page).tweets
+    assert tweet.text == whole
+    assert tweet.urls == ("https://harbourcafe.co.uk/menu", "https://harbourcafe.co.uk/book")

@@ -210,7 +210,10 @@ def _tweet_page(
                         raise BadRecordError(_bad_field(f"tweet {tid}", ref, "id", "retweeted "))
                     break
         if original_id is None:
-            text = obj.get("text")
+            # A long post's ``text`` is cut short; its whole text is in ``note_tweet``.
+            note = obj.get("note_tweet")
+            whole = note if type(note) is dict and type(note.get("text")) is str else obj
+            text = whole.get("text")
             tweets.append(
                 Tweet(
                     platform,
@@ -218,7 +221,7 @@ def _tweet_page(
                     author_id,
                     created,
                     text if type(text) is str else "",
-                    _urls(obj),
+                    tuple(dict.fromkeys(_urls(obj) + _urls(note))) if whole is note else _urls(obj),
                 )
             )
         else:
