@@ -31,6 +31,33 @@ from retweetring.reports.formats import to_json, to_json_line, write_csv
 
 FORMATS = ("text", "json", "csv")
 
+_FORMAT_HELP = {
+    ("text", "json"): "Output as text or JSON.",
+    FORMATS: "Output as rich tables, JSON or CSV.",
+}
+
+
+def format_option(
+    choices: Sequence[str] = FORMATS, help: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--format`` option, passed to the command as ``fmt``; text by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default="text",
+        show_default=True,
+        help=help or _FORMAT_HELP.get(tuple(choices)),
+    )
+
+
+rules_option = click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file of promotional keywords (see README).",
+)
+"""The ``--rules`` option of every command that classifies tweets."""
+
 
 @dataclass
 class State:
@@ -183,15 +210,7 @@ def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The window, threshold and format options every analytics command takes."""
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="Output as rich tables, JSON or CSV.",
-    )(func)
-    return window_options(func)
+    return window_options(format_option()(func))
 
 
 @dataclass(frozen=True)
@@ -256,12 +275,8 @@ def _emit_rows(
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Read files even if the same content was imported.")
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML file of promotional keywords (see README).",
-)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@rules_option
+@format_option(["text", "json"])
 @click.option(
     "--owner",
     metavar="USERNAME",
@@ -440,11 +455,7 @@ def _load_rules(path: Path | None) -> Any:
 
 @cli.command()
 @click.argument("texts", nargs=-1)
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML file of promotional keywords (see README).",
-)
+@rules_option
 def classify(texts: tuple[str, ...], rules: Path | None) -> None:
     """Say whether texts are promotional, with the reasons, as JSON lines.
 
@@ -492,7 +503,7 @@ def tweets(ctx: click.Context) -> None:
 @click.option("--account", metavar="USERNAME", help="Only tweets by this account.")
 @click.option("--promotional/--personal", default=None, help="Only one kind of tweet.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def tweets_list(
     ctx: click.Context,
@@ -588,7 +599,7 @@ def unmark(ctx: click.Context, ids: tuple[int, ...]) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     """List stored accounts with how many tweets they wrote and retweeted.
@@ -803,7 +814,7 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 @db.command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option(["text", "json"])
 @click.pass_context
 def db_check(ctx: click.Context, fmt: str) -> None:
     """Check the database: integrity, foreign keys, orphaned rows, and row counts.
@@ -858,7 +869,7 @@ def db_current(ctx: click.Context) -> None:
     metavar="PATH|URL",
     help="Keep the demo database here (default: a temporary one, deleted afterwards).",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
     """Import the bundled example community and print its report.

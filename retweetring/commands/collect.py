@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli import FORMATS, State, _date, _emit_rows, _load_rules, _state, cli
+from retweetring.cli import (
+    State,
+    _date,
+    _emit_rows,
+    _load_rules,
+    _state,
+    cli,
+    format_option,
+    rules_option,
+)
 from retweetring.reports.formats import to_json
 
 if TYPE_CHECKING:
@@ -167,7 +176,7 @@ def members_remove(ctx: click.Context, usernames: tuple[str, ...]) -> None:
 
 
 @members.command("list")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def members_list(ctx: click.Context, fmt: str) -> None:
     """List the members and how far their timelines have been collected.
@@ -228,19 +237,8 @@ def members_list(ctx: click.Context, fmt: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be fetched; make no request.")
 @click.option("--usage", is_flag=True, help="Show this month's requests and reads, and stop.")
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML file of promotional keywords (see README).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output of --usage and --dry-run.",
-)
+@rules_option
+@format_option(["text", "json"], help="Output of --usage and --dry-run.")
 @click.pass_context
 def collect(
     ctx: click.Context,

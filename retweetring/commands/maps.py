@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli import _account_node, _analysis, _state, cli, window_options
+from retweetring.cli import _account_node, _analysis, _state, cli, format_option, window_options
 from retweetring.reports.formats import to_json
 from retweetring.reports.maps import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 
@@ -66,14 +66,7 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     show_default=True,
     help="Pixels per inch: higher draws larger text and nodes in the same image size.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report what was drawn as a line of text or as JSON.",
-)
+@format_option(["text", "json"], help="Report what was drawn as a line of text or as JSON.")
 @click.pass_context
 def map_cmd(
     ctx: click.Context,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from retweetring.cli import _state, cli
+from retweetring.cli import _state, cli, format_option
 from retweetring.reports.formats import to_json, write_csv
 
 if TYPE_CHECKING:
@@ -61,14 +61,7 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 @cli.command()
 @click.argument("username")
 @week_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(THANK_FORMATS),
-    default="text",
-    show_default=True,
-    help="Rich tables, Markdown, JSON or CSV (CSV: the supporters only).",
-)
+@format_option(THANK_FORMATS, help="Rich tables, Markdown, JSON or CSV (CSV: the supporters only).")
 @click.option(
     "--mark-thanked",
     is_flag=True,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli import _state, cli
+from retweetring.cli import _state, cli, format_option
 from retweetring.commands.thank import week_options
 from retweetring.reports.formats import to_json
 
@@ -31,9 +31,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Count every retweet, not only retweets of promotional tweets.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(["text", "json"])
 @click.pass_context
 def weekly(
     ctx: click.Context,
