@@ -50,6 +50,8 @@ class Account(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     username: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    """The profile's website (``entities.url`` expanded, else ``url``), when the data has it."""
     first_seen: Mapped[datetime | None] = mapped_column(DateTime)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -77,6 +79,8 @@ class Tweet(Base):
     """The classifier's reasons, joined with '; '."""
     promo_override: Mapped[bool | None] = mapped_column(Boolean)
     """Set by the user with ``tweets mark-promo``/``mark-personal``; wins over the classifier."""
+    promo_model: Mapped[str | None] = mapped_column(String(64))
+    """The version of the model that made the decision; None: the rules before migration 0004."""
 
 
 class Retweet(Base):
@@ -234,3 +238,23 @@ class Thanks(Base):
     """The time zone the week was taken in."""
     thanked_at: Mapped[datetime] = mapped_column(DateTime)
     """When the thanks was recorded (UTC)."""
+
+
+# --- community promotional models (migration 0004) -------------------------------------------
+
+
+class PromoModel(Base):
+    """A promotional-tweet model fitted on this database's labels by ``promo fit``.
+
+    At most one row is ``active``; with none active the model shipped in the package is used.
+    """
+
+    __tablename__ = "promo_models"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    labels: Mapped[int] = mapped_column(Integer)
+    """How many of the database's own labelled tweets it was fitted on."""
+    active: Mapped[bool] = mapped_column(Boolean)
+    document: Mapped[str] = mapped_column(Text)
+    """The model file (JSON), in the same format as the shipped model."""

@@ -7,7 +7,7 @@ to the author's own site or to a shop platform) and subtracting the weights of c
 the other way (personal chat, a news link). Every cue that fires leaves a short reason, so a
 score can always be explained.
 
-The rules live in a TOML file. The defaults are packaged as ``retweetring/promo_rules.toml``
+The rules live in a TOML file. The defaults are packaged as ``retweetring/promo/promo_rules.toml``
 and loaded into :data:`DEFAULT_RULES`; :func:`load_rules` reads a user's file whose keys
 override or extend the defaults.
 
@@ -1176,14 +1176,14 @@ def _parse(raw: str, source: str) -> dict[str, Any]:
     return _check_document(data, source)
 
 
-_DEFAULT_SOURCE = "retweetring/promo_rules.toml"
+_DEFAULT_SOURCE = "retweetring/promo/promo_rules.toml"
 _DEFAULT_DOCUMENT = _parse(
-    resources.files("retweetring").joinpath("promo_rules.toml").read_text(encoding="utf-8"),
+    resources.files("retweetring.promo").joinpath("promo_rules.toml").read_text(encoding="utf-8"),
     _DEFAULT_SOURCE,
 )
 
 DEFAULT_RULES: PromoRules = _build(_merge({}, _DEFAULT_DOCUMENT, _DEFAULT_SOURCE), _DEFAULT_SOURCE)
-"""The packaged rules from ``retweetring/promo_rules.toml``."""
+"""The packaged rules from ``retweetring/promo/promo_rules.toml``."""
 
 
 def load_rules(path: str | os.PathLike[str]) -> PromoRules:
