@@ -1,32 +1,67 @@
-"""The classifier a database uses, with the version that each stored decision records.
-
-INTERIM: wraps the rule-based scorer until the learned model lands (issue 8); the interface
-(``Classifier.version``, ``.threshold``, ``.classify``) is the one the rest of the code uses.
-"""
+"""The classifier: a model and rules applied to one tweet, with the reasons for the decision."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
-from retweetring.promo.rules import DEFAULT_RULES, PromoResult, PromoRules, classify
+from retweetring.promo.features import Extractor, extractor_for
+from retweetring.promo.model import Model, shipped_model
+from retweetring.promo.rules import DEFAULT_RULES, PromoResult, PromoRules
 
-__all__ = ["Classifier", "load_classifier", "shipped_classifier"]
+__all__ = ["Classifier", "active_model", "load_classifier", "shipped_classifier"]
+
+REASONS = 5
+"""How many contributions a decision lists, strongest first."""
 
 
 @dataclass(frozen=True)
 class Classifier:
-    """A model and rules applied together; ``version`` names the model in stored decisions."""
+    """A model and rules applied together.
 
-    version: str
+    Cue families of the rules that the model has a weight for use the model's weight; the
+    others (a user's own cues) use the weight written in the rules file, in log-odds.
+
+    Attributes
+    ----------
+    model : Model
+        The fitted weights, bias and threshold.
+    rules : PromoRules
+        The cue families and link cues whose features the model weighs.
+    """
+
+    model: Model
     rules: PromoRules = DEFAULT_RULES
+    _extractor: Extractor = field(init=False, repr=False, compare=False)
+    _words: dict[str, float] = field(init=False, repr=False, compare=False)
+    _weights: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weights = dict(self.model.weights)
+        for cue in (*self.rules.text_cues, *self.rules.link_cues):
+            prefix = "cue:" if cue in self.rules.text_cues else "link:"
+            weights.setdefault(prefix + cue.name, cue.weight)
+        object.__setattr__(self, "_weights", weights)
+        words = {k[2:]: w for k, w in weights.items() if k.startswith("w:")}
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_extractor", extractor_for(self.rules))
+
+    @property
+    def version(self) -> str:
+        """The model's version, with a hash of the rules when they are not the defaults."""
+        if self.rules is DEFAULT_RULES or self.rules == DEFAULT_RULES:
+            return self.model.version
+        digest = hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
+        return f"{self.model.version}+rules-{digest}"
 
     @property
     def threshold(self) -> float:
         """A tweet is promotional when its score reaches this."""
-        return self.rules.threshold
+        return self.model.threshold
 
     def classify(
         self,
@@ -36,15 +71,74 @@ class Classifier:
         name: str | None = None,
         site: str | None = None,
     ) -> PromoResult:
-        """Decide whether one tweet is promotional; ``site`` is the author's profile website."""
-        return classify(text, urls, username=username, name=name, rules=self.rules)
+        """Decide whether one tweet is promotional, and say why.
+
+        Parameters
+        ----------
+        text : str
+            The tweet's text.
+        urls : sequence of str
+            Its expanded URLs.
+        username, name : str, optional
+            The author's handle and display name.
+        site : str, optional
+            The author's profile website (a link to it is a strong cue).
+
+        Returns
+        -------
+        PromoResult
+            ``promotional``, the ``score`` in [0, 1] and up to five ``reasons``, strongest
+            first, each with its signed weight.
+
+        Examples
+        --------
+        >>> clf = shipped_classifier()
+        >>> clf.classify("20% off all bread this weekend, order now!").promotional
+        True
+        >>> clf.classify("Lovely walk on the beach with the dog this morning").promotional
+        False
+        """
+        found = self._extractor.features(text or "", urls, username, name, site, self._words)
+        weights = self._weights
+        logit = self.model.bias
+        parts = []
+        for feature in found:
+            weight = weights.get(feature)
+            if weight:
+                logit += weight
+                parts.append((weight, feature))
+        score = round(self.model.probability(logit), 4)
+        parts.sort(key=lambda p: (-abs(p[0]), p[1]))
+        reasons = tuple(self._reason(f, found[f], w) for w, f in parts[:REASONS])
+        return PromoResult(promotional=score >= self.threshold, score=score, reasons=reasons)
+
+    def _reason(self, feature: str, snippet: str, weight: float) -> str:
+        """One reason: ``"try our" (+1.2)`` for words, ``invitation: come in (+1.1)`` else."""
+        if feature.startswith("w:"):
+            return f'"{snippet}" ({weight:+.1f})'
+        label = self._extractor.labels.get(feature, feature)
+        return f"{label}: {snippet} ({weight:+.1f})"
 
 
+@lru_cache(maxsize=8)
 def shipped_classifier(rules: PromoRules = DEFAULT_RULES) -> Classifier:
-    """Return the classifier shipped in the package, with ``rules``."""
-    return Classifier(version="rules-1", rules=rules)
+    """Return the classifier with the model shipped in the package and ``rules``."""
+    return Classifier(shipped_model(), rules)
+
+
+def active_model(db: Engine | Connection) -> Model | None:
+    """Return the database's active community model, or None when it uses the shipped one."""
+    from retweetring.store.models import PromoModel
+    from retweetring.store.session import connection
+
+    with connection(db) as conn:
+        row = conn.execute(
+            select(PromoModel.version, PromoModel.document).where(PromoModel.active.is_(True))
+        ).first()
+    return None if row is None else Model.from_json(row.document, f"community model {row.version}")
 
 
 def load_classifier(db: Engine | Connection, rules: PromoRules = DEFAULT_RULES) -> Classifier:
     """Return the classifier ``db`` uses: its active community model, else the shipped one."""
-    return shipped_classifier(rules)
+    model = active_model(db)
+    return shipped_classifier(rules) if model is None else Classifier(model, rules)

@@ -1,0 +1,724 @@
+"""What a tweet shows: the named, explainable features the promotional model weighs.
+
+A tweet becomes a set of features, each with the snippet of the tweet that produced it, so a
+decision can be explained by what the tweet says:
+
+- ``w:WORD`` and ``w:WORD WORD``: its words and pairs of adjacent words, lower-cased, with
+  digits reduced to ``0`` and mentions to ``@``;
+- ``cue:NAME``: a cue family of the rules file (``promo_rules.toml``, extended by ``--rules``);
+- ``s:NAME``: a structural cue (:data:`STRUCTURAL_CUES`): where and when to find the
+  business, a question followed by an offer, a launch, an invitation to come, try, watch or
+  listen, a phone number, an e-mail address, an item for sale with its details, a price, a
+  business-hour chat tag, one's own work;
+- ``link``, ``link:NAME``: links, links to shops and marketplaces (the rules' link cues), a
+  link to the author's own website (the profile's website, or a site named like the author),
+  a link after a text cut short with an ellipsis (posts copied from Facebook or Instagram).
+
+Matching works on the word tokens of the tweet through one dictionary lookup per word, pair
+and triple, so extracting the features of a tweet costs a few microseconds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+if sys.version_info >= (3, 11):
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+__all__ = [
+    "STRUCTURAL_CUES",
+    "Extractor",
+    "tokens",
+]
+
+_CACHE = 65_536
+
+_URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\S+", re.I)
+_TOKEN = re.compile(r"[#@$£€]?[\w'’&]+|[^\w\s]")
+_DIGITS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")
+_PHONE = re.compile(
+    r"(?<![\d.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,5}){1,3}(?![\d.,])"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TIME = re.compile(
+    r"\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b"
+)
+_MONEY = re.compile(
+    r"[$£€]\s?\d[\d,]*(?:\.\d\d)?k?|\b\d+(?:\.\d\d)?\s?(?:usd|gbp|eur|dollars|bucks|quid)\b"
+)
+
+CLAUSE_CONNECTORS = frozenset({"so", "and", "or", "then", "please", "just", "now", "also"})
+"""Words after which an imperative still starts a clause ("so come and see us")."""
+
+
+@dataclass(frozen=True)
+class StructuralCue:
+    """A cue that the model learns a weight for, described by words and pairs of words.
+
+    Attributes
+    ----------
+    name : str
+        The feature is ``s:NAME``.
+    label : str
+        How a reason names it, such as ``"invitation"``.
+    phrases : tuple of str
+        Words or phrases (up to three words) that fire the cue anywhere.
+    imperatives : tuple of str
+        Phrases that fire it only at the start of a clause.
+    """
+
+    name: str
+    label: str
+    phrases: tuple[str, ...] = ()
+    imperatives: tuple[str, ...] = ()
+
+
+_DAYS = (
+    "today", "tonight", "tomorrow", "this weekend", "this week", "next week", "weekend",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "morning", "afternoon",
+    "evening", "lunchtime", "noon", "midnight", "this month", "all week", "every day",
+    "everyday", "daily",
+)
+
+STRUCTURAL_CUES: tuple[StructuralCue, ...] = (
+    StructuralCue(
+        "place",
+        "where to find us",
+        phrases=(
+            "we're at", "we are at", "we'll be at", "we will be at", "we're in", "we'll be in",
+            "find us at", "find us in", "find us on", "catch us at", "catch me at", "catch us",
+            "catch me", "see us at", "see me at", "join us at", "join me at", "come see us",
+            "i'm at", "i'll be at", "we're open", "we are open", "open today", "open tonight",
+            "open until", "open till", "located", "located in", "located at", "at our",
+            "in our", "our shop", "our store", "our studio", "our salon", "our booth",
+            "our stand", "our stall", "booth", "stall", "visit us", "live at", "playing at",
+            "performing at", "appearing at", "expo", "market", "fair", "festival", "venue",
+        ),
+    ),
+    StructuralCue("when", "a day or time", phrases=_DAYS),
+    StructuralCue(
+        "launch",
+        "launch",
+        phrases=(
+            "launch", "launching", "launched", "launches", "launch night", "launch party",
+            "official launch", "introducing", "introduce", "new release", "new releases",
+            "released", "release", "debut", "premiere", "premieres", "out now", "coming soon",
+            "just released", "just dropped", "dropping", "drops", "new single", "new album",
+            "new ep", "new book", "new ebook", "ebook", "e-book", "new video", "new track",
+            "new song", "new mixtape", "mixtape", "new collection", "new range", "new product",
+            "new products", "new line", "new menu", "new website", "new site", "new items",
+            "new arrivals", "new stock", "sneak peek", "preview", "pre-order", "preorder",
+            "pre order", "now available", "available now", "now open", "grand opening",
+            "first look", "unveil", "unveiled", "unveiling", "newest", "latest",
+        ),
+    ),
+    StructuralCue(
+        "invite",
+        "invitation",
+        phrases=(
+            "come in", "come on in", "come and", "come see", "come try", "come down",
+            "come by", "come join", "come visit", "come check", "come hear", "come along",
+            "come out", "stop in", "stop by", "pop in", "pop by", "pop down", "swing by",
+            "drop by", "drop in", "join us", "join me", "try our", "try out", "try the",
+            "tune in", "check out", "check it out", "check us out", "check out our", "go check",
+            "take a look", "have a look", "see more", "find out more", "find out", "learn more",
+            "read more", "more info", "info on", "details at", "see you there", "don't miss",
+            "be there", "bring the", "bring your", "listen to", "listen now", "watch now",
+            "watch the", "click here", "click the", "here's our", "here is our", "here's my",
+            "here is my", "follow us", "like us", "like our", "visit our", "visit my",
+            "head to", "head over", "go to",
+        ),
+        imperatives=(
+            "watch", "listen", "try", "come", "join", "visit", "grab", "get", "bring", "enjoy",
+            "download", "stream", "shop", "order", "book", "call", "email", "contact",
+            "message", "register", "subscribe", "sign up", "discover", "explore", "treat",
+            "hop on", "hit", "pick up", "support", "follow", "like", "share", "see", "check",
+            "ask", "let us", "let's", "want", "need", "looking for", "catch", "buy", "save",
+        ),
+    ),
+    StructuralCue(
+        "for_sale",
+        "item for sale",
+        phrases=(
+            "for sale", "for rent", "for hire", "for lease", "sold", "sold out", "brand new",
+            "new with tags", "in stock", "back in stock", "size", "sizes", "colour", "colours",
+            "color", "colors", "colorway", "condition", "with case", "handmade", "hand made",
+            "made to order", "custom", "bespoke", "limited edition", "one of a kind", "ooak",
+            "available in", "available at", "available for", "available on", "available",
+            "shipping", "free shipping", "ships", "delivery", "delivered", "pendant",
+            "necklace", "earrings", "print", "prints", "canvas", "painting", "original",
+            "listing", "just listed", "warranty", "guarantee", "guaranteed", "quality",
+            "price", "prices", "priced", "pricing", "deal", "deals", "offer", "offers",
+            "special", "specials", "discount", "sale", "coupon", "free", "giveaway", "win",
+            "tickets", "tix", "ticket", "rsvp", "entry", "admission",
+        ),
+    ),
+    StructuralCue(
+        "own_work",
+        "own work",
+        phrases=(
+            "my book", "my new", "my latest", "my novel", "my ebook", "my album", "my single",
+            "my track", "my music", "my song", "my mixtape", "my video", "my art", "my work",
+            "my shop", "my store", "my business", "my website", "my site", "my page",
+            "my blog", "my podcast", "my channel", "my designs", "my products", "my services",
+            "my app", "my course", "my class", "my show", "my gig", "my company", "our new",
+            "our latest", "our website", "our site", "our page", "our products", "our services",
+            "our team", "our clients", "our customers", "we offer", "we provide", "we help",
+            "we can help", "we make", "we sell", "we do", "we specialise", "we specialize",
+            "we have", "we've got", "we also", "we now", "can help", "let us", "our",
+            "bestselling", "best-selling", "author", "#amwriting", "#kindle", "#books",
+        ),
+    ),
+    StructuralCue(
+        "personal",
+        "personal chat",
+        phrases=(
+            "congrats", "congratulations", "happy birthday", "thank you", "thanks", "thx",
+            "lol", "lmao", "omg", "haha", "i love", "love you", "my mom", "my mum", "my dad",
+            "my wife", "my husband", "my kids", "my son", "my daughter", "my boyfriend",
+            "my girlfriend", "my family", "my friend", "my friends", "rip", "ugh", "miss you",
+            "so proud", "well done", "good luck", "#ff", "#followfriday", "i hate",
+            "i'm so", "i am so", "i can't", "i don't", "i just", "i think", "i feel",
+            "i need", "i wish", "my life", "me and", "feeling", "tired", "sleep",
+        ),
+    ),
+)
+"""The structural cues whose weights the model learns (besides the rules file's cue families)."""
+
+
+def _fold(text: str) -> str:
+    """Return ``text`` lower-cased, with HTML entities decoded and curly apostrophes straight."""
+    if "&" in text:
+        text = html.unescape(text)
+    return text.lower().replace("’", "'")
+
+
+def tokens(text: str) -> list[str]:
+    """Return the tokens of a folded text without its URLs: words, ``#tags``, ``@names``,
+    ``$12``-like amounts and single punctuation marks.
+
+    Examples
+    --------
+    >>> tokens("we're at the market today! #shoplocal @bea")
+    ["we're", 'at', 'the', 'market', 'today', '!', '#shoplocal', '@bea']
+    """
+    return _TOKEN.findall(text)
+
+
+def _word_key(token: str) -> str:
+    """Return the form a token takes in word features: ``@`` for mentions, digits as ``0``."""
+    first = token[0]
+    if first == "@" and len(token) > 1:
+        return "@"
+    if any(ch.isdigit() for ch in token):
+        return _DIGITS.sub("0", token)
+    return token
+
+
+def _is_word(token: str) -> bool:
+    return token[0].isalnum() or token[0] in "#@$£€'_" or len(token) > 1
+
+
+@lru_cache(maxsize=_CACHE)
+def _host(url: str) -> str:
+    """Return a URL's host, lower-cased and without ``www.``; empty when it has none."""
+    try:
+        host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "me", "ltd", "plc"})
+_NAME_STOPWORDS = ("the",)
+
+
+def site_name(host: str) -> str:
+    """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``.
+
+    Examples
+    --------
+    >>> site_name("shop.hollysbakery.co.uk")
+    'hollysbakery'
+    """
+    labels = [label for label in host.split(".") if label]
+    if len(labels) < 2:
+        return labels[0] if labels else ""
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2]
+
+
+@lru_cache(maxsize=_CACHE)
+def _squash(name: str) -> str:
+    """Reduce a name to unaccented lower-case letters and digits, without a leading "the"."""
+    folded = unicodedata.normalize("NFKD", name).casefold().replace("&", "and")
+    squashed = "".join(ch for ch in folded if ch.isalnum())
+    for word in _NAME_STOPWORDS:
+        if squashed.startswith(word) and len(squashed) > len(word) + 3:
+            squashed = squashed[len(word) :]
+    return squashed
+
+
+def _resembles(site: str, owner: str) -> bool:
+    """Say whether a squashed site name and a squashed account name name the same business."""
+    if len(site) < 3 or len(owner) < 3:
+        return False
+    if site == owner:
+        return True
+    shorter, longer = sorted((site, owner), key=len)
+    return len(shorter) >= 5 and shorter in longer
+
+
+def _site_key(url: str | None) -> str:
+    """Return the registrable name of a profile website, or ``""``."""
+    return site_name(_host(url)) if url else ""
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """Domains and URL patterns of one link cue, matched against each URL of a tweet."""
+
+    name: str
+    label: str
+    domains: frozenset[str]
+    pattern: re.Pattern[str] | None
+
+    def match(self, url: str, host: str) -> str | None:
+        """Return what of ``url`` matches (its domain or its short form), or None."""
+        suffix = host
+        while suffix:
+            if suffix in self.domains:
+                return suffix
+            dot = suffix.find(".")
+            if dot < 0:
+                break
+            suffix = suffix[dot + 1 :]
+        if self.pattern is not None and self.pattern.search(url):
+            return host + urlsplit(url).path.rstrip("/")[:40]
+        return None
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A cue family of the rules file: phrases, clause-start imperatives and patterns."""
+
+    name: str
+    label: str
+    phrases: tuple[str, ...]
+    imperatives: tuple[str, ...]
+    patterns: tuple[str, ...]
+
+
+@dataclass
+class Extractor:
+    """Finds the features of tweets for one set of cue families and link cues.
+
+    Parameters
+    ----------
+    text_cues : sequence of TextTable
+        Cue families of the rules file; each gives the feature ``cue:NAME``.
+    link_cues : sequence of LinkTable
+        Link cues of the rules file; each gives ``link:NAME``.
+    structural : sequence of StructuralCue
+        Structural cues, ``s:NAME``; :data:`STRUCTURAL_CUES` by default.
+    """
+
+    text_cues: Sequence[TextTable]
+    link_cues: Sequence[LinkTable]
+    structural: Sequence[StructuralCue] = STRUCTURAL_CUES
+    _grams: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _starts: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _digit_grams: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _prefixes: frozenset[str] = field(init=False, repr=False)
+    _patterns: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None], ...] = field(
+        init=False, repr=False
+    )
+    """(feature, regex, strings one of which a text needs for the regex to match, or None)."""
+    _needs: tuple[str, ...] = field(init=False, repr=False)
+    """Every such string but the digit marker."""
+    labels: dict[str, str] = field(init=False, repr=False)
+    """Feature name -> the label its reasons start with."""
+
+    def __post_init__(self) -> None:
+        grams: dict[str, list[str]] = {}
+        starts: dict[str, list[str]] = {}
+        prefixes: set[str] = set()
+        self.labels = {}
+
+        digit_grams: dict[str, list[str]] = {}
+
+        def add(table: dict[str, list[str]], phrase: str, feature: str) -> None:
+            words = tokens(_fold(phrase))
+            if not words:
+                return
+            if _ANY_DIGIT.search(phrase):
+                table = digit_grams  # matched among the tokens as written
+            else:
+                words = [_word_key(t) for t in words]
+            key = " ".join(words)
+            if len(words) > 3:  # looked up through the first three words, checked in full
+                prefixes.add(" ".join(words[:3]))
+            elif len(words) == 3:
+                prefixes.add(" ".join(words[:2]))
+            found = table.setdefault(key, [])
+            if feature not in found:
+                found.append(feature)
+
+        for cue in self.structural:
+            feature = f"s:{cue.name}"
+            self.labels[feature] = cue.label
+            for phrase in cue.phrases:
+                add(grams, phrase, feature)
+            for phrase in cue.imperatives:
+                add(starts, phrase, feature)
+        patterns: list[tuple[str, re.Pattern[str], tuple[str, ...] | None]] = []
+        for cue in self.text_cues:
+            feature = f"cue:{cue.name}"
+            self.labels[feature] = cue.label
+            for phrase in cue.phrases:
+                add(grams, phrase, feature)
+            for phrase in cue.imperatives:
+                add(starts, phrase, feature)
+            for pattern in cue.patterns:
+                patterns.append((feature, re.compile(pattern, re.I), required_strings(pattern)))
+        for link in self.link_cues:
+            self.labels[f"link:{link.name}"] = link.label
+        self.labels.update(_LINK_LABELS)
+        self._grams = {k: tuple(v) for k, v in grams.items()}
+        self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
+        self._starts = {k: tuple(v) for k, v in starts.items()}
+        self._prefixes = frozenset(prefixes)
+        self._patterns = tuple(patterns)
+        self._needs = tuple(
+            sorted({n for _, _, needs in patterns for n in needs or () if n != _DIGIT})
+        )
+
+    def features(
+        self,
+        text: str,
+        urls: Iterable[str] = (),
+        username: str | None = None,
+        name: str | None = None,
+        site: str | None = None,
+        words: Mapping[str, object] | None = None,
+    ) -> dict[str, str]:
+        """Return the features of one tweet, each with the snippet that produced it.
+
+        Parameters
+        ----------
+        text : str
+            The tweet's text.
+        urls : iterable of str
+            Its expanded URLs; full URLs written in the text count too.
+        username, name : str, optional
+            The author's handle and display name, to recognise a site named like the author.
+        site : str, optional
+            The author's profile website: a link to the same site is a link to their own site.
+        words : mapping, optional
+            Keep only the word features that are keys of this mapping (a model's weights);
+            by default every word and pair of words is returned.
+
+        Returns
+        -------
+        dict of str to str
+            Feature name -> the words of the tweet behind it.
+
+        Examples
+        --------
+        >>> from retweetring.promo.rules import DEFAULT_RULES
+        >>> found = extractor_for(DEFAULT_RULES).features("Come in and try our new menu today!")
+        >>> found["s:invite"], found["s:when"], found["w:try our"]
+        ('come in', 'today', 'try our')
+        """
+        folded = _fold(text)
+        found: dict[str, str] = {}
+        links = list(dict.fromkeys(u for u in urls if u))
+        if "://" in folded or "www." in folded:
+            for url in _URL.findall(folded):
+                if url not in links:
+                    links.append(url)
+            folded = _URL.sub(" ", folded)
+        digits = _ANY_DIGIT.search(folded) is not None
+        # Digits become 0 in word features (both texts split into the same tokens); phrases
+        # with digits ("2 for 1") are looked up among the tokens as written.
+        raw = _TOKEN.findall(folded) if digits else None
+        keys = _TOKEN.findall(_DIGITS.sub("0", folded)) if digits else _TOKEN.findall(folded)
+        if "@" in folded:
+            keys = [("@" if k[0] == "@" and len(k) > 1 else k) for k in keys]
+        pairs = [f"{a} {b}" for a, b in zip(keys, keys[1:], strict=False)]
+        self._lookup(keys, pairs, found, words)
+        if raw is not None and self._digit_grams:
+            raw_pairs = [f"{a} {b}" for a, b in zip(raw, raw[1:], strict=False)]
+            self._lookup(raw, raw_pairs, found, {}, self._digit_grams)
+        if "#" in folded:
+            for key in keys:
+                if key[0] == "#" and key.endswith("hour") and len(key) > 5:
+                    found["s:hour_chat"] = key
+                    break
+        if "?" in keys:
+            found["s:question"] = "?"
+        if "s:question" in found:
+            self._question_offer(keys, found)
+        if digits:
+            self._numbers(folded, found)
+        if "@" in folded and "." in folded:
+            email = _EMAIL.search(folded)
+            if email:
+                found["s:email"] = email.group()
+        present = {need for need in self._needs if need in folded}
+        if digits:
+            present.add(_DIGIT)
+        for feature, regex, needs in self._patterns:
+            if feature in found or (needs is not None and present.isdisjoint(needs)):
+                continue
+            match = regex.search(folded)
+            if match:
+                found[feature] = match.group().strip()
+        if links:
+            self._links(links, text, username, name, site, found)
+        if "s:place" in found and "s:when" in found:
+            found["s:place_when"] = f"{found['s:place']} ... {found['s:when']}"
+        if folded.lstrip().startswith("@"):
+            found["s:reply"] = "@…"
+        return found
+
+    def _lookup(
+        self,
+        keys: list[str],
+        pairs: list[str],
+        found: dict[str, str],
+        words: Mapping[str, object] | None,
+        grams: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Add the word features and the phrase features of a tweet's tokens and pairs."""
+        if grams is None:
+            grams = self._grams
+        if words is None:
+            for key in keys:
+                found.setdefault("w:" + key, key)
+            for pair in pairs:
+                found.setdefault("w:" + pair, pair)
+        elif words:
+            for key in words.keys() & set(keys):
+                found["w:" + key] = key
+            for pair in words.keys() & set(pairs):
+                found["w:" + pair] = pair
+        for gram in grams.keys() & set(keys):
+            for feature in grams[gram]:
+                found.setdefault(feature, gram)
+        for gram in grams.keys() & set(pairs):
+            for feature in grams[gram]:
+                found.setdefault(feature, gram)
+        # Clause starts: the first token, and each token after a mark or a connector.
+        firsts = [
+            0,
+            *(
+                i + 1
+                for i, key in enumerate(keys[:-1])
+                if key in CLAUSE_CONNECTORS or (len(key) == 1 and not key.isalnum())
+            ),
+        ] if keys else []
+        starts = self._starts
+        for i in firsts:
+            for gram in (keys[i], pairs[i] if i < len(pairs) else None):
+                for feature in starts.get(gram, ()) if gram else ():
+                    found.setdefault(feature, gram)
+        if self._prefixes:
+            for i, pair in enumerate(pairs):
+                if pair in self._prefixes:
+                    for length in range(3, min(len(keys) - i, 6) + 1):
+                        phrase = " ".join(keys[i : i + length])
+                        tables = (grams, starts) if i in firsts else (grams,)
+                        for table in tables:
+                            for feature in table.get(phrase, ()):
+                                found.setdefault(feature, phrase)
+
+    def _question_offer(self, keys: list[str], found: dict[str, str]) -> None:
+        """A question, then an offer or an invitation: "Need a website? We have slots free"."""
+        asked = keys.index("?")
+        after = keys[asked + 1 :]
+        for key in after:
+            if key in _OFFER_WORDS:
+                found["s:question_offer"] = f"? ... {key}"
+                return
+
+    def _numbers(self, folded: str, found: dict[str, str]) -> None:
+        """Add the cues that need digits: phone numbers, times and dates, amounts of money."""
+        phone = _PHONE.search(folded)
+        if phone and sum(ch.isdigit() for ch in phone.group()) >= 9:
+            found["s:phone"] = phone.group().strip()
+        when = _TIME.search(folded)
+        if when:
+            found.setdefault("s:when", when.group())
+        money = _MONEY.search(folded)
+        if money:
+            found["s:money"] = money.group()
+
+    def _links(
+        self,
+        links: list[str],
+        text: str,
+        username: str | None,
+        name: str | None,
+        site: str | None,
+        found: dict[str, str],
+    ) -> None:
+        """Add the link features: any link, shop and other link cues, the author's own site."""
+        found["link"] = "a link"
+        if len(links) > 1:
+            found["link:several"] = f"{len(links)} links"
+        profile = _site_key(site)
+        owners = tuple(o for o in (_squash(n) for n in (username, name) if n) if o)
+        for url in links:
+            host = _host(url)
+            if not host or host == "t.co":
+                continue
+            for cue in self.link_cues:
+                hit = cue.match(url, host)
+                if hit is not None:
+                    found.setdefault(f"link:{cue.name}", hit)
+            own = site_name(host)
+            if profile and own == profile:
+                found.setdefault("link:own_website", host)
+            elif owners and any(_resembles(_squash(own), o) for o in owners):
+                found.setdefault("link:named_like_author", host)
+        if "…" in text or "..." in text:
+            found["link:after_ellipsis"] = "… link"
+
+
+_OFFER_WORDS = frozenset(
+    {
+        "we", "our", "we're", "we've", "we'll", "us", "check", "get", "try", "call", "visit",
+        "book", "order", "free", "here", "look", "help", "let", "contact", "find", "click",
+        "sign", "register", "join", "come", "quote", "slots", "available", "offer", "shop",
+    }
+)
+
+_LINK_LABELS = {
+    "link": "has a link",
+    "link:several": "several links",
+    "link:own_website": "link to the author's own website",
+    "link:named_like_author": "link to a site named like the author",
+    "link:after_ellipsis": "link after a cut-off text (auto-posted)",
+    "s:place_when": "where and when to find us",
+    "s:question": "asks a question",
+    "s:question_offer": "question, then an offer",
+    "s:phone": "phone number",
+    "s:email": "e-mail address",
+    "s:money": "price",
+    "s:hour_chat": "business-hour chat tag",
+    "s:reply": "reply",
+}
+
+
+_DIGIT = "\\d"
+"""In :func:`required_strings`, stands for any digit."""
+
+
+def required_strings(pattern: str) -> tuple[str, ...] | None:
+    """Return strings one of which a lower-case text must contain for ``pattern`` to match
+    it (``"\\d"`` stands for any digit), or None when no such strings are known.
+
+    Examples
+    --------
+    >>> required_strings(r"\\bprices? (?:from|start)")
+    ('price',)
+    >>> required_strings(r"[£$€]\\s?\\d+ off")
+    ('£', '$', '€')
+    >>> required_strings(r"\\d+% off")
+    ('\\\\d',)
+    """
+    try:
+        parsed = _sre_parse.parse(pattern, re.I)
+    except re.error:
+        return None
+    return _needs(list(parsed))
+
+
+def _needs(items: list[tuple[object, object]]) -> tuple[str, ...] | None:
+    """Required strings of the first element of a parsed sequence that has some."""
+    literal = ""
+    for op, arg in items:
+        if op is _sre.AT:
+            if literal:
+                break
+            continue
+        if op is _sre.LITERAL:
+            literal += chr(arg).lower()  # type: ignore[arg-type]
+            continue
+        if literal:
+            break
+        if op is _sre.SUBPATTERN:
+            found = _needs(list(arg[-1]))  # type: ignore[index]
+            if found is not None:
+                return found
+            return None
+        if op is _sre.BRANCH:
+            options: list[str] = []
+            for branch in arg[1]:  # type: ignore[index]
+                found = _needs(list(branch))
+                if found is None:
+                    return None
+                options.extend(found)
+            return tuple(dict.fromkeys(options))
+        if op is _sre.IN:
+            return _class_strings(arg)  # type: ignore[arg-type]
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, _high, item = arg  # type: ignore[misc]
+            if low >= 1:
+                return _needs(list(item))
+            return None
+        return None
+    return (literal,) if literal else None
+
+
+def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None:
+    """The characters a character class allows, or ``("\\d",)`` for digits, or None."""
+    chars: list[str] = []
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            chars.append(chr(arg).lower())  # type: ignore[arg-type]
+        elif op is _sre.CATEGORY and arg is _sre.CATEGORY_DIGIT:
+            chars.append(_DIGIT)
+        else:
+            return None
+    return tuple(dict.fromkeys(chars)) or None
+
+
+def extractor_for(rules: object) -> Extractor:
+    """Return the :class:`Extractor` for a :class:`~retweetring.promo.rules.PromoRules`."""
+    return _extractor_for(rules)
+
+
+@lru_cache(maxsize=16)
+def _extractor_for(rules: object) -> Extractor:
+    text = [
+        TextTable(c.name, c.label, c.phrases, c.imperatives, c.patterns)
+        for c in rules.text_cues  # type: ignore[attr-defined]
+        if c.weight
+    ]
+    links = [
+        LinkTable(
+            c.name,
+            c.label,
+            frozenset(d.lower().removeprefix("www.") for d in c.domains),
+            re.compile("|".join(f"(?:{p})" for p in c.patterns), re.I) if c.patterns else None,
+        )
+        for c in rules.link_cues  # type: ignore[attr-defined]
+        if c.weight
+    ]
+    return Extractor(text, links)
