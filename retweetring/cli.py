@@ -447,6 +447,17 @@ class _progress:
             self._progress.stop()
 
 
+def create_db_engine_quietly(db: str | None) -> Any:
+    """An engine for ``db`` without creating or migrating anything; None if it cannot be made."""
+    from retweetring.errors import DatabaseError
+    from retweetring.store.session import create_db_engine
+
+    try:
+        return create_db_engine(db)
+    except DatabaseError:
+        return None
+
+
 def _load_rules(path: Path | None) -> Any:
     from retweetring.promo import DEFAULT_RULES, load_rules
 
@@ -456,23 +467,35 @@ def _load_rules(path: Path | None) -> Any:
 @cli.command()
 @click.argument("texts", nargs=-1)
 @rules_option
-def classify(texts: tuple[str, ...], rules: Path | None) -> None:
+@click.pass_context
+def classify(ctx: click.Context, texts: tuple[str, ...], rules: Path | None) -> None:
     """Say whether texts are promotional, with the reasons, as JSON lines.
 
-    Reads the texts given as arguments, or one per line from standard input.
+    Reads the texts given as arguments, or one per line from standard input. Uses the
+    database's community model when the database exists (see 'promo fit'), else the
+    shipped model; each reason names a feature and its weight in log-odds.
 
     Example:
 
         retweetring classify "20% off all bread this weekend - order online!"
     """
-    from retweetring.promo import classify as classify_text
+    from retweetring.promo import load_classifier, shipped_classifier
+    from retweetring.store.session import sqlite_file
 
+    state = _state(ctx)
     promo_rules = _load_rules(rules)
+    classifier = shipped_classifier(promo_rules)
+    probe = create_db_engine_quietly(state.db)
+    if probe is not None:
+        file = sqlite_file(probe)
+        if file is not None and file.exists():
+            classifier = load_classifier(state.engine(), promo_rules)
+        probe.dispose()
     source = texts or (line.rstrip("\n") for line in sys.stdin)
     for text in source:
         if not text.strip():
             continue
-        result = classify_text(text, rules=promo_rules)
+        result = classifier.classify(text)
         click.echo(
             to_json_line(
                 {
@@ -905,5 +928,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 from retweetring.commands import collect as _collect  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401
+from retweetring.commands import promo as _promo  # noqa: E402,F401
 from retweetring.commands import thank as _thank  # noqa: E402,F401
 from retweetring.commands import weekly as _weekly  # noqa: E402,F401

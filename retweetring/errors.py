@@ -41,3 +41,7 @@ class EmptyMapError(RetweetringError):
 
 class NoDataError(RetweetringError):
     """The database holds no data for the period asked about."""
+
+
+class NotEnoughLabelsError(RetweetringError):
+    """Too few tweets are marked promotional or personal to fit or measure a model."""
