@@ -517,12 +517,16 @@ class Extractor:
                 found["w:" + key] = key
             for pair in words.keys() & set(pairs):
                 found["w:" + pair] = pair
-        for gram in grams.keys() & set(keys):
-            for feature in grams[gram]:
-                found.setdefault(feature, gram)
-        for gram in grams.keys() & set(pairs):
-            for feature in grams[gram]:
-                found.setdefault(feature, gram)
+        single = grams.keys() & set(keys)
+        double = grams.keys() & set(pairs)
+        if single or double:  # in the order of the text, a pair before its first word
+            for i, key in enumerate(keys):
+                if i < len(pairs) and pairs[i] in double:
+                    for feature in grams[pairs[i]]:
+                        found.setdefault(feature, pairs[i])
+                if key in single:
+                    for feature in grams[key]:
+                        found.setdefault(feature, key)
         # Clause starts: the first token, and each token after a mark or a connector.
         firsts = [
             0,

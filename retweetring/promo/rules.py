@@ -1059,7 +1059,7 @@ def _check_cue(
     for sub, value in table.items():
         where = f"{key}.{sub}"
         if sub in numbers:
-            checked[sub] = _check_number(value, source, where, -1.0, 1.0)
+            checked[sub] = _check_number(value, source, where, -10.0, 10.0)
         elif sub == "label":
             if not isinstance(value, str) or not value.strip():
                 raise _fail(source, where, "expected a non-empty string")
