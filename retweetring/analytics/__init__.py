@@ -12,18 +12,22 @@ from .connectors import top_connectors
 from .introductions import Introduction, introductions
 from .mutual import MutualPair, mutual_graph, mutual_pairs, reciprocity
 from .one_sided import OneSided, one_sided
+from .posting import PostingBalance, PostingBalances, posting_balance
 
 __all__ = [
     "Balance",
     "Introduction",
     "MutualPair",
     "OneSided",
+    "PostingBalance",
+    "PostingBalances",
     "communities",
     "community_of",
     "introductions",
     "mutual_graph",
     "mutual_pairs",
     "one_sided",
+    "posting_balance",
     "reciprocity",
     "support_balance",
     "top_connectors",
