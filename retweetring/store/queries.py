@@ -133,7 +133,7 @@ def list_accounts(
 
 
 def posting_counts(
-    db: Engine | Connection, window: Window = Window(), *, platform: str = PLATFORM_X
+    db: Engine | Connection, window: Window | None = None, *, platform: str = PLATFORM_X
 ) -> list[PostingRow]:
     """Return each account's original tweets in ``window`` and how many are promotional.
 
@@ -141,7 +141,7 @@ def posting_counts(
     promotional means the user's override, else the classifier's decision. Every member and
     every account with at least one stored tweet (at any time) has a row, with zeros when it
     posted nothing in the window; accounts that only retweeted, and are not members, have none.
-    Rows are in account id order.
+    Rows are in account id order. ``window`` None: all time.
     """
     posted = (
         select(
@@ -149,7 +149,7 @@ def posting_counts(
             func.count().label("originals"),
             func.sum(case((is_promotional(), 1), else_=0)).label("promotional"),
         )
-        .where(Tweet.platform == platform, in_window(Tweet.created_at, window))
+        .where(Tweet.platform == platform, in_window(Tweet.created_at, window or Window()))
         .group_by(Tweet.author_id)
         .subquery()
     )
