@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from retweetring.analytics.posting import posting_balance
 from retweetring.cli import cli
 from retweetring.graph import Window
-from retweetring.store.models import Member
+from retweetring.store.models import Member, Tweet
 from retweetring.store.queries import find_account, posting_counts
 
 
@@ -179,6 +179,24 @@ def test_authors_with_no_originals_in_the_window_are_listed_with_zero(town, engi
         "cafe": (1, 0),
         "deli": (0, 0),
     }
+
+
+def test_a_tweet_without_a_time_counts_only_when_the_window_is_unbounded(town, engine):
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Tweet).values(
+                platform="x",
+                id=-1,
+                author_id=find_account(conn, "cafe"),
+                created_at=None,
+                text=PROMO_TEXT,
+                is_promotional=True,
+                promo_score=1.0,
+            )
+        )
+    assert _counts(engine)["cafe"] == (4, 1)
+    assert _counts(engine, Window(datetime(2026, 1, 1).date(), None))["cafe"] == (3, 0)
+    assert _counts(engine, Window(None, datetime(2027, 1, 1).date()))["cafe"] == (3, 0)
 
 
 def test_members_without_tweets_are_listed_and_retweeters_only_are_not(town, engine):
