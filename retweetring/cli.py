@@ -181,15 +181,24 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-02", param=param) from None
 
 
+def since_until_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --since and --until options: the UTC window ``[since, until)`` of ``what``."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--until", callback=_date, metavar="DATE", help=f"Count {what} before this UTC date."
+        )(func)
+        return click.option(
+            "--since", callback=_date, metavar="DATE", help=f"Count {what} from this UTC date."
+        )(func)
+
+    return decorate
+
+
 def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The window and threshold options: --since, --until, --min-support, --all-retweets."""
     options = [
-        click.option(
-            "--since", callback=_date, metavar="DATE", help="Count retweets from this UTC date."
-        ),
-        click.option(
-            "--until", callback=_date, metavar="DATE", help="Count retweets before this UTC date."
-        ),
+        since_until_options("retweets"),
         click.option(
             "--min-support",
             type=click.IntRange(min=1),
@@ -228,13 +237,17 @@ class Analysis:
         return f"{self.window.describe()}, min support {self.min_support}"
 
 
+def _window(since: date | None, until: date | None) -> Window:
+    try:
+        return Window(since, until)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _analysis(
     state: State, since: date | None, until: date | None, min_support: int, all_retweets: bool
 ) -> Analysis:
-    try:
-        window = Window(since, until)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    window = _window(since, until)
     from retweetring.store.queries import count_accounts
 
     with state.engine().connect() as conn:  # one transaction: one consistent snapshot
@@ -928,6 +941,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 from retweetring.commands import collect as _collect  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401
+from retweetring.commands import posting as _posting  # noqa: E402,F401
 from retweetring.commands import promo as _promo  # noqa: E402,F401
 from retweetring.commands import thank as _thank  # noqa: E402,F401
 from retweetring.commands import weekly as _weekly  # noqa: E402,F401

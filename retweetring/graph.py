@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import networkx as nx
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, and_, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from retweetring.records import PLATFORM_X
@@ -48,17 +48,26 @@ def is_promotional() -> ColumnElement[bool]:
     return func.coalesce(Tweet.promo_override, Tweet.is_promotional) == True  # noqa: E712
 
 
+def in_window(column: ColumnElement[datetime | None], window: Window) -> ColumnElement[bool]:
+    """SQL: the time in ``column`` lies in ``[since, until)``; an open end does not bound.
+
+    A row whose time is NULL is only in a window open at both ends.
+    """
+    conditions = []
+    if window.since is not None:
+        conditions.append(column >= _start(window.since))
+    if window.until is not None:
+        conditions.append(column < _start(window.until))
+    return and_(true(), *conditions)
+
+
 def support_condition(
     window: Window = Window(), *, all_retweets: bool = False
 ) -> ColumnElement[bool]:
     """SQL: a ``retweets`` row joined to its original ``tweets`` row is a support event."""
-    conditions = [Retweet.retweeter_id != Tweet.author_id]
+    conditions = [Retweet.retweeter_id != Tweet.author_id, in_window(Retweet.created_at, window)]
     if not all_retweets:
         conditions.append(is_promotional())
-    if window.since is not None:
-        conditions.append(Retweet.created_at >= _start(window.since))
-    if window.until is not None:
-        conditions.append(Retweet.created_at < _start(window.until))
     return and_(*conditions)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from retweetring.store.session import open_database
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
 PROMO_TEXT = "Fresh sourdough today, 20% off all loaves - order now at the shop!"
 PERSONAL_TEXT = "What a beautiful sunrise over the harbour this morning."
 
@@ -52,6 +53,22 @@ def engine(db_path: Path) -> Iterator[Engine]:
     eng = open_database(str(db_path))
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file holding the bundled example community, imported through the CLI.
+
+    Shared by the whole session: tests must only read it.
+    """
+    from click.testing import CliRunner
+
+    from retweetring.cli import cli
+
+    path = tmp_path_factory.mktemp("example") / "example.db"
+    result = CliRunner().invoke(cli, ["--db", str(path), "import", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    return path
 
 
 @pytest.fixture

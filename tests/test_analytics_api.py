@@ -13,7 +13,7 @@ FUNCTIONS = [obj for obj in PUBLIC if inspect.isfunction(obj)]
 
 
 def test_public_api_is_exported() -> None:
-    assert len(FUNCTIONS) == 9
+    assert len(FUNCTIONS) == 10
     assert {obj.__name__ for obj in PUBLIC} == set(analytics.__all__)
 
 
@@ -28,4 +28,4 @@ def test_public_function_has_numpydoc_sections_and_a_doctest(function) -> None:
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
 def test_graph_comes_first(function) -> None:
     first = next(iter(inspect.signature(function).parameters))
-    assert first in {"G", "communities"}
+    assert first in {"G", "communities", "counts"}

@@ -4,6 +4,9 @@ The support graph has one node per account (optional attributes ``username`` and
 ``name``) and an edge ``X->Y`` when X supports Y, with ``weight`` the number of distinct
 promotional tweets of Y that X retweeted (a missing weight counts as 1). Results are
 ordered deterministically: ties are broken by label (``username``, else ``str(node)``).
+
+One family needs no graph: :func:`posting_balance` takes each account's counts of original and
+promotional tweets (the data first, as everywhere, then the options).
 """
 
 from .balance import Balance, support_balance
@@ -12,18 +15,22 @@ from .connectors import top_connectors
 from .introductions import Introduction, introductions
 from .mutual import MutualPair, mutual_graph, mutual_pairs, reciprocity
 from .one_sided import OneSided, one_sided
+from .posting import PostingBalance, PostingBalances, posting_balance
 
 __all__ = [
     "Balance",
     "Introduction",
     "MutualPair",
     "OneSided",
+    "PostingBalance",
+    "PostingBalances",
     "communities",
     "community_of",
     "introductions",
     "mutual_graph",
     "mutual_pairs",
     "one_sided",
+    "posting_balance",
     "reciprocity",
     "support_balance",
     "top_connectors",

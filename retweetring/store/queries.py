@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import Connection, Engine, case, func, select, update
+from sqlalchemy import Connection, Engine, case, exists, func, or_, select, update
 
 from retweetring.errors import UnknownAccountError, UnknownTweetError
-from retweetring.graph import is_promotional
+from retweetring.graph import Window, in_window, is_promotional
 from retweetring.records import PLATFORM_X
-from retweetring.store.models import Account, Retweet, Tweet
+from retweetring.store.models import Account, Member, Retweet, Tweet
 from retweetring.store.session import begin_write, connection
 
 
@@ -43,6 +43,16 @@ class TweetRow:
     reasons: str
     override: bool | None
     retweets: int
+
+
+@dataclass(frozen=True)
+class PostingRow:
+    """How many original tweets an account posted in a window, and how many were promotional."""
+
+    id: int
+    username: str | None
+    originals: int
+    promotional: int
 
 
 def normalise_username(username: str) -> str:
@@ -120,6 +130,44 @@ def list_accounts(
     )
     with connection(db) as conn:
         return [AccountRow(*row) for row in conn.execute(query)]
+
+
+def posting_counts(
+    db: Engine | Connection, window: Window | None = None, *, platform: str = PLATFORM_X
+) -> list[PostingRow]:
+    """Return each account's original tweets in ``window`` and how many are promotional.
+
+    An original tweet is in the window when its ``created_at`` is in ``[since, until)``;
+    promotional means the user's override, else the classifier's decision. Every member and
+    every account with at least one stored tweet (at any time) has a row, with zeros when it
+    posted nothing in the window; accounts that only retweeted, and are not members, have none.
+    Rows are in account id order. ``window`` None: all time.
+    """
+    posted = (
+        select(
+            Tweet.author_id.label("account"),
+            func.count().label("originals"),
+            func.sum(case((is_promotional(), 1), else_=0)).label("promotional"),
+        )
+        .where(Tweet.platform == platform, in_window(Tweet.created_at, window or Window()))
+        .group_by(Tweet.author_id)
+        .subquery()
+    )
+    member = exists().where(Member.platform == Account.platform, Member.account_id == Account.id)
+    wrote = exists().where(Tweet.platform == Account.platform, Tweet.author_id == Account.id)
+    query = (
+        select(
+            Account.id,
+            Account.username,
+            func.coalesce(posted.c.originals, 0),
+            func.coalesce(posted.c.promotional, 0),
+        )
+        .outerjoin(posted, posted.c.account == Account.id)
+        .where(Account.platform == platform, or_(member, wrote))
+        .order_by(Account.id)
+    )
+    with connection(db) as conn:
+        return [PostingRow(*row) for row in conn.execute(query)]
 
 
 def list_tweets(
