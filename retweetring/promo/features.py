@@ -507,26 +507,25 @@ class Extractor:
         """Add the word features and the phrase features of a tweet's tokens and pairs."""
         if grams is None:
             grams = self._grams
-        if words is None:
-            for key in keys:
+        every = words is None
+        last = len(pairs)
+        for i, key in enumerate(keys):  # in the order of the text, a pair before its first word
+            pair = pairs[i] if i < last else None
+            if every:
                 found.setdefault("w:" + key, key)
-            for pair in pairs:
-                found.setdefault("w:" + pair, pair)
-        elif words:
-            for key in words.keys() & set(keys):
-                found["w:" + key] = key
-            for pair in words.keys() & set(pairs):
-                found["w:" + pair] = pair
-        single = grams.keys() & set(keys)
-        double = grams.keys() & set(pairs)
-        if single or double:  # in the order of the text, a pair before its first word
-            for i, key in enumerate(keys):
-                if i < len(pairs) and pairs[i] in double:
-                    for feature in grams[pairs[i]]:
-                        found.setdefault(feature, pairs[i])
-                if key in single:
-                    for feature in grams[key]:
-                        found.setdefault(feature, key)
+                if pair is not None:
+                    found.setdefault("w:" + pair, pair)
+            else:
+                if key in words:  # type: ignore[operator]
+                    found["w:" + key] = key
+                if pair is not None and pair in words:  # type: ignore[operator]
+                    found["w:" + pair] = pair
+            if pair is not None and pair in grams:
+                for feature in grams[pair]:
+                    found.setdefault(feature, pair)
+            if key in grams:
+                for feature in grams[key]:
+                    found.setdefault(feature, key)
         # Clause starts: the first token, and each token after a mark or a connector.
         firsts = [
             0,

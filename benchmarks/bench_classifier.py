@@ -1,0 +1,95 @@
+"""Classifications per second: the learned model against the rule scorer it replaced.
+
+Run: ``python benchmarks/bench_classifier.py [--runs 5]``. The baseline is the rule-based
+``retweetring/promo.py`` as it was at commit 1f3273d, loaded from git history into a
+temporary module, so both run in the same process on the same texts. Texts: the real
+labelled tweets of ``../shared`` when present, the hand-written set, and synthetic tweets;
+each run classifies every text once, in one thread (one core). Prints the median of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BASELINE_COMMIT = "1f3273d"
+
+
+def baseline_classify():
+    """The old ``classify`` function, loaded from git history."""
+    tmp = Path(tempfile.mkdtemp(prefix="rr-baseline-"))
+    package = tmp / "rr_baseline"
+    package.mkdir()
+    for name, dest in (
+        ("retweetring/promo.py", "__init__.py"),
+        ("retweetring/promo_rules.toml", "promo_rules.toml"),
+    ):
+        text = subprocess.run(
+            ["git", "show", f"{BASELINE_COMMIT}:{name}"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (package / dest).write_text(text.replace('files("retweetring")', 'files("rr_baseline")'))
+    sys.path.insert(0, str(tmp))
+    spec = importlib.util.spec_from_file_location("rr_baseline", package / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["rr_baseline"] = module
+    spec.loader.exec_module(module)
+    return module.classify
+
+
+def texts() -> list[str]:
+    found: list[str] = []
+    real = ROOT.parent / "shared" / "fixtures" / "promo" / "real_sme_tweets.tsv"
+    if real.exists():
+        with real.open(encoding="utf-8") as f:
+            found += [row["text"] for row in csv.DictReader(f, delimiter="\t")]
+    with (ROOT / "tests" / "data" / "promo_labelled.csv").open(encoding="utf-8") as f:
+        found += [row["text"] for row in csv.DictReader(f)]
+    shops = ["hollys_bakery", "bloomandbranch", "harbour_cafe", "seaside_salon"]
+    found += [
+        f"Fresh batch at {s}, {n}% off today only - order now! #{n}"
+        for n in range(200)
+        for s in shops[:1]
+    ]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from retweetring.promo import shipped_classifier
+
+    sample = texts()
+    new = shipped_classifier().classify
+    old = baseline_classify()
+    timings: dict[str, list[float]] = {"old rules (1f3273d)": [], "learned model": []}
+    for _ in range(args.runs):
+        for label, fn in (("old rules (1f3273d)", old), ("learned model", new)):
+            start = time.perf_counter()
+            for text in sample:
+                fn(text, username="hollys_bakery")
+            timings[label].append(time.perf_counter() - start)
+    print(f"{len(sample)} texts, {args.runs} runs, median per run")
+    medians = {k: statistics.median(v) for k, v in timings.items()}
+    for label, seconds in medians.items():
+        per = seconds / len(sample)
+        print(f"  {label:22s} {per * 1e6:7.1f} us/tweet  {1 / per:9,.0f} tweets/s")
+    ratio = medians["old rules (1f3273d)"] / medians["learned model"]
+    print(f"  learned model is {ratio:.2f}x the speed of the old rules")
+
+
+if __name__ == "__main__":
+    main()
