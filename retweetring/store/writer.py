@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import Connection
 
 from retweetring.promo import Classifier, shipped_classifier
-from retweetring.records import Account, PageRecords
+from retweetring.records import PageRecords
 
 _KNOWN = ("username", "name", "url")
 """Account columns that keep the newest sighting's value and are never replaced with NULL."""
@@ -44,7 +44,7 @@ ON CONFLICT (platform, id) DO UPDATE SET
   last_seen = CASE WHEN accounts.last_seen IS NULL OR excluded.last_seen > accounts.last_seen
                    THEN excluded.last_seen ELSE accounts.last_seen END
 """
-"""Insert accounts, or fold them into the stored rows exactly as :func:`_fold` does."""
+"""Insert accounts, or fold them into the stored rows as :func:`_fold` does."""
 
 _INSERT_TWEET = """
 INSERT INTO tweets (platform, id, author_id, created_at, text, urls,
@@ -88,40 +88,36 @@ AccountRow = list[Any]
 """An account as the upsert takes it, in the order of ``_ACCOUNT_COLUMNS``."""
 
 
-def _account_row(acc: Account) -> AccountRow:
-    """Return one sighting of an account as a row."""
-    seen = db_time(acc.seen_at)
-    return [acc.platform, acc.id, acc.username, acc.name, acc.url, seen, seen]
+def _fold(
+    row: AccountRow, known: Sequence[str | None], first: str | None, last: str | None
+) -> None:
+    """Fold a later sighting into ``row``, as the accounts upsert does.
 
-
-def _fold(row: AccountRow, later: Sequence[Any]) -> None:
-    """Fold a later sighting ``later`` (a row, or rows merged) into ``row``, as the upsert does.
-
-    Each of the :data:`_KNOWN` columns takes ``later``'s value when that is known and either
-    ``row`` has none or ``later`` was seen at least as recently; a known value is never
-    replaced with None. ``first_seen`` and ``last_seen`` widen to cover both.
+    ``known`` holds the sighting's values of the :data:`_KNOWN` columns, ``first`` and
+    ``last`` its first and last time seen. Each column takes the sighting's value when that
+    is known and either ``row`` has none or the sighting is at least as recent; a known value
+    is never replaced with None. ``first_seen`` and ``last_seen`` widen to cover both.
     """
-    seen = later[_LAST]
-    newer = seen is not None and (row[_LAST] is None or seen >= row[_LAST])
-    for i in range(2, _FIRST):
-        if later[i] is not None and (row[i] is None or newer):
-            row[i] = later[i]
-    first = later[_FIRST]
+    newer = last is not None and (row[_LAST] is None or last >= row[_LAST])
+    for i, value in enumerate(known, 2):
+        if value is not None and (row[i] is None or newer):
+            row[i] = value
     if first is not None and (row[_FIRST] is None or first < row[_FIRST]):
         row[_FIRST] = first
-    if seen is not None and (row[_LAST] is None or seen > row[_LAST]):
-        row[_LAST] = seen
+    if last is not None and (row[_LAST] is None or last > row[_LAST]):
+        row[_LAST] = last
 
 
 def _merge_page_accounts(merged: dict[tuple[str, int], AccountRow], page: PageRecords) -> None:
     """Fold the accounts of ``page`` into ``merged``, one row per account."""
     for acc in page.accounts:
         key = (acc.platform, acc.id)
+        seen = db_time(acc.seen_at)
         row = merged.get(key)
         if row is None:
-            merged[key] = _account_row(acc)
+            merged[key] = [acc.platform, acc.id, acc.username, acc.name, acc.url, seen, seen]
         else:
-            _fold(row, _account_row(acc))
+            _fold(row, (acc.username, acc.name, acc.url), seen, seen)
 
 
 _LOOKUP_CHUNK = 500
@@ -175,7 +171,7 @@ def _known_author(
     if base is None:
         return tuple(row[2:_FIRST])
     known = list(base)
-    _fold(known, row)
+    _fold(known, row[2:_FIRST], row[_FIRST], row[_LAST])
     return tuple(known[2:_FIRST])
 
 
