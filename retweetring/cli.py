@@ -317,10 +317,12 @@ def import_cmd(
         retweetring import twitter-2026-11-20-abc123.zip
     """
     from retweetring.ingest import import_file
+    from retweetring.promo import load_classifier
 
     state = _state(ctx)
     promo_rules = _load_rules(rules)
     engine = state.engine()
+    classifier = load_classifier(engine, promo_rules)
     results = []
     failed = False
     for path in files:
@@ -330,7 +332,7 @@ def import_cmd(
                 result = import_file(
                     engine,
                     path,
-                    rules=promo_rules,
+                    classifier=classifier,
                     force=force,
                     on_error=shown,
                     on_progress=on_progress,

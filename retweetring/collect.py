@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, sele
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.graph import is_promotional
-from retweetring.promo import DEFAULT_RULES, PromoRules
+from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PLATFORM_X, PageRecords, Retweet
 from retweetring.sources.v2 import normalise_page
 from retweetring.sources.x_api import (
@@ -458,7 +458,7 @@ def collect(
     *,
     since: date | None = None,
     retweeters: bool = False,
-    rules: PromoRules = DEFAULT_RULES,
+    classifier: Classifier | None = None,
     on_page: Callable[[PageEvent], None] = lambda event: None,
     on_member: Callable[[MemberResult], None] = lambda result: None,
     clock: Callable[[], float] = time.time,
@@ -469,14 +469,17 @@ def collect(
     everything fetched so far is stored and ``stopped`` says why. Other failures (the API
     refusing the token, failing after every retry) propagate, also after storing everything
     fetched. ``on_member`` is called after each member, even when the run stops there.
+    New tweets are classified with ``classifier``, by default the one the database uses.
     """
+    if classifier is None:
+        classifier = load_classifier(engine)
     result = CollectResult()
     try:
         for member in _ordered(list_members(engine)):
             mres = MemberResult(member.username, member.account_id)
             result.members.append(mres)
             try:
-                _sweep(engine, api, ledger, member, since, rules, mres, on_page)
+                _sweep(engine, api, ledger, member, since, classifier, mres, on_page)
             except RequestRejected as exc:  # this member only: go on with the others
                 mres.problems.append(str(exc))
             finally:
@@ -508,7 +511,7 @@ def _sweep(
     ledger: Ledger,
     member: MemberRow,
     since: date | None,
-    rules: PromoRules,
+    classifier: Classifier,
     mres: MemberResult,
     on_page: Callable[[PageEvent], None],
 ) -> None:
@@ -526,7 +529,7 @@ def _sweep(
         if data is None:
             mres.problems.extend(_problems(page.body))
         with begin_write(engine) as conn:
-            mres.counts.add(write_pages(conn, [records], rules))
+            mres.counts.add(write_pages(conn, [records], classifier))
             _save_retweet_counts(conn, data if isinstance(data, list) else [], member.account_id)
             values: dict[str, Any] = {"updated_at": page.served_at}
             if last:

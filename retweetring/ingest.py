@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 
 from retweetring.errors import BadRecordError, UnknownAccountError
-from retweetring.promo import DEFAULT_RULES, PromoRules
+from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PageRecords
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
@@ -85,7 +85,7 @@ def import_file(
     engine: Engine,
     path: str | os.PathLike[str],
     *,
-    rules: PromoRules = DEFAULT_RULES,
+    classifier: Classifier | None = None,
     force: bool = False,
     on_error: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
@@ -105,8 +105,9 @@ def import_file(
     path : path-like
         A twarc2 JSONL file, or a saved API response, plain or gzip-compressed; or the X
         archive as its ``.zip``, its extracted folder, or its ``data/tweets.js``.
-    rules : PromoRules
-        The rules deciding which original tweets are promotional.
+    classifier : Classifier, optional
+        Decides which original tweets are promotional; by default the one the database uses
+        (:func:`retweetring.promo.load_classifier`).
     force : bool
         Read the file even if the same content was imported before.
     on_error : callable, optional
@@ -127,10 +128,12 @@ def import_file(
         nothing was written.
     """
     name = str(path)
+    if classifier is None:
+        classifier = load_classifier(engine)
     archive = open_archive(path)
     if archive is not None:
         return _import_archive(
-            engine, archive, owner, force, rules, on_error, on_progress, batch_rows
+            engine, archive, owner, force, classifier, on_error, on_progress, batch_rows
         )
     size = os.path.getsize(path) if os.path.isfile(path) else 0
     position = None if on_progress is None else (lambda done: on_progress(done, size))
@@ -140,7 +143,7 @@ def import_file(
     if not force and _imported_before(engine, result.sha256):
         result.already_imported = True
         return result
-    _store(engine, result, _normalised(pages), rules, on_error, batch_rows)
+    _store(engine, result, _normalised(pages), classifier, on_error, batch_rows)
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -151,7 +154,7 @@ def _import_archive(
     archive: ArchiveSource,
     owner: str | None,
     force: bool,
-    rules: PromoRules,
+    classifier: Classifier,
     on_error: Callable[[str], None] | None,
     on_progress: Callable[[int, int], None] | None,
     batch_rows: int,
@@ -173,7 +176,7 @@ def _import_archive(
     entries: Iterator[tuple[str, PageRecords | BadRecordError]] = iter(records.entries)
     if on_progress is not None:
         entries = _reporting(entries, len(records.entries), archive.size, on_progress)
-    _store(engine, result, entries, rules, on_error, batch_rows)
+    _store(engine, result, entries, classifier, on_error, batch_rows)
     if on_progress is not None:
         on_progress(archive.size, archive.size)
     return result
@@ -216,7 +219,7 @@ def _store(
     engine: Engine,
     result: ImportResult,
     entries: Iterator[tuple[str, PageRecords | BadRecordError]],
-    rules: PromoRules,
+    classifier: Classifier,
     on_error: Callable[[str], None] | None,
     batch_rows: int,
 ) -> None:
@@ -230,7 +233,7 @@ def _store(
         nonlocal pending, pending_rows
         with begin_write(engine) as conn:
             if pending:
-                result.counts.add(write_pages(conn, pending, rules))
+                result.counts.add(write_pages(conn, pending, classifier))
             if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(

@@ -20,6 +20,8 @@ class Account(NamedTuple):
     username: str | None
     name: str | None
     seen_at: datetime | None
+    url: str | None = None
+    """The profile's website, when the data has it."""
 
 
 class Tweet(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -81,13 +82,20 @@ def shared_fixtures() -> Path:
     return SHARED_FIXTURES
 
 
+def profile_link(site: str) -> dict[str, Any]:
+    """The ``url`` and ``entities`` fields of a user whose profile website is ``site``."""
+    short = f"https://t.co/{zlib.crc32(site.encode()):010d}"
+    link = {"start": 0, "end": 23, "url": short, "expanded_url": site, "display_url": site}
+    return {"url": short, "entities": {"url": {"urls": [link]}}}
+
+
 class Community:
     """Builds X API v2 pages by hand: users post tweets, others retweet, quote and reply."""
 
     START = datetime(2026, 11, 2, 9, 0, 0)
 
     def __init__(self) -> None:
-        self.users: dict[str, dict[str, str]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
         self.tweets: dict[str, dict[str, Any]] = {}
         self.timeline: list[str] = []
         self._next = 1_000_000
@@ -96,14 +104,18 @@ class Community:
         self._next += 1
         return str(self._next)
 
-    def user(self, username: str, name: str | None = None) -> dict[str, str]:
-        """The user called ``username``, created on first mention."""
+    def user(
+        self, username: str, name: str | None = None, site: str | None = None
+    ) -> dict[str, Any]:
+        """The user called ``username``, created on first mention; ``site`` sets their website."""
         if username not in self.users:
             self.users[username] = {
                 "id": str(10_000 + len(self.users)),
                 "username": username,
                 "name": name or username.replace("_", " ").title(),
             }
+        if site is not None:
+            self.users[username].update(profile_link(site))
         return self.users[username]
 
     def post(self, author: str, text: str = PROMO_TEXT, at: datetime | None = None) -> str:

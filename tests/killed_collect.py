@@ -52,8 +52,8 @@ def run(db: str, shared: Path, mode: str, n: int) -> None:
         write = library.write_pages
         pages = [0]
 
-        def killing_write(conn, records, rules=library.DEFAULT_RULES):  # type: ignore[no-untyped-def]
-            counts = write(conn, records, rules)
+        def killing_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts = write(*args, **kwargs)
             pages[0] += 1
             if pages[0] == n:
                 _die()

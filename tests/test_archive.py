@@ -36,6 +36,8 @@ class XArchive:
         self, username: str = "harbour_cafe", name: str = "The Harbour Café", shape: str = "new"
     ) -> None:
         self.owner = {"accountId": OWNER_ID, "username": username, "accountDisplayName": name}
+        self.website: str | None = None
+        """The website in data/profile.js; None: the archive has no profile.js."""
         self.shape = shape
         self.parts: list[list[dict[str, Any]]] = [[]]
         self._next = 1_800_000_000_000_000_000
@@ -87,9 +89,16 @@ class XArchive:
     def account_js(self) -> str:
         return f"window.YTD.account.part0 = {json.dumps([{'account': self.owner}])}"
 
+    def profile_js(self) -> str:
+        description = {"bio": "Coffee by the sea", "website": self.website, "location": "Quay"}
+        profile = {"description": description, "avatarMediaUrl": "https://pbs.twimg.com/a.jpg"}
+        return f"window.YTD.profile.part0 = {json.dumps([{'profile': profile}], indent=2)}"
+
     def members(self) -> dict[str, str]:
         name = "tweets" if self.shape == "new" else "tweet"
         files = {"data/account.js": self.account_js(), "Your archive.html": "<html></html>"}
+        if self.website is not None:
+            files["data/profile.js"] = self.profile_js()
         for part in range(len(self.parts)):
             suffix = "" if part == 0 else f"-part{part}"
             files[f"data/{name}{suffix}.js"] = self.tweets_js(part)
@@ -487,6 +496,67 @@ def test_archive_times_are_read_as_utc_without_the_locale():
     )
     with pytest.raises(ValueError):
         parse_archive_time("Wed Oct 10 20:19:24 UTC 2018")
+
+
+@pytest.mark.parametrize("given", ["zip", "folder", "tweets.js"])
+def test_the_owner_gets_the_website_of_profile_js(run, db_path, tmp_path, given):
+    archive = _community_archive()
+    archive.website = "https://harbourcafe.example"
+    paths = {
+        "zip": lambda: archive.zip(tmp_path / "a.zip"),
+        "folder": lambda: archive.folder(tmp_path / "extracted"),
+        "tweets.js": lambda: archive.folder(tmp_path / "extracted") / "data" / "tweets.js",
+    }
+    result = run("import", str(paths[given]()))
+    assert result.exit_code == 0, result.output
+    assert _websites(db_path)["harbour_cafe"] == "https://harbourcafe.example"
+
+
+@pytest.mark.parametrize("website", ["", None])
+def test_an_owner_without_a_website_in_the_archive_has_none(run, db_path, tmp_path, website):
+    archive = _community_archive()
+    archive.website = website
+    assert run("import", str(archive.zip(tmp_path / "a.zip"))).exit_code == 0
+    assert _websites(db_path)["harbour_cafe"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("window.YTD.profile.part0 = [{", "data/profile.js: not valid JSON"),
+        ("window.YTD.account.part0 = []", "data/profile.js: holds the archive's 'account' data"),
+    ],
+)
+def test_a_broken_profile_js_is_a_one_line_error_and_writes_nothing(
+    run, db_path, tmp_path, content, message
+):
+    zipped = _community_archive().zip(tmp_path / "a.zip", extra={"data/profile.js": content})
+    result = run("import", str(zipped))
+    assert result.exit_code == 1
+    assert f"{zipped}: {message}" in result.output
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("archive_first", [True, False])
+def test_a_website_seen_through_the_api_wins_over_the_archives(
+    run, db_path, tmp_path, archive_first
+):
+    """The archive's website has no sighting time, so any dated sighting is newer."""
+    user = {"id": OWNER_ID, "username": "harbour_cafe", "url": "https://harbourcafe.example"}
+    page = {"data": [user], "__twarc": {"retrieved_at": "2026-11-01T10:00:00+00:00"}}
+    (tmp_path / "users.jsonl").write_text(json.dumps(page) + "\n")
+    archive = _community_archive()
+    archive.website = "https://t.co/abc"
+    files = [str(archive.zip(tmp_path / "a.zip")), str(tmp_path / "users.jsonl")]
+    for path in files if archive_first else files[::-1]:
+        assert run("import", path).exit_code == 0
+    assert _websites(db_path)["harbour_cafe"] == "https://harbourcafe.example"
+
+
+def _websites(db: Path) -> dict[str, str | None]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT username, url FROM accounts"))
 
 
 def test_synthetic_ids_are_negative_and_depend_on_author_and_text():

@@ -154,6 +154,19 @@ def test_gzip_file_imports_like_plain(run, community, tmp_path):
     assert json.loads(run("report", "--format", "json").output)["support_events"] == 1
 
 
+def test_import_classifies_with_the_rules_file_given(run, community, tmp_path, db_path):
+    community.post("bakery", "Mates rates for regulars this week")
+    path = community.write(tmp_path / "page.jsonl")
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[cues.offer]\nphrases = ["mates rates"]\n', encoding="utf-8")
+    result = run("import", "--rules", str(rules), str(path))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT is_promotional, promo_reason FROM tweets").fetchall() == [
+            (1, "offer: mates rates")
+        ]
+
+
 def test_import_json_summary(run, triangle):
     result = run("import", "--format", "json", str(triangle))
     (summary,) = json.loads(result.output)

@@ -219,11 +219,21 @@ def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
     endpoint, params, _ = x.requests[1]
     assert endpoint == "tweets"
     assert params["tweet.fields"] == (
-        "created_at,author_id,referenced_tweets,entities,public_metrics,conversation_id"
+        "created_at,author_id,referenced_tweets,entities,public_metrics,conversation_id,note_tweet"
     )
     assert params["expansions"] == "referenced_tweets.id,referenced_tweets.id.author_id"
-    assert params["user.fields"] == "username,name"
+    assert params["user.fields"] == "username,name,url,entities,description"
     assert params["max_results"] == "100"
+
+
+def test_every_request_for_users_asks_for_their_profile_website(x, tmp_path):
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    run(db, "collect", "--retweeters")
+    asked = {endpoint: params.get("user.fields") for endpoint, params, _ in x.requests}
+    assert {"users", "tweets", "retweeted_by"} <= set(asked)
+    for endpoint in ("users", "tweets", "retweeted_by"):
+        assert {"url", "entities"} <= set(asked[endpoint].split(",")), endpoint
 
 
 def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
@@ -637,9 +647,9 @@ def test_collects_killed_at_random_points_resume_without_gaps_or_duplicates(
     pages = [0]
     write = library.write_pages
 
-    def counting_write(conn, records, rules=library.DEFAULT_RULES):  # type: ignore[no-untyped-def]
+    def counting_write(*args, **kwargs):  # type: ignore[no-untyped-def]
         pages[0] += 1
-        return write(conn, records, rules)
+        return write(*args, **kwargs)
 
     monkeypatch.setattr(library, "write_pages", counting_write)
     clean = clean_run(tmp_path, x, clock, "--retweeters")

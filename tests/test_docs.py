@@ -38,3 +38,11 @@ def test_every_command_is_documented_in_the_readme(name, command):
 
 def test_readme_has_the_ci_test_and_demo_commands():
     assert "<!-- ci:test -->" in README and "<!-- ci:demo -->" in README
+
+
+def test_the_readme_database_section_names_every_table():
+    from retweetring.store.models import Base
+
+    section = README.split("## The database", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in Base.metadata.tables if f"`{name}`" not in section]
+    assert not missing, f"README.md's 'The database' section never names {missing}"

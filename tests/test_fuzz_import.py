@@ -42,8 +42,9 @@ WEIRD_VALUES = st.one_of(
 
 
 def _base_pages() -> list[dict[str, Any]]:
-    """Three valid pages: promotions, retweets, a quote and a reply."""
+    """Three valid pages: promotions, retweets, a quote and a reply; one author has a website."""
     community = Community()
+    community.user("bakery", site="https://bakery.example/shop")
     for author, fan in [("bakery", "florist"), ("florist", "bakery"), ("cafe", "bakery")]:
         community.retweet(fan, community.post(author))
     community.quote("cafe", community.post("deli"))

@@ -45,17 +45,52 @@ def _project(rows: list[tuple], columns: tuple[str, ...]) -> list[tuple]:
     return sorted((tuple(row[i] for i in index) for row in data), key=repr)
 
 
+@pytest.fixture(scope="module")
+def filled_at_head(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database at the newest revision with the example data imported."""
+    db = tmp_path_factory.mktemp("head") / "head.db"
+    engine = create_db_engine(str(db))
+    upgrade(engine)
+    import_file(engine, EXAMPLE)
+    engine.dispose()
+    return db
+
+
+def _fill_like(db: Path, source: Path) -> None:
+    """Copy the rows of ``source`` into the tables ``db`` has, in the columns ``db`` has.
+
+    ``db`` is at an older revision, so this writes what a database of that revision could
+    hold, whatever columns the importer fills today.
+    """
+    with sqlite3.connect(db) as conn:
+        conn.execute("ATTACH DATABASE ? AS source", (str(source),))
+        for (name,) in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+        ).fetchall():
+            columns = ", ".join(
+                f'"{row[1]}"' for row in conn.execute(f'PRAGMA table_info("{name}")')
+            )
+            conn.execute(
+                f'INSERT INTO main."{name}" ({columns}) SELECT {columns} FROM source."{name}"'
+            )
+    conn.close()
+
+
 @pytest.mark.parametrize("revision", EARLIER)
-def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(tmp_path, revision):
+def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(
+    tmp_path, revision, filled_at_head
+):
     db = tmp_path / "old.db"
     engine = create_db_engine(str(db))
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
-    import_file(engine, EXAMPLE)  # the 0001 tables, which every revision keeps
+    _fill_like(db, filled_at_head)  # the 0001 tables, which every revision keeps
     before = _tables(db)
-    assert before["retweets"][1:], "nothing was stored at the old revision"
+    for name in ("accounts", "tweets", "retweets", "imports"):
+        assert before[name][1:], f"nothing was stored in {name} at the old revision"
 
     done = upgrade(engine)
     engine.dispose()
@@ -63,5 +98,6 @@ def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(tmp_path
     after = _tables(db)
     for name, (columns, *rows) in before.items():
         assert _project(after[name], columns) == sorted(rows, key=repr), name
+        added = tuple(c for c in after[name][0] if c not in columns)
+        assert all(value is None for row in _project(after[name], added) for value in row), name
     assert done.backup is not None and _tables(done.backup) == before
-

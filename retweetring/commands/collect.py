@@ -344,12 +344,13 @@ def _run(
     rules: Path | None,
 ) -> None:
     from retweetring.collect import Ledger, MemberResult, collect, list_members
+    from retweetring.promo import load_classifier
 
     state = _state(ctx)
     engine = state.engine()
     if not list_members(engine):
         raise click.ClickException("no members yet: add some with `retweetring members add`")
-    promo_rules = _load_rules(rules)
+    classifier = load_classifier(engine, _load_rules(rules))
     ledger = Ledger()
     api = _api(state, ledger, wait=wait, max_reads=max_reads)
 
@@ -372,7 +373,7 @@ def _run(
             ledger,
             since=since,
             retweeters=retweeters,
-            rules=promo_rules,
+            classifier=classifier,
             on_member=report,
             clock=_clock,
         )

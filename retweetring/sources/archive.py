@@ -2,9 +2,10 @@
 
 The export is a ``.zip`` whose ``data/tweets.js`` (``data/tweet.js`` in older exports, plus
 ``tweets-part1.js`` ... when it is large) holds the owner's tweets as a JavaScript assignment,
-``window.YTD.tweets.part0 = [...]``, and whose ``data/account.js`` names the owner. Each entry
-is a tweet object in the X API v1.1 style, at the top level in older exports and wrapped as
-``{"tweet": {...}}`` in newer ones.
+``window.YTD.tweets.part0 = [...]``, whose ``data/account.js`` names the owner and whose
+``data/profile.js`` gives the owner's profile website (``profile.description.website``). Each
+entry is a tweet object in the X API v1.1 style, at the top level in older exports and wrapped
+as ``{"tweet": {...}}`` in newer ones.
 
 In the archive a retweet is one of the owner's own tweets whose ``full_text`` starts with
 ``RT @user:``, with the original author in ``entities.user_mentions`` and no id of the original
@@ -36,7 +37,7 @@ import orjson
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.records import PLATFORM_X, Account, PageRecords, Retweet, Tweet
 from retweetring.sources.files import MAX_DOCUMENT_BYTES, _reason, sha256_file
-from retweetring.sources.v2 import _short, _to_id, _urls, parse_time
+from retweetring.sources.v2 import _short, _text, _to_id, _urls, parse_time
 
 __all__ = [
     "MAX_MEMBER_BYTES",
@@ -56,6 +57,9 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _YTD_PREFIX = re.compile(rb"\A\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*")
 _TWEETS_FILE = re.compile(r"\Atweets?(?:-part\d+)?\.js\Z")
 _ACCOUNT_FILE = "account.js"
+_PROFILE_FILE = "profile.js"
+_SIDE_FILES = (_ACCOUNT_FILE, _PROFILE_FILE)
+"""The archive files read beside the tweets, when present."""
 _RETWEET_PREFIX = re.compile(r"\ART @(\w{1,50}):\s?")
 _ELLIPSIS = ("\u2026", "...")
 _MONTHS = {
@@ -91,6 +95,7 @@ class ArchiveSource:
         account_member: str | None,
         size: int,
         max_member_bytes: int,
+        profile_member: str | None = None,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -99,6 +104,8 @@ class ArchiveSource:
         """The tweets files: member names of a zip, paths relative to a folder, or the file."""
         self.account_member = account_member
         """account.js as a member name or path (only its id, username and name are read)."""
+        self.profile_member = profile_member
+        """profile.js as a member name or path (only the website is read)."""
         self.size = size
         """Bytes of input as stored, for progress displays."""
         self._max = max_member_bytes
@@ -108,11 +115,15 @@ class ArchiveSource:
         if self.kind != "folder":
             return sha256_file(self.name)
         digest = hashlib.sha256()
-        for member in sorted([*self.tweet_members, *filter(None, [self.account_member])]):
+        for member in sorted(self.members()):
             data = self._load(member)
             digest.update(f"{member}\0{len(data)}\0".encode())
             digest.update(data)
         return digest.hexdigest()
+
+    def members(self) -> list[str]:
+        """Return every file this archive reads: the tweets files, account.js, profile.js."""
+        return [*self.tweet_members, *filter(None, [self.account_member, self.profile_member])]
 
     def read(self, owner: str | None = None, owner_id: int | None = None) -> ArchiveRecords:
         """Parse every tweets file and return the records of each tweet.
@@ -132,7 +143,8 @@ class ArchiveSource:
             A file is missing, too big, not ``window.YTD... = `` followed by a JSON array, or
             the owner is unknown. Nothing has been written.
         """
-        account = self._owner_from_account_js()
+        website = self._website_from_profile_js()
+        account = self._owner_from_account_js(website)
         wanted = None if owner is None else owner.strip().lstrip("@").strip()
         if account is not None and wanted and wanted.lower() != (account.username or "").lower():
             raise InputFileError(
@@ -144,7 +156,7 @@ class ArchiveSource:
                 "pass --owner USERNAME"
             )
         if account is None and wanted and owner_id is not None:
-            account = Account(PLATFORM_X, owner_id, wanted, None, None)
+            account = Account(PLATFORM_X, owner_id, wanted, None, None, website)
         result = _Converter()
         waiting: list[tuple[str, list[Any]]] = []  # parsed before the owner's id is known
         for member in self.tweet_members:
@@ -155,7 +167,7 @@ class ArchiveSource:
                 if found is None:
                     waiting.append((label, items))
                     continue
-                account = Account(PLATFORM_X, found, wanted, None, None)
+                account = Account(PLATFORM_X, found, wanted, None, None, website)
                 for waiting_label, waiting_items in waiting:
                     result.add(waiting_label, waiting_items, account)
                 waiting = []
@@ -233,8 +245,8 @@ class ArchiveSource:
     def _tweets_of(self, member: str) -> list[Any]:
         return self._parse(member, ("tweets", "tweet"))
 
-    def _owner_from_account_js(self) -> Account | None:
-        """Return the owner named by account.js, or None when the archive has none."""
+    def _owner_from_account_js(self, website: str | None) -> Account | None:
+        """Return the owner named by account.js, with ``website``; None without account.js."""
         if self.account_member is None:
             return None
         label = self._label(self.account_member)
@@ -256,7 +268,18 @@ class ArchiveSource:
             username if type(username) is str else None,
             name if type(name) is str else None,
             None,
+            website,
         )
+
+    def _website_from_profile_js(self) -> str | None:
+        """Return the owner's website from profile.js; None without one, or when it is blank."""
+        if self.profile_member is None:
+            return None
+        items = self._parse(self.profile_member, ("profile",))
+        entry = items[0] if items and type(items[0]) is dict else None
+        profile = entry.get("profile", entry) if entry is not None else None
+        description = profile.get("description") if type(profile) is dict else None
+        return _text(description.get("website")) if type(description) is dict else None
 
     def _label(self, member: str) -> str:
         if self.kind == "zip":
@@ -306,9 +329,9 @@ def open_archive(
     """Return the X archive at ``path``, or None when ``path`` is not one.
 
     An archive is a zip file, a folder (the extracted export, or its ``data`` folder), or a
-    file that starts with ``window.YTD.``. Only the names of the tweets files and account.js
-    are looked for; every other member, including any whose name leads outside the archive
-    (``../evil``, ``/etc/passwd``), is ignored. ``max_member_bytes`` defaults to
+    file that starts with ``window.YTD.``. Only the names of the tweets files, account.js and
+    profile.js are looked for; every other member, including any whose name leads outside the
+    archive (``../evil``, ``/etc/passwd``), is ignored. ``max_member_bytes`` defaults to
     :data:`MAX_MEMBER_BYTES`.
 
     Raises
@@ -343,9 +366,12 @@ def open_archive(
             "(the .zip or its folder) or data/tweets.js"
         )
     # a bare tweets.js is the only tweets file read; account.js beside it names the owner
-    sibling = os.path.join(os.path.dirname(name), _ACCOUNT_FILE)
-    account = sibling if os.path.isfile(sibling) else None
-    return ArchiveSource(name, "file", [name], account, size, max_member_bytes)
+    found: dict[str, str] = {}
+    for base in _SIDE_FILES:
+        sibling = os.path.join(os.path.dirname(name), base)
+        if os.path.isfile(sibling):
+            found[base] = sibling
+    return _source(name, "file", [name], found, size, max_member_bytes)
 
 
 def _open_zip(name: str, size: int, max_member_bytes: int) -> ArchiveSource:
@@ -354,8 +380,8 @@ def _open_zip(name: str, size: int, max_member_bytes: int) -> ArchiveSource:
             names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (*_ZIP_ERRORS, OSError) as exc:
         raise InputFileError(f"{name}: not a readable zip archive ({_reason(exc)})") from None
-    tweets, account = _select(name, names)
-    return ArchiveSource(name, "zip", tweets, account, size, max_member_bytes)
+    tweets, found = _select(name, names)
+    return _source(name, "zip", tweets, found, size, max_member_bytes)
 
 
 def _open_folder(name: str, max_member_bytes: int) -> ArchiveSource:
@@ -367,17 +393,25 @@ def _open_folder(name: str, max_member_bytes: int) -> ArchiveSource:
             names = [prefix + e.name for e in entries if e.is_file()]
     except OSError as exc:
         raise InputFileError(f"{name}: cannot list: {exc.strerror or exc}") from None
-    tweets, account = _select(name, names)
-    size = 0
-    for member in [*tweets, *filter(None, [account])]:
-        size += os.path.getsize(os.path.join(name, member))
-    return ArchiveSource(name, "folder", tweets, account, size, max_member_bytes)
+    tweets, found = _select(name, names)
+    source = _source(name, "folder", tweets, found, 0, max_member_bytes)
+    source.size = sum(os.path.getsize(os.path.join(name, member)) for member in source.members())
+    return source
 
 
-def _select(name: str, names: list[str]) -> tuple[list[str], str | None]:
-    """Pick the tweets files and account.js among archive member names; ignore the rest."""
+def _source(
+    name: str, kind: str, tweets: list[str], found: dict[str, str], size: int, max_bytes: int
+) -> ArchiveSource:
+    """Return the archive of these tweets files and the account.js and profile.js ``found``."""
+    return ArchiveSource(
+        name, kind, tweets, found.get(_ACCOUNT_FILE), size, max_bytes, found.get(_PROFILE_FILE)
+    )
+
+
+def _select(name: str, names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Pick the tweets files, account.js and profile.js among member names; ignore the rest."""
     tweets: dict[str, str] = {}
-    accounts: list[str] = []
+    sides: dict[str, list[str]] = {base: [] for base in _SIDE_FILES}
     for member in names:
         parts = member.replace("\\", "/").split("/")
         if member.startswith(("/", "\\")) or ".." in parts or len(parts) > 3:
@@ -389,17 +423,18 @@ def _select(name: str, names: list[str]) -> tuple[list[str], str | None]:
             if base in tweets:
                 raise InputFileError(f"{name}: holds {base} twice ({tweets[base]}, {member})")
             tweets[base] = member
-        elif base == _ACCOUNT_FILE:
-            accounts.append(member)
+        elif base in sides:
+            sides[base].append(member)
     if not tweets:
         raise InputFileError(
             f"{name}: no data/tweets.js inside; is this the X archive (Settings > Your account "
             "> Download an archive of your data)?"
         )
-    if len(accounts) > 1:
-        raise InputFileError(f"{name}: holds account.js twice ({', '.join(accounts)})")
+    for base, found in sides.items():
+        if len(found) > 1:
+            raise InputFileError(f"{name}: holds {base} twice ({', '.join(found)})")
     ordered = sorted(tweets.values(), key=lambda m: _part_number(m.rsplit("/", 1)[-1]))
-    return ordered, accounts[0] if accounts else None
+    return ordered, {base: found[0] for base, found in sides.items() if found}
 
 
 def _size(n: int) -> str:

@@ -287,9 +287,41 @@ def _accounts(users: list[Any], seen_at: datetime | None, known: set[int]) -> li
                 username if type(username) is str else None,
                 name if type(name) is str else None,
                 seen_at,
+                _profile_site(user),
             )
         )
     return accounts
+
+
+def _profile_site(user: dict[str, Any]) -> str | None:
+    """Return a user's profile website, or None when the user object gives none.
+
+    The expanded form in ``entities.url`` is preferred; the top-level ``url`` (a t.co link)
+    is the last resort. Values that are not non-empty strings are ignored.
+
+    Examples
+    --------
+    >>> _profile_site({"url": "https://t.co/x", "entities": {"url": {"urls": [
+    ...     {"url": "https://t.co/x", "expanded_url": "https://bakery.example"}]}}})
+    'https://bakery.example'
+    >>> _profile_site({"url": ""}) is None
+    True
+    """
+    entities = user.get("entities")
+    block = entities.get("url") if type(entities) is dict else None
+    links = block.get("urls") if type(block) is dict else None
+    candidates: list[object] = []
+    if type(links) is list:
+        for link in links:
+            if type(link) is dict:
+                candidates += (link.get("expanded_url"), link.get("unwound_url"))
+    candidates.append(user.get("url"))
+    return next(filter(None, map(_text, candidates)), None)
+
+
+def _text(value: object) -> str | None:
+    """Return ``value`` stripped when it is a string with more than blanks, else None."""
+    return value.strip() or None if type(value) is str else None
 
 
 def _urls(obj: dict[str, Any]) -> tuple[str, ...]:

@@ -42,12 +42,17 @@ __all__ = [
     "RequestRejected",
     "XApi",
     "TIMELINE_FIELDS",
+    "USER_FIELDS",
 ]
 
 USER_TWEETS = "GET /2/users/:id/tweets"
 RETWEETED_BY = "GET /2/tweets/:id/retweeted_by"
 USERS_BY = "GET /2/users/by"
 TWEETS = "GET /2/tweets"
+
+USER_FIELDS = ["username", "name", "url", "entities", "description"]
+"""What every request asks about users; ``url`` and ``entities`` give the profile website
+(expanded in ``entities.url``), ``description`` the profile's bio."""
 
 TIMELINE_FIELDS: dict[str, Any] = {
     "max_results": 100,
@@ -58,9 +63,10 @@ TIMELINE_FIELDS: dict[str, Any] = {
         "entities",
         "public_metrics",
         "conversation_id",
+        "note_tweet",
     ],
     "expansions": ["referenced_tweets.id", "referenced_tweets.id.author_id"],
-    "user_fields": ["username", "name"],
+    "user_fields": USER_FIELDS,
 }
 """What ``GET /2/users/:id/tweets`` is asked for: the member's tweets and retweets, with the
 retweeted originals and their authors in ``includes``."""
@@ -235,7 +241,7 @@ class XApi:
             1,
             tweet_id,
             max_results=100,
-            user_fields=["username", "name"],
+            user_fields=USER_FIELDS,
         )
 
     def tweets_by_id(self, ids: list[int]) -> ApiPage:
@@ -261,7 +267,7 @@ class XApi:
             self.client.get_users,
             0,
             usernames=usernames,
-            user_fields=["username", "name"],
+            user_fields=USER_FIELDS,
         )
         return self._page(response)
 

@@ -7,38 +7,49 @@ transaction, so writing the same records twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection
 
-from retweetring.promo import DEFAULT_RULES, PromoRules, classify
+from retweetring.promo import Classifier, shipped_classifier
 from retweetring.records import PageRecords
 
-_UPSERT_ACCOUNT = """
-INSERT INTO accounts (platform, id, username, name, first_seen, last_seen)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (platform, id) DO UPDATE SET
-  username = CASE WHEN accounts.username IS NULL
-                    OR (excluded.username IS NOT NULL AND excluded.last_seen IS NOT NULL
-                        AND excluded.last_seen >= COALESCE(accounts.last_seen, ''))
-                  THEN COALESCE(excluded.username, accounts.username) ELSE accounts.username END,
-  name = CASE WHEN accounts.name IS NULL
-                OR (excluded.name IS NOT NULL AND excluded.last_seen IS NOT NULL
+_KNOWN = ("username", "name", "url")
+"""Account columns that keep the newest sighting's value and are never replaced with NULL."""
+_FIRST, _LAST = 2 + len(_KNOWN), 3 + len(_KNOWN)
+"""Positions of ``first_seen`` and ``last_seen`` in an account row."""
+
+
+def _newest_known(column: str) -> str:
+    """Return the upsert's ``SET`` clause for one of the :data:`_KNOWN` columns."""
+    return f"""{column} = CASE WHEN accounts.{column} IS NULL
+                OR (excluded.{column} IS NOT NULL AND excluded.last_seen IS NOT NULL
                     AND excluded.last_seen >= COALESCE(accounts.last_seen, ''))
-              THEN COALESCE(excluded.name, accounts.name) ELSE accounts.name END,
+              THEN COALESCE(excluded.{column}, accounts.{column}) ELSE accounts.{column} END"""
+
+
+_ACCOUNT_COLUMNS = ("platform", "id", *_KNOWN, "first_seen", "last_seen")
+_KNOWN_CLAUSES = ",\n  ".join(_newest_known(column) for column in _KNOWN)
+_UPSERT_ACCOUNT = f"""
+INSERT INTO accounts ({", ".join(_ACCOUNT_COLUMNS)})
+VALUES ({", ".join("?" * len(_ACCOUNT_COLUMNS))})
+ON CONFLICT (platform, id) DO UPDATE SET
+  {_KNOWN_CLAUSES},
   first_seen = CASE WHEN accounts.first_seen IS NULL OR excluded.first_seen < accounts.first_seen
                     THEN excluded.first_seen ELSE accounts.first_seen END,
   last_seen = CASE WHEN accounts.last_seen IS NULL OR excluded.last_seen > accounts.last_seen
                    THEN excluded.last_seen ELSE accounts.last_seen END
 """
+"""Insert accounts, or fold them into the stored rows as :func:`_fold` does."""
 
 _INSERT_TWEET = """
 INSERT INTO tweets (platform, id, author_id, created_at, text, urls,
-                    is_promotional, promo_score, promo_reason, promo_override)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                    is_promotional, promo_score, promo_reason, promo_override, promo_model)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
 ON CONFLICT (platform, id) DO NOTHING
 """
 
@@ -73,79 +84,149 @@ def db_time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(" ", "microseconds")
 
 
-def _merge_accounts(pages: Iterable[PageRecords]) -> dict[tuple[str, int], list]:
-    """One row per account: newest known username/name, earliest and latest sighting."""
-    merged: dict[tuple[str, int], list] = {}
-    for page in pages:
-        for acc in page.accounts:
-            key = (acc.platform, acc.id)
-            seen = db_time(acc.seen_at)
-            row = merged.get(key)
-            if row is None:
-                merged[key] = [acc.platform, acc.id, acc.username, acc.name, seen, seen]
-                continue
-            newer = seen is not None and (row[5] is None or seen >= row[5])
-            if acc.username is not None and (row[2] is None or newer):
-                row[2] = acc.username
-            if acc.name is not None and (row[3] is None or newer):
-                row[3] = acc.name
-            if seen is not None:
-                if row[4] is None or seen < row[4]:
-                    row[4] = seen
-                if row[5] is None or seen > row[5]:
-                    row[5] = seen
-    return merged
+AccountRow = list[Any]
+"""An account as the upsert takes it, in the order of ``_ACCOUNT_COLUMNS``."""
+
+
+def _fold(
+    row: AccountRow, known: Sequence[str | None], first: str | None, last: str | None
+) -> None:
+    """Fold a later sighting into ``row``, as the accounts upsert does.
+
+    ``known`` holds the sighting's values of the :data:`_KNOWN` columns, ``first`` and
+    ``last`` its first and last time seen. Each column takes the sighting's value when that
+    is known and either ``row`` has none or the sighting is at least as recent; a known value
+    is never replaced with None. ``first_seen`` and ``last_seen`` widen to cover both.
+    """
+    newer = last is not None and (row[_LAST] is None or last >= row[_LAST])
+    for i, value in enumerate(known, 2):
+        if value is not None and (row[i] is None or newer):
+            row[i] = value
+    if first is not None and (row[_FIRST] is None or first < row[_FIRST]):
+        row[_FIRST] = first
+    if last is not None and (row[_LAST] is None or last > row[_LAST]):
+        row[_LAST] = last
+
+
+def _merge_page_accounts(merged: dict[tuple[str, int], AccountRow], page: PageRecords) -> None:
+    """Fold the accounts of ``page`` into ``merged``, one row per account."""
+    for acc in page.accounts:
+        key = (acc.platform, acc.id)
+        seen = db_time(acc.seen_at)
+        row = merged.get(key)
+        if row is None:
+            merged[key] = [acc.platform, acc.id, acc.username, acc.name, acc.url, seen, seen]
+        else:
+            _fold(row, (acc.username, acc.name, acc.url), seen, seen)
 
 
 _LOOKUP_CHUNK = 500
 """Ids per ``IN (...)`` lookup, well under SQLite's bound-parameter limit."""
 
 
-def _stored_tweets(conn: Connection, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Return those of ``keys`` that are already in the tweets table."""
+def _lookup(
+    conn: Connection, columns: str, table: str, keys: Iterable[tuple[str, int]]
+) -> Iterable[tuple[Any, ...]]:
+    """Yield ``platform, id, columns`` of the stored rows of ``table`` among ``keys``."""
     by_platform: dict[str, list[int]] = {}
-    for platform, tweet_id in keys:
-        by_platform.setdefault(platform, []).append(tweet_id)
-    stored: set[tuple[str, int]] = set()
+    for platform, row_id in keys:
+        by_platform.setdefault(platform, []).append(row_id)
     for platform, ids in by_platform.items():
         for start in range(0, len(ids), _LOOKUP_CHUNK):
             chunk = ids[start : start + _LOOKUP_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            found = conn.exec_driver_sql(
-                f"SELECT id FROM tweets WHERE platform = ? AND id IN ({marks})",
+            yield from conn.exec_driver_sql(
+                f"SELECT platform, id{columns} FROM {table} WHERE platform = ? AND id IN ({marks})",
                 (platform, *chunk),
             )
-            stored.update((platform, row[0]) for row in found)
-    return stored
+
+
+def _stored_tweets(conn: Connection, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Return those of ``keys`` that are already in the tweets table."""
+    return {(row[0], row[1]) for row in _lookup(conn, "", "tweets", keys)}
+
+
+def _stored_accounts(
+    conn: Connection, keys: set[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[Any, ...]]:
+    """Return the stored rows of those of ``keys`` that are in the accounts table."""
+    columns = "".join(f", {column}" for column in _ACCOUNT_COLUMNS[2:])
+    return {(row[0], row[1]): tuple(row) for row in _lookup(conn, columns, "accounts", keys)}
+
+
+def _known_author(
+    stored: dict[tuple[str, int], tuple[Any, ...]],
+    merged: dict[tuple[str, int], AccountRow],
+    key: tuple[str, int],
+) -> tuple[str | None, ...]:
+    """Return an author's username, name and website as the accounts upsert would leave them.
+
+    ``stored`` holds the rows in the database before this write, ``merged`` the pages'
+    sightings so far.
+    """
+    base = stored.get(key)
+    row = merged.get(key)
+    if row is None:
+        return (None,) * len(_KNOWN) if base is None else tuple(base[2:_FIRST])
+    if base is None:
+        return tuple(row[2:_FIRST])
+    known = list(base)
+    _fold(known, row[2:_FIRST], row[_FIRST], row[_LAST])
+    return tuple(known[2:_FIRST])
 
 
 def write_pages(
-    conn: Connection, pages: list[PageRecords], rules: PromoRules = DEFAULT_RULES
+    conn: Connection, pages: list[PageRecords], classifier: Classifier | None = None
 ) -> WriteCounts:
     """Write the records of ``pages`` in the caller's transaction, classifying new tweets.
 
-    Rows already stored are left as they are (accounts get newer names and sightings), so
-    writing the same pages again changes nothing.
+    Rows already stored are left as they are (accounts get newer names, websites and
+    sightings), so writing the same pages again changes nothing. A new tweet is classified
+    with what is known of its author once its own page is written (the stored account and
+    the pages up to that one), so its decision does not depend on how pages are batched.
+
+    Parameters
+    ----------
+    conn : Connection
+        A connection inside the caller's write transaction.
+    pages : list of PageRecords
+        The records to write, in the order they were read.
+    classifier : Classifier, optional
+        Decides which new tweets are promotional; its version is stored with each decision.
+        By default the classifier shipped in the package.
+
+    Returns
+    -------
+    WriteCounts
+        The rows offered and how many of them were new.
     """
-    accounts = _merge_accounts(pages)
-    tweet_rows = []
+    if classifier is None:
+        classifier = shipped_classifier()
     offered = {(tw.platform, tw.id) for page in pages for tw in page.tweets}
     # Stored tweets are left as they are: skip them before the (costly) classification.
     seen_tweets = _stored_tweets(conn, offered)
+    stored_authors = _stored_accounts(
+        conn,
+        {
+            (tw.platform, tw.author_id)
+            for page in pages
+            for tw in page.tweets
+            if (tw.platform, tw.id) not in seen_tweets
+        },
+    )
+    accounts: dict[tuple[str, int], AccountRow] = {}
+    tweet_rows = []
     for page in pages:
+        _merge_page_accounts(accounts, page)
         for tw in page.tweets:
             key = (tw.platform, tw.id)
             if key in seen_tweets:
                 continue
             seen_tweets.add(key)
-            author = accounts.get((tw.platform, tw.author_id))
-            result = classify(
-                tw.text,
-                tw.urls,
-                username=author[2] if author else None,
-                name=author[3] if author else None,
-                rules=rules,
+            username, name, site = _known_author(
+                stored_authors, accounts, (tw.platform, tw.author_id)
             )
+            result = classifier.classify(tw.text, tw.urls, username=username, name=name, site=site)
             tweet_rows.append(
                 (
                     tw.platform,
@@ -157,6 +238,7 @@ def write_pages(
                     result.promotional,
                     result.score,
                     "; ".join(result.reasons),
+                    classifier.version,
                 )
             )
     retweet_rows = {
@@ -185,4 +267,3 @@ def write_pages(
             _INSERT_RETWEET, list(retweet_rows.values())
         ).rowcount
     return counts
-
