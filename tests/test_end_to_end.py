@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from retweetring.cli import cli
-from retweetring.promo import classify
+from retweetring.promo import shipped_classifier
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
 
@@ -42,9 +42,11 @@ def _independent_weights() -> dict[tuple[str, str], int]:
         urls = [
             u.get("expanded_url") or u["url"] for u in original.get("entities", {}).get("urls", [])
         ]
-        promotional = classify(
-            original["text"], urls, author["username"], author["name"]
-        ).promotional
+        promotional = (
+            shipped_classifier()
+            .classify(original["text"], urls, author["username"], author["name"], author.get("url"))
+            .promotional
+        )
         if retweeter != original["author_id"] and promotional:
             originals[(users[retweeter]["username"], author["username"])].add(original_id)
     return {pair: len(ids) for pair, ids in originals.items()}
