@@ -33,7 +33,7 @@ from retweetring.promo.fit import (  # noqa: E402
     fit_model,
     quality,
 )
-from retweetring.promo.model import Model  # noqa: E402
+from retweetring.promo.model import Model, model_version  # noqa: E402
 from retweetring.promo.rules import DEFAULT_RULES  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "fixtures" / "promo" / "real_sme_tweets.tsv"
@@ -93,7 +93,19 @@ def sealed_split(real: list[dict[str, str]]) -> set[int]:
 def fit(real: list[dict[str, str]], hand: list[dict[str, str]], info: dict) -> Model:
     """The shipped model: fitted on every real and hand-written example."""
     real_ex, hand_ex = examples(real, hand)
-    return fit_model([*real_ex, *hand_ex], "shipped", settings=FitSettings(), info=info)
+    model = fit_model([*real_ex, *hand_ex], "shipped", settings=FitSettings(), info=info)
+    return with_own_website_weight(model)
+
+
+def with_own_website_weight(model: Model) -> Model:
+    """No training tweet comes with its author's profile website, so a link to it takes the
+    weight learned for a link to a site named like the author (the nearest cue seen)."""
+    weights = dict(model.weights)
+    if "link:own_website" in weights or "link:named_like_author" not in weights:
+        return model
+    weights["link:own_website"] = weights["link:named_like_author"]
+    version = model_version("shipped", model.bias, model.threshold, weights)
+    return Model(version, model.bias, model.threshold, weights, model.info)
 
 
 def measure(real: list[dict[str, str]], hand: list[dict[str, str]]) -> dict:

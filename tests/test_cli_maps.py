@@ -75,7 +75,7 @@ def test_ego_map_of_an_example_account(run, tmp_path):
 def test_map_errors_are_one_line(run, tmp_path):
     cases = [
         (["--account", "nobody_here"], "no account @nobody_here"),
-        (["--account", "coastfm"], "@coastfm gives and receives no support"),
+        (["--account", "saltbylifeboat"], "@saltbylifeboat gives and receives no support"),
         (["--since", "2030-01-01"], "no support in 2030-01-01 to now"),
     ]
     for extra, message in cases:

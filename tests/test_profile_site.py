@@ -6,7 +6,7 @@ import copy
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from retweetring.ingest import import_file
 from retweetring.promo import Classifier, PromoResult, load_classifier
+from retweetring.promo.model import shipped_model
 from retweetring.sources.v2 import normalise_page
 from retweetring.store.session import open_database
 
@@ -169,7 +170,7 @@ def test_a_decision_does_not_depend_on_whether_the_author_came_in_the_same_batch
     decisions = {}
     for batch_rows in (1, 1_000_000):
         db = tmp_path / f"batch-{batch_rows}.db"
-        classifier = RecordingClassifier(version="recording-1")
+        classifier = RecordingClassifier(replace(shipped_model(), version="recording-1"))
         engine = open_database(str(db))
         _import(
             engine, tmp_path / "split.jsonl", pages, classifier=classifier, batch_rows=batch_rows
@@ -178,14 +179,14 @@ def test_a_decision_does_not_depend_on_whether_the_author_came_in_the_same_batch
         assert classifier.calls[-1] == (OWN_LINK_TEXT, "hollys_bakery", SITE), batch_rows
         decisions[batch_rows] = _decisions(db)
     assert decisions[1] == decisions[1_000_000]
-    assert "link to own site: hollysbakery.co.uk" in decisions[1][-1][3]
+    assert "link to the author's own website: hollysbakery.co.uk (+" in decisions[1][-1][3]
 
 
 def test_an_author_stored_by_an_earlier_import_is_used_for_a_later_tweet(
     engine, tmp_path, community
 ):
     first, second = _split_author(community)
-    classifier = RecordingClassifier(version="recording-1")
+    classifier = RecordingClassifier(replace(shipped_model(), version="recording-1"))
     _import(engine, tmp_path / "first.jsonl", [first])
     _import(engine, tmp_path / "second.jsonl", [second], classifier=classifier)
     assert classifier.calls == [(OWN_LINK_TEXT, "hollys_bakery", SITE)]
@@ -196,7 +197,12 @@ def test_each_new_decision_records_the_version_of_its_classifier(
 ):
     pages = _split_author(community)
     _import(engine, tmp_path / "first.jsonl", pages[:1])
-    _import(engine, tmp_path / "second.jsonl", pages, classifier=Classifier(version="test-2"))
+    _import(
+        engine,
+        tmp_path / "second.jsonl",
+        pages,
+        classifier=Classifier(replace(shipped_model(), version="test-2")),
+    )
     models = [row[-1] for row in _decisions(db_path)]
     assert models == [load_classifier(engine).version, "test-2"]
 
