@@ -167,6 +167,8 @@ def _ask(ctx: click.Context, rows: list[dict[str, Any]], threshold: float) -> No
     answers: Counter[str] = Counter()
     try:
         for number, row in enumerate(rows, 1):
+            if number > 1:
+                click.echo()
             click.echo(_describe(row, number, len(rows), threshold))
             answer = click.prompt(
                 "promotional? [y]es / [n]o / [s]kip / [q]uit",
@@ -178,6 +180,9 @@ def _ask(ctx: click.Context, rows: list[dict[str, Any]], threshold: float) -> No
             answers[answer] += 1
             if answer != "s":
                 _mark(ctx, (int(row["id"]),), answer == "y", f"marked {_ANSWERS[answer]}")
+    except click.Abort:  # Ctrl-C or the end of input: what was answered is saved already
+        click.echo()
+        raise
     finally:
         click.echo(
             f"{answers['y']} marked promotional, {answers['n']} personal, {answers['s']} skipped"
