@@ -289,6 +289,7 @@ def test_a_run_stopped_mid_way_leaves_whole_batches_new_and_the_rest_old(
 
 # --- a real kill --------------------------------------------------------------------------------
 
+
 def _copy(source: Path, target: Path) -> Path:
     """Copy an SQLite database (WAL included) with the backup API."""
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:

@@ -83,9 +83,7 @@ def _overrides(db_path: Path) -> dict[int, bool | None]:
         return dict(conn.execute("SELECT id, promo_override FROM tweets"))
 
 
-def test_review_lists_retweeted_uncertain_tweets_most_retweeted_then_closest_first(
-    engine, scored
-):
+def test_review_lists_retweeted_uncertain_tweets_most_retweeted_then_closest_first(engine, scored):
     rows = review_tweets(engine, 0.5, limit=None)
     assert [row.id for row in rows] == [scored[name] for name in ORDER]
     assert [row.retweets for row in rows] == [3, 3, 2, 1, 1, 1, 1]
@@ -175,6 +173,11 @@ def test_stopping_mid_way_keeps_what_was_answered(run, db_path, scored, terminal
     assert result.exit_code == 1
     assert "0 marked promotional, 1 personal, 0 skipped" in result.stdout
     assert _overrides(db_path)[scored["a"]] == 0
+
+
+def test_one_retweet_is_singular(run, scored):
+    rows = run("tweets", "review").stdout.splitlines()
+    assert rows[9].startswith(f"[4/7] tweet {scored['c']} by @bakery: 1 retweet, score 0.500")
 
 
 def test_another_answer_is_asked_again(run, db_path, scored, terminal):

@@ -106,8 +106,8 @@ def tweets_review(
     """Review the decisions that matter most and are least certain, and correct them.
 
     Lists tweets without an override that someone other than the author retweeted, whose
-    score is within --margin of the classifier's threshold: most retweeted first (RTs: the
-    accounts that retweeted it, each a support event the decision decides), then closest
+    score is within --margin of the classifier's threshold: most retweeted first (retweets:
+    the accounts that retweeted it, each a support event the decision decides), then closest
     to the threshold. On a terminal it asks about each one: y marks it promotional, n
     personal (as mark-promo / mark-personal do, saved at once), s skips it, q stops.
     With --format json or csv, or when not on a terminal, it only lists.
@@ -155,7 +155,8 @@ def _describe(row: dict[str, Any], number: int, total: int, threshold: float) ->
     decision = "promotional" if row["promotional"] else "personal"
     author = f"@{row['author']}" if row["author"] else "an account of unknown name"
     return (
-        f"[{number}/{total}] tweet {row['id']} by {author}: {row['retweets']} retweets, "
+        f"[{number}/{total}] tweet {row['id']} by {author}: {row['retweets']} "
+        f"{'retweet' if row['retweets'] == 1 else 'retweets'}, "
         f"score {row['score']:.3f} (threshold {threshold:g}), now {decision}\n"
         f"  reasons: {row['reasons'] or '(none)'}\n"
         f"  {row['text']}"
