@@ -69,7 +69,10 @@ class State:
     err: Console = field(
         default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
     )
+    notes: list[str] = field(default_factory=list)
+    """Lines for stderr once the command has succeeded (see ``RetweetringGroup``)."""
     _engine: Engine | None = None
+    _decisions_checked: bool = False
 
     def engine(self) -> Engine:
         """Open the database (migrating it to the newest schema) on first use."""
@@ -84,6 +87,27 @@ class State:
                 raise
             self._engine = engine
         return self._engine
+
+    def analytics_engine(self) -> Engine:
+        """Open the database for a command whose results rest on the stored promotional decisions.
+
+        The first call adds a note (one line on stderr, after the command's output) saying how
+        many of those decisions another model than the current classifier's made, when any did.
+        """
+        engine = self.engine()
+        if not self._decisions_checked:
+            self._decisions_checked = True
+            from retweetring.promo import load_classifier
+            from retweetring.store.queries import count_stale_decisions
+
+            version = load_classifier(engine).version
+            stale = count_stale_decisions(engine, version)
+            if stale:
+                self.notes.append(
+                    f"note: {stale:,} stored decisions come from an older model than {version}; "
+                    "run 'retweetring tweets reclassify'"
+                )
+        return engine
 
     def report_upgrade(self, done: Any, quiet: bool = False) -> None:
         """Say what a schema upgrade did; ``quiet`` says nothing when nothing changed."""
@@ -111,11 +135,20 @@ class State:
 
 
 class RetweetringGroup(click.Group):
-    """A group that turns expected errors into one line and exit status 1."""
+    """A group that turns expected errors into one line and exit status 1.
+
+    After a command that succeeded, it prints the notes the command left (``State.notes``) on
+    stderr.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            state = ctx.obj
+            if isinstance(state, State):
+                for note in state.notes:
+                    state.err.print(note, markup=False)
+            return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except (RetweetringError, DBAPIError, OSError) as exc:
@@ -250,7 +283,7 @@ def _analysis(
     window = _window(since, until)
     from retweetring.store.queries import count_accounts
 
-    with state.engine().connect() as conn:  # one transaction: one consistent snapshot
+    with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
         graph = support_graph(conn, window, all_retweets=all_retweets)
         accounts = count_accounts(conn)
     return Analysis(graph, window, min_support, accounts)
@@ -425,11 +458,15 @@ def _import_json(result: Any) -> dict[str, Any]:
 
 
 class _progress:
-    """A rich progress display on a terminal; a no-op callback elsewhere."""
+    """A rich progress display on a terminal; a no-op callback elsewhere.
 
-    def __init__(self, state: State, description: str) -> None:
+    ``unit="bytes"`` shows sizes and a transfer speed; any other unit, a count ``done/total``.
+    """
+
+    def __init__(self, state: State, description: str, unit: str = "bytes") -> None:
         self._state = state
         self._description = description
+        self._unit = unit
         self._progress: Any = None
 
     def __enter__(self) -> Callable[[int, int], None] | None:
@@ -438,17 +475,22 @@ class _progress:
         from rich.progress import (
             BarColumn,
             DownloadColumn,
+            MofNCompleteColumn,
             Progress,
             TextColumn,
             TimeRemainingColumn,
             TransferSpeedColumn,
         )
 
+        amount = (
+            [DownloadColumn(), TransferSpeedColumn()]
+            if self._unit == "bytes"
+            else [MofNCompleteColumn(), TextColumn(self._unit)]
+        )
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
+            *amount,
             TimeRemainingColumn(),
             console=self._state.err,
             transient=True,
@@ -529,7 +571,7 @@ def classify(ctx: click.Context, texts: tuple[str, ...], rules: Path | None) -> 
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def tweets(ctx: click.Context) -> None:
-    """List stored tweets and correct their promotional classification.
+    """List stored tweets, review and correct their promotional classification.
 
     Without a subcommand, lists the 50 newest tweets.
     """
@@ -658,7 +700,7 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
             "promotional_tweets": a.promotional_tweets,
             "retweets": a.retweets,
         }
-        for a in list_accounts(state.engine(), limit=limit)
+        for a in list_accounts(state.analytics_engine(), limit=limit)
     ]
     columns = [
         ("username", "username"),
@@ -941,6 +983,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 from retweetring.commands import collect as _collect  # noqa: E402,F401
+from retweetring.commands import decisions as _decisions  # noqa: E402,F401
 from retweetring.commands import export as _export  # noqa: E402,F401
 from retweetring.commands import maps as _maps  # noqa: E402,F401
 from retweetring.commands import posting as _posting  # noqa: E402,F401

@@ -45,7 +45,7 @@ def test_import_then_mutual_as_json(run, triangle):
     assert run("import", str(triangle)).exit_code == 0
     result = run("mutual", "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     pairs = {frozenset((r["a"], r["b"])): (r["a_to_b"], r["b_to_a"]) for r in rows}
     assert pairs == {
         frozenset(("bakery", "florist")): (1, 1),
@@ -57,19 +57,19 @@ def test_import_then_mutual_as_json(run, triangle):
 def test_one_sided_lists_unreturned_support(run, triangle):
     run("import", str(triangle))
     result = run("one-sided", "--format", "json")
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [(r["supporter"], r["supported"], r["count"]) for r in rows] == [("deli", "bakery", 1)]
 
 
 def test_one_sided_for_an_account_filters_to_it(run, triangle):
     run("import", str(triangle))
-    rows = json.loads(run("one-sided", "--account", "@Florist", "--format", "json").output)
+    rows = json.loads(run("one-sided", "--account", "@Florist", "--format", "json").stdout)
     assert rows == []
 
 
 def test_introductions_suggest_partners_of_partners(run, triangle):
     run("import", str(triangle))
-    rows = json.loads(run("introductions", "--format", "json").output)
+    rows = json.loads(run("introductions", "--format", "json").stdout)
     assert [(sorted((r["a"], r["b"])), r["via"]) for r in rows] == [
         (["bakery", "cafe"], ["florist"])
     ]
@@ -79,7 +79,7 @@ def test_introductions_suggest_partners_of_partners(run, triangle):
 def test_report_json_counts(run, triangle):
     run("import", str(triangle))
     result = run("report", "--format", "json")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["accounts"] == 4
     assert data["edges"] == 5
     assert data["support_events"] == 5
@@ -98,7 +98,7 @@ def test_report_text_names_the_accounts(run, triangle):
 
 def test_csv_output_has_a_header_row(run, triangle):
     run("import", str(triangle))
-    rows = list(csv.reader(io.StringIO(run("mutual", "--format", "csv").output)))
+    rows = list(csv.reader(io.StringIO(run("mutual", "--format", "csv").stdout)))
     assert rows[0] == ["a", "b", "a_to_b", "b_to_a"]
     assert len(rows) == 3
 
@@ -112,9 +112,9 @@ def test_bad_line_is_reported_with_file_and_line_and_the_rest_imported(run, comm
     assert result.exit_code == 1
     assert f"{path}:2: " in result.output
     assert f"{path}:3: " in result.output
-    rows = json.loads(run("mutual", "--format", "json", "--all-retweets").output)
+    rows = json.loads(run("mutual", "--format", "json", "--all-retweets").stdout)
     assert rows == []
-    assert json.loads(run("report", "--format", "json").output)["support_events"] == 1
+    assert json.loads(run("report", "--format", "json").stdout)["support_events"] == 1
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_gzip_file_imports_like_plain(run, community, tmp_path):
     packed = tmp_path / "a.jsonl.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     assert run("import", str(packed)).exit_code == 0
-    assert json.loads(run("report", "--format", "json").output)["support_events"] == 1
+    assert json.loads(run("report", "--format", "json").stdout)["support_events"] == 1
 
 
 def test_import_classifies_with_the_rules_file_given(run, community, tmp_path, db_path):
@@ -169,7 +169,7 @@ def test_import_classifies_with_the_rules_file_given(run, community, tmp_path, d
 
 def test_import_json_summary(run, triangle):
     result = run("import", "--format", "json", str(triangle))
-    (summary,) = json.loads(result.output)
+    (summary,) = json.loads(result.stdout)
     assert summary["retweets"] == 5 and summary["lines_rejected"] == 0
 
 
@@ -178,9 +178,9 @@ def test_mark_personal_removes_support(run, community, tmp_path):
     community.retweet("florist", tweet)
     run("import", str(community.write(tmp_path / "a.jsonl")))
     assert run("tweets", "mark-personal", tweet).exit_code == 0
-    assert json.loads(run("report", "--format", "json").output)["support_events"] == 0
+    assert json.loads(run("report", "--format", "json").stdout)["support_events"] == 0
     assert run("tweets", "mark-promo", tweet).exit_code == 0
-    assert json.loads(run("report", "--format", "json").output)["support_events"] == 1
+    assert json.loads(run("report", "--format", "json").stdout)["support_events"] == 1
 
 
 def test_marking_an_unknown_tweet_is_a_clear_error(run):
@@ -217,9 +217,9 @@ def test_classify_reads_stdin_and_prints_json_lines(run):
 
 def test_tweets_and_accounts_list_stored_data(run, triangle):
     run("import", str(triangle))
-    tweets = json.loads(run("tweets", "list", "--format", "json").output)
+    tweets = json.loads(run("tweets", "list", "--format", "json").stdout)
     assert len(tweets) == 5 and all(t["promotional"] for t in tweets)
-    accounts = json.loads(run("accounts", "--format", "json").output)
+    accounts = json.loads(run("accounts", "--format", "json").stdout)
     assert {a["username"] for a in accounts} == {"bakery", "florist", "cafe", "deli"}
 
 

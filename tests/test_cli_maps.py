@@ -57,7 +57,7 @@ def test_map_writes_the_png_and_says_what_it_drew(run, example_graph, tmp_path):
 def test_map_top_reports_how_many_were_left_out(run, example_graph, tmp_path):
     result = run("map", "-o", str(tmp_path / "m.png"), "--top", "10", "--format", "json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["accounts"] == 10
     assert data["left_out"] == example_graph.number_of_nodes() - 10
 
@@ -66,7 +66,7 @@ def test_ego_map_of_an_example_account(run, tmp_path):
     path = tmp_path / "holly.png"
     result = run("map", "-o", str(path), "--account", "@Hollys_Bakery", "--format", "json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["kind"] == "ego" and data["account"] == "hollys_bakery"
     assert data["labelled"][0] == "hollys_bakery"
     assert data["mutual_pairs"] >= 1 and path.exists()

@@ -46,7 +46,7 @@ def test_db_check_passes_on_a_healthy_database(db_path, busy_page):
     assert run(str(db_path), "import", str(busy_page)).exit_code == 0
     result = run(str(db_path), "db", "check", "--format", "json")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report == {"ok": True, "problems": [], "accounts": 40, "tweets": 40, "retweets": 40,
                       "imports": 1}
 
@@ -154,10 +154,10 @@ def test_hostile_names_are_stored_and_printed_literally(db_path, community, tmp_
     with sqlite3.connect(db_path) as conn:
         stored = {row[0] for row in conn.execute("SELECT username FROM accounts")}
     assert stored == set(HOSTILE)
-    pairs = json.loads(run(str(db_path), "mutual", "--format", "json").output)
+    pairs = json.loads(run(str(db_path), "mutual", "--format", "json").stdout)
     assert {p["a"] for p in pairs} | {p["b"] for p in pairs} == set(HOSTILE)
     listed = run(str(db_path), "accounts", "--format", "csv")
-    assert {row["username"] for row in csv.DictReader(io.StringIO(listed.output))} == set(HOSTILE)
+    assert {row["username"] for row in csv.DictReader(io.StringIO(listed.stdout))} == set(HOSTILE)
     text = run(str(db_path), "introductions", "--account", "[bold red]markup[/]")
     assert text.exit_code == 0 and "[bold red]markup[/]" in text.output
     one_sided = run(str(db_path), "one-sided", "--account", "x; DROP TABLE accounts; --")

@@ -54,7 +54,7 @@ def week46(community, tmp_path, run):
 def test_json_has_the_documented_shape(run, week46):
     result = run("thank", "bakery", "--week", "2026-W46", "--format", "json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert (data["account"], data["week"]) == ("bakery", "2026-W46")
     assert data["supporters"] == [
         {"username": "florist", "retweets": 2, "new": False, "returned": True, "thanked": False},
@@ -66,7 +66,7 @@ def test_json_has_the_documented_shape(run, week46):
 def test_csv_lists_the_supporters(run, week46):
     result = run("thank", "bakery", "--week", "2026-W46", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["username"], r["retweets"], r["new"]) for r in rows] == [
         ("florist", "2", "False"),
         ("cafe", "1", "True"),
@@ -98,13 +98,13 @@ def test_mark_thanked_shows_in_the_next_run(run, week46):
     assert "recorded 2 supporters of @bakery as thanked for 2026-W46" in first.stderr
     assert not any(s["thanked"] for s in json.loads(first.stdout)["supporters"])
     second = run("thank", "bakery", "--week", "2026-W46", "--format", "json")
-    assert all(s["thanked"] for s in json.loads(second.output)["supporters"])
+    assert all(s["thanked"] for s in json.loads(second.stdout)["supporters"])
 
 
 def test_drafts_in_json_fit_and_mention_everyone(run, week46):
     result = run("thank", "bakery", "--week", "2026-W46", "--format", "json", "--drafts")
     assert result.exit_code == 0, result.output
-    drafts = json.loads(result.output)["drafts"]
+    drafts = json.loads(result.stdout)["drafts"]
     assert set(drafts) == {"thanks", "followfriday"}
     for posts in drafts.values():
         assert all(weighted_length(p) <= 280 for p in posts)
@@ -168,7 +168,7 @@ def test_readme_example_hollys_bakery_week_47_is_real(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     names = [s["username"] for s in data["supporters"]]
     assert names == ["elliemarshphoto", "harbour_cafe", "saltbychamber"]
     assert data["support_back"] == ["saltbychamber"]

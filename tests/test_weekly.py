@@ -36,13 +36,13 @@ def test_weekly_writes_the_thank_list_drafts_and_both_maps(example_db, tmp_path)
     result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47",
                  "--format", "json")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     folder = tmp_path / "2026-W47"
     assert report["folder"] == str(folder) and set(report["files"]) == FILES
     assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}  # no work folders left over
     assert {p.name for p in folder.iterdir()} == FILES
     thanks = json.loads(run(example_db, "thank", "hollys_bakery", "--week", "2026-W47",
-                            "--format", "json").output)
+                            "--format", "json").stdout)
     markdown = (folder / "thank-you.md").read_text(encoding="utf-8")
     drafts = (folder / "drafts.txt").read_text(encoding="utf-8")
     assert report["supporters"] == len(thanks["supporters"]) > 0

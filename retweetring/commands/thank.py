@@ -111,7 +111,7 @@ def thank(
             "--drafts needs --format text, markdown or json", param_hint="'--drafts'"
         )
     state = _state(ctx)
-    engine = state.engine()
+    engine = state.analytics_engine()
     thanks = thank_list(engine, username, week, tz, all_retweets=all_retweets)
     posts = {style: drafts(thanks, style) for style in STYLES} if with_drafts else None
     if fmt == "json":

@@ -56,7 +56,8 @@ def weekly(
     from retweetring.weekly import write_weekly
 
     state = _state(ctx)
-    result = write_weekly(state.engine(), username, out_dir, week, tz, all_retweets=all_retweets)
+    engine = state.analytics_engine()
+    result = write_weekly(engine, username, out_dir, week, tz, all_retweets=all_retweets)
     if fmt == "json":
         click.echo(to_json(result.as_dict()))
         return

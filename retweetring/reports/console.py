@@ -29,6 +29,26 @@ def table(
     return grid
 
 
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL_ESCAPES = {
+    code: chr(code).encode("unicode_escape").decode("ascii")
+    for code in [*range(0x20), *range(0x7F, 0xA0), *map(ord, _BIDI_CONTROLS)]
+}
+
+
+def escape_control(text: str) -> str:
+    """Return ``text`` with control characters shown as escapes, on one line.
+
+    Newlines, tabs, terminal escape sequences and the bidirectional overrides that could
+    reorder what follows become ``\\n``, ``\\t``, ``\\x1b``, ``\\u202e``; everything else,
+    emoji and their joiners included, is kept.
+
+    >>> print(escape_control("Open today!\\n\\x1b[31mSALE\\u202e 🥐"))
+    Open today!\\n\\x1b[31mSALE\\u202e 🥐
+    """
+    return text.translate(_CONTROL_ESCAPES)
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(f"@{v}" for v in value)

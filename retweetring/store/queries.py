@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import Connection, Engine, case, exists, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, exists, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from retweetring.errors import UnknownAccountError, UnknownTweetError
 from retweetring.graph import Window, in_window, is_promotional
@@ -246,3 +247,125 @@ def set_promo_override(
         raise UnknownTweetError(
             f"no original tweet {tweet_id} in the database (retweets themselves cannot be marked)"
         )
+
+
+def _stale(version: str, platform: str) -> ColumnElement[bool]:
+    """SQL: the tweet's decision counts and was made by another model than ``version``."""
+    return and_(
+        Tweet.platform == platform,
+        Tweet.promo_override.is_(None),
+        or_(Tweet.promo_model.is_(None), Tweet.promo_model != version),
+    )
+
+
+def count_stale_decisions(
+    db: Engine | Connection, version: str, platform: str = PLATFORM_X
+) -> int:
+    """Return how many stored decisions without an override another model than ``version`` made.
+
+    Tweets whose ``promo_model`` is NULL (decided before decisions recorded their model)
+    count as stale. An ``EXISTS`` query comes first, so the usual answer, 0 once everything is
+    reclassified, costs no count.
+    """
+    stale = _stale(version, platform)
+    with connection(db) as conn:
+        if not conn.scalar(select(exists().where(stale))):
+            return 0
+        return conn.scalar(select(func.count()).select_from(Tweet).where(stale)) or 0
+
+
+REVIEW_MARGIN = 0.2
+"""How far from the threshold a score may be for ``review_tweets`` to list the tweet."""
+
+_EPSILON = 1e-9
+"""Scores this close to the margin's edge count as inside it (0.7 - 0.5 is not 0.2 in floats)."""
+
+
+def review_tweets(
+    db: Engine | Connection,
+    threshold: float,
+    *,
+    margin: float = REVIEW_MARGIN,
+    limit: int | None = 20,
+    platform: str = PLATFORM_X,
+) -> list[TweetRow]:
+    """Return the tweets whose decision matters most and is least certain, most important first.
+
+    A tweet is listed when it has no override, someone other than its author retweeted it,
+    and its score is within ``margin`` of ``threshold`` (inclusive). ``retweets`` counts the
+    accounts other than the author that retweeted it: the support events its decision
+    decides. The order is ``retweets`` descending, then distance from the threshold, then id.
+
+    Parameters
+    ----------
+    db : Engine or Connection
+        The database to read.
+    threshold : float
+        The classifier's threshold: a tweet is promotional when its score reaches it.
+    margin : float
+        How far from ``threshold`` a score may be.
+    limit : int or None
+        List at most this many; None lists all.
+    platform : str
+        The network whose tweets to list.
+
+    Returns
+    -------
+    list of TweetRow
+        With ``override`` always None.
+    """
+    retweeters = (
+        select(func.count(func.distinct(Retweet.retweeter_id)))
+        .where(
+            Retweet.platform == Tweet.platform,
+            Retweet.original_id == Tweet.id,
+            Retweet.retweeter_id != Tweet.author_id,
+        )
+        .correlate(Tweet)
+        .scalar_subquery()
+    )
+    distance = func.abs(Tweet.promo_score - threshold)
+    candidates = (
+        select(
+            Tweet.id,
+            Account.username,
+            Tweet.created_at,
+            Tweet.text,
+            Tweet.urls,
+            Tweet.is_promotional,
+            Tweet.promo_score,
+            Tweet.promo_reason,
+            distance.label("distance"),
+            retweeters.label("retweets"),
+        )
+        .outerjoin(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
+        .where(
+            Tweet.platform == platform,
+            Tweet.promo_override.is_(None),
+            distance <= margin + _EPSILON,
+        )
+        .subquery()
+    )
+    c = candidates.c
+    query = (
+        select(candidates)
+        .where(c.retweets > 0)
+        .order_by(c.retweets.desc(), c.distance, c.id)
+        .limit(limit)
+    )
+    with connection(db) as conn:
+        return [
+            TweetRow(
+                id=row.id,
+                author=row.username,
+                created_at=row.created_at,
+                text=row.text,
+                urls=orjson.loads(row.urls),
+                promotional=bool(row.is_promotional),
+                score=row.promo_score,
+                reasons=row.promo_reason,
+                override=None,
+                retweets=row.retweets,
+            )
+            for row in conn.execute(query)
+        ]

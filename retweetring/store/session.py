@@ -228,3 +228,17 @@ def write_connection(db: Engine | Connection) -> Iterator[Connection]:
     else:
         with begin_write(db) as conn:
             yield conn
+
+
+@contextmanager
+def rolled_back_write(engine: Engine) -> Iterator[Connection]:
+    """A writing transaction that is always rolled back: for dry runs, which write to read.
+
+    Other writers wait for it as for any writer, so keep it short.
+    """
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()

@@ -1,0 +1,190 @@
+"""``retweetring tweets reclassify`` and ``tweets review``: the stored promotional decisions."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from retweetring.cli import (
+    _emit_rows,
+    _load_rules,
+    _mark,
+    _progress,
+    _state,
+    format_option,
+    rules_option,
+    tweets,
+)
+from retweetring.reports.console import escape_control
+from retweetring.reports.formats import to_json
+from retweetring.store.queries import REVIEW_MARGIN
+
+
+def _stdio_is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# Read at call time, so that tests can drive the prompts through CliRunner's input.
+_interactive: Callable[[], bool] = _stdio_is_terminal
+
+
+@tweets.command("reclassify")
+@rules_option
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@format_option(["text", "json"])
+@click.pass_context
+def tweets_reclassify(ctx: click.Context, rules: Path | None, dry_run: bool, fmt: str) -> None:
+    """Classify every stored tweet again with the current model and rules.
+
+    Replaces each tweet's decision, score, reasons and model version; overrides set with
+    mark-promo / mark-personal stay as they are (and still win). Writes 5,000 tweets per
+    transaction: stopped at any point, every tweet has its old or its new decision, and
+    running again finishes the job. Says how many decisions changed and what that did to the
+    support events and mutual pairs (all time, --min-support 1).
+
+    Example:
+
+        retweetring tweets reclassify --rules my_rules.toml --dry-run
+    """
+    from retweetring.promo import load_classifier
+    from retweetring.reclassify import reclassify
+
+    state = _state(ctx)
+    engine = state.engine()
+    classifier = load_classifier(engine, _load_rules(rules))
+    with _progress(state, "reclassifying", unit="tweets") as on_progress:
+        result = reclassify(engine, classifier, dry_run=dry_run, on_progress=on_progress)
+    if fmt == "json":
+        click.echo(to_json(result))
+        return
+    changed = "would change" if dry_run else "changed"
+    line = (
+        f"{result.changed:,} of {result.tweets:,} tweets {changed} "
+        f"({result.became_promotional:,} to promotional, {result.became_personal:,} to "
+        f"personal); support events {result.support_events_before:,} -> "
+        f"{result.support_events_after:,}; mutual pairs {result.mutual_pairs_before:,} -> "
+        f"{result.mutual_pairs_after:,}; model {result.model}"
+    )
+    click.echo(f"dry run, nothing written: {line}" if dry_run else line)
+
+
+REVIEW_COLUMNS = [
+    ("id", "id"),
+    ("author", "author"),
+    ("retweets", "retweets"),
+    ("score", "score"),
+    ("promotional", "promotional"),
+    ("reasons", "reasons"),
+    ("text", "text"),
+]
+
+_ANSWERS = {"y": "promotional", "n": "personal", "s": "skipped"}
+
+
+@tweets.command("review")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most N."
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(min=0),
+    default=REVIEW_MARGIN,
+    show_default=True,
+    help="List tweets whose score is this close to the classifier's threshold.",
+)
+@rules_option
+@format_option()
+@click.pass_context
+def tweets_review(
+    ctx: click.Context, limit: int, margin: float, rules: Path | None, fmt: str
+) -> None:
+    """Review the decisions that matter most and are least certain, and correct them.
+
+    Lists tweets without an override that someone other than the author retweeted, whose
+    score is within --margin of the classifier's threshold: most retweeted first (retweets:
+    the accounts that retweeted it, each a support event the decision decides), then closest
+    to the threshold. On a terminal it asks about each one: y marks it promotional, n
+    personal (as mark-promo / mark-personal do, saved at once), s skips it, q stops.
+    With --format json or csv, or when not on a terminal, it only lists.
+
+    Example:
+
+        retweetring tweets review --limit 10
+    """
+    from retweetring.promo import load_classifier
+    from retweetring.store.queries import review_tweets
+
+    state = _state(ctx)
+    engine = state.analytics_engine()
+    threshold = load_classifier(engine, _load_rules(rules)).threshold
+    found = review_tweets(engine, threshold, margin=margin, limit=limit)
+    shown = escape_control if fmt == "text" else str  # JSON and CSV keep the text as it is
+    rows = [
+        {
+            "id": str(t.id),
+            "author": shown(t.author) if t.author else None,
+            "retweets": t.retweets,
+            "score": round(t.score, 3),
+            "promotional": t.promotional,
+            "reasons": shown(t.reasons),
+            "text": shown(t.text),
+        }
+        for t in found
+    ]
+    if fmt != "text":
+        _emit_rows(state, fmt, rows, REVIEW_COLUMNS, "", "")
+    elif not rows:
+        click.echo(
+            f"No tweets to review: no retweeted tweet without an override has a score within "
+            f"{margin:g} of the threshold {threshold:g}."
+        )
+    elif _interactive():
+        _ask(ctx, rows, threshold)
+    else:
+        for number, row in enumerate(rows, 1):
+            click.echo(_describe(row, number, len(rows), threshold))
+
+
+def _describe(row: dict[str, Any], number: int, total: int, threshold: float) -> str:
+    """Return one review row as three lines: what it is, its reasons, its text."""
+    decision = "promotional" if row["promotional"] else "personal"
+    author = f"@{row['author']}" if row["author"] else "an account of unknown name"
+    return (
+        f"[{number}/{total}] tweet {row['id']} by {author}: {row['retweets']} "
+        f"{'retweet' if row['retweets'] == 1 else 'retweets'}, "
+        f"score {row['score']:.3f} (threshold {threshold:g}), now {decision}\n"
+        f"  reasons: {row['reasons'] or '(none)'}\n"
+        f"  {row['text']}"
+    )
+
+
+def _ask(ctx: click.Context, rows: list[dict[str, Any]], threshold: float) -> None:
+    """Ask about each row, recording y/n as overrides at once; end with what was answered."""
+    answers: Counter[str] = Counter()
+    try:
+        for number, row in enumerate(rows, 1):
+            if number > 1:
+                click.echo()
+            click.echo(_describe(row, number, len(rows), threshold))
+            answer = click.prompt(
+                "promotional? [y]es / [n]o / [s]kip / [q]uit",
+                type=click.Choice(["y", "n", "s", "q"], case_sensitive=False),
+                show_choices=False,
+            ).lower()
+            if answer == "q":
+                break
+            answers[answer] += 1
+            if answer != "s":
+                _mark(ctx, (int(row["id"]),), answer == "y", f"marked {_ANSWERS[answer]}")
+    except click.Abort:  # Ctrl-C or the end of input: what was answered is saved already
+        click.echo()
+        raise
+    finally:
+        click.echo(
+            f"{answers['y']} marked promotional, {answers['n']} personal, {answers['s']} skipped"
+        )
