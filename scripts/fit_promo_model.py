@@ -131,7 +131,7 @@ def measure(real: list[dict[str, str]], hand: list[dict[str, str]]) -> dict:
     model = fit_model(train, settings=settings)
     test = sorted(sealed)
     decided = [
-        model.probability(model.logit(dict.fromkeys(real_ex[i].features))) >= model.threshold
+        model.probability(model.logit(real_ex[i].features)) >= model.threshold
         for i in test
     ]
     report["real_sealed_quarter"] = quality([real_ex[i].label for i in test], decided).as_dict()

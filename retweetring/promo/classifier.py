@@ -39,6 +39,7 @@ class Classifier:
     _extractor: Extractor = field(init=False, repr=False, compare=False)
     _words: dict[str, float] = field(init=False, repr=False, compare=False)
     _weights: dict[str, float] = field(init=False, repr=False, compare=False)
+    _version: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         weights = dict(self.model.weights)
@@ -49,14 +50,15 @@ class Classifier:
         words = {k[2:]: w for k, w in weights.items() if k.startswith("w:")}
         object.__setattr__(self, "_words", words)
         object.__setattr__(self, "_extractor", extractor_for(self.rules))
+        version = self.model.version
+        if self.rules is not DEFAULT_RULES and self.rules != DEFAULT_RULES:
+            version += "+rules-" + hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
+        object.__setattr__(self, "_version", version)
 
     @property
     def version(self) -> str:
         """The model's version, with a hash of the rules when they are not the defaults."""
-        if self.rules is DEFAULT_RULES or self.rules == DEFAULT_RULES:
-            return self.model.version
-        digest = hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
-        return f"{self.model.version}+rules-{digest}"
+        return self._version
 
     @property
     def threshold(self) -> float:

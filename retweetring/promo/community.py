@@ -105,7 +105,7 @@ def fit_community(db: Engine | Connection, rules: PromoRules = DEFAULT_RULES) ->
     before = quality(
         labels,
         [
-            shipped.probability(shipped.logit(dict.fromkeys(e.features))) >= shipped.threshold
+            shipped.probability(shipped.logit(e.features)) >= shipped.threshold
             for e in examples
         ],
     )

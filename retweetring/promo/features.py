@@ -23,11 +23,16 @@ from __future__ import annotations
 import html
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from retweetring.promo.sites import host, resembles, site_name, squash
+
+if TYPE_CHECKING:
+    from retweetring.promo.rules import PromoRules
 
 if sys.version_info >= (3, 11):
     from re import _constants as _sre
@@ -228,64 +233,9 @@ def _word_key(token: str) -> str:
     return token
 
 
-def _is_word(token: str) -> bool:
-    return token[0].isalnum() or token[0] in "#@$£€'_" or len(token) > 1
-
-
-@lru_cache(maxsize=_CACHE)
-def _host(url: str) -> str:
-    """Return a URL's host, lower-cased and without ``www.``; empty when it has none."""
-    try:
-        host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "me", "ltd", "plc"})
-_NAME_STOPWORDS = ("the",)
-
-
-def site_name(host: str) -> str:
-    """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``.
-
-    Examples
-    --------
-    >>> site_name("shop.hollysbakery.co.uk")
-    'hollysbakery'
-    """
-    labels = [label for label in host.split(".") if label]
-    if len(labels) < 2:
-        return labels[0] if labels else ""
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return labels[-3]
-    return labels[-2]
-
-
-@lru_cache(maxsize=_CACHE)
-def _squash(name: str) -> str:
-    """Reduce a name to unaccented lower-case letters and digits, without a leading "the"."""
-    folded = unicodedata.normalize("NFKD", name).casefold().replace("&", "and")
-    squashed = "".join(ch for ch in folded if ch.isalnum())
-    for word in _NAME_STOPWORDS:
-        if squashed.startswith(word) and len(squashed) > len(word) + 3:
-            squashed = squashed[len(word) :]
-    return squashed
-
-
-def _resembles(site: str, owner: str) -> bool:
-    """Say whether a squashed site name and a squashed account name name the same business."""
-    if len(site) < 3 or len(owner) < 3:
-        return False
-    if site == owner:
-        return True
-    shorter, longer = sorted((site, owner), key=len)
-    return len(shorter) >= 5 and shorter in longer
-
-
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
-    return site_name(_host(url)) if url else ""
+    return site_name(host(url)) if url else ""
 
 
 @dataclass(frozen=True)
@@ -585,20 +535,20 @@ class Extractor:
         if len(links) > 1:
             found["link:several"] = f"{len(links)} links"
         profile = _site_key(site)
-        owners = tuple(o for o in (_squash(n) for n in (username, name) if n) if o)
+        owners = tuple(o for o in (squash(n) for n in (username, name) if n) if o)
         for url in links:
-            host = _host(url)
-            if not host or host == "t.co":
+            hostname = host(url)
+            if not hostname or hostname == "t.co":
                 continue
             for cue in self.link_cues:
-                hit = cue.match(url, host)
+                hit = cue.match(url, hostname)
                 if hit is not None:
                     found.setdefault(f"link:{cue.name}", hit)
-            own = site_name(host)
+            own = site_name(hostname)
             if profile and own == profile:
-                found.setdefault("link:own_website", host)
-            elif owners and any(_resembles(_squash(own), o) for o in owners):
-                found.setdefault("link:named_like_author", host)
+                found.setdefault("link:own_website", hostname)
+            elif owners and any(resembles(squash(own), o) for o in owners):
+                found.setdefault("link:named_like_author", hostname)
         if "…" in text or "..." in text:
             found["link:after_ellipsis"] = "… link"
 
@@ -702,16 +652,12 @@ def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None
     return tuple(dict.fromkeys(chars)) or None
 
 
-def extractor_for(rules: object) -> Extractor:
-    """Return the :class:`Extractor` for a :class:`~retweetring.promo.rules.PromoRules`."""
-    return _extractor_for(rules)
-
-
 @lru_cache(maxsize=16)
-def _extractor_for(rules: object) -> Extractor:
+def extractor_for(rules: PromoRules) -> Extractor:
+    """Return the :class:`Extractor` for the cue families and link cues of ``rules``."""
     text = [
         TextTable(c.name, c.label, c.phrases, c.imperatives, c.patterns)
-        for c in rules.text_cues  # type: ignore[attr-defined]
+        for c in rules.text_cues
         if c.weight
     ]
     links = [
@@ -721,7 +667,7 @@ def _extractor_for(rules: object) -> Extractor:
             frozenset(d.lower().removeprefix("www.") for d in c.domains),
             re.compile("|".join(f"(?:{p})" for p in c.patterns), re.I) if c.patterns else None,
         )
-        for c in rules.link_cues  # type: ignore[attr-defined]
+        for c in rules.link_cues
         if c.weight
     ]
     return Extractor(text, links)

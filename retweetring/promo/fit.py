@@ -9,7 +9,7 @@ model, so a few dozen labels adjust the shipped model instead of replacing it.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -270,6 +270,28 @@ def fit_model(
     )
 
 
+def _out_of_fold(
+    examples: Sequence[Example],
+    folds: int,
+    seed: int,
+    prior: Model | None,
+    settings: FitSettings,
+    threshold: float | None,
+    fixed: Sequence[Example],
+) -> list[tuple[float, float]]:
+    """Each example's (score, threshold) from the model fitted without its fold."""
+    assignment = stratified_folds([e.label for e in examples], folds, seed)
+    found = [(0.0, 0.0)] * len(examples)
+    for fold in range(folds):
+        train = [e for e, f in zip(examples, assignment, strict=True) if f != fold]
+        train.extend(fixed)
+        model = fit_model(train, prior=prior, settings=settings, threshold=threshold)
+        for i, f in enumerate(assignment):
+            if f == fold:
+                found[i] = (model.probability(model.logit(examples[i].features)), model.threshold)
+    return found
+
+
 def cross_validate(
     examples: Sequence[Example],
     folds: int,
@@ -278,25 +300,14 @@ def cross_validate(
     settings: FitSettings = FitSettings(),
     threshold: float | None = None,
     fixed: Sequence[Example] = (),
-    on_fold: Callable[[int], None] | None = None,
 ) -> list[float]:
     """Return each example's score from a model fitted without its fold.
 
     ``fixed`` examples are added to every training set and never scored. The fold models use
     ``threshold`` (0.5 by default) instead of choosing one, so no search is nested.
     """
-    assignment = stratified_folds([e.label for e in examples], folds, seed)
-    scores = [0.0] * len(examples)
-    for fold in range(folds):
-        train = [e for e, f in zip(examples, assignment, strict=True) if f != fold]
-        train.extend(fixed)
-        test = [i for i, f in enumerate(assignment) if f == fold]
-        model = fit_model(train, prior=prior, settings=settings, threshold=threshold or 0.5)
-        for i in test:
-            scores[i] = model.probability(model.logit(dict.fromkeys(examples[i].features)))
-        if on_fold is not None:
-            on_fold(fold)
-    return scores
+    scored = _out_of_fold(examples, folds, seed, prior, settings, threshold or 0.5, fixed)
+    return [score for score, _ in scored]
 
 
 def cross_validated_quality(
@@ -314,14 +325,6 @@ def cross_validated_quality(
     ``threshold`` is given), so nothing about the scored fold is used. Returns the quality
     and each example's decision.
     """
-    assignment = stratified_folds([e.label for e in examples], folds, seed)
-    called = [False] * len(examples)
-    for fold in range(folds):
-        train = [e for e, f in zip(examples, assignment, strict=True) if f != fold]
-        train.extend(fixed)
-        model = fit_model(train, prior=prior, settings=settings, threshold=threshold)
-        for i, f in enumerate(assignment):
-            if f == fold:
-                score = model.probability(model.logit(dict.fromkeys(examples[i].features)))
-                called[i] = score >= model.threshold
+    scored = _out_of_fold(examples, folds, seed, prior, settings, threshold, fixed)
+    called = [score >= cut for score, cut in scored]
     return quality([e.label for e in examples], called), called

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -51,10 +52,10 @@ class Model:
     weights: dict[str, float]
     info: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def logit(self, features: dict[str, str], extra: float = 0.0) -> float:
-        """Return the log-odds for a tweet with ``features``, plus ``extra``."""
+    def logit(self, features: Iterable[str]) -> float:
+        """Return the log-odds for a tweet with ``features`` (feature names)."""
         weights = self.weights
-        return self.bias + extra + sum(weights.get(f, 0.0) for f in features)
+        return self.bias + sum(weights.get(f, 0.0) for f in features)
 
     @staticmethod
     def probability(logit: float) -> float:

@@ -62,6 +62,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from retweetring.errors import ConfigError
+from retweetring.promo.sites import host, resembles, site_name, squash
 
 if sys.version_info >= (3, 11):
     from re import _parser as _sre_parse
@@ -247,10 +248,10 @@ class PromoRules:
         domains = tuple(_domain_index(c.domains) for c in self.link_cues)
 
         def url_hits(url: str) -> tuple[str | None, ...]:
-            host = _host(url)
+            hostname = host(url)
             hits: list[str | None] = []
             for index, regex in zip(domains, regexes, strict=True):
-                hit = _on_domain(host, index) if host else None
+                hit = _on_domain(hostname, index) if hostname else None
                 if hit is None and regex is not None and regex.search(url):
                     hit = _short_url(url)
                 hits.append(hit)
@@ -337,10 +338,6 @@ _SEPARATORS = re.compile(_SEPARATOR)
 _URL_IN_TEXT = re.compile(r"[hH][tT][tT][pP][sSſ]?://[^\s<>\"']+")
 """A full URL in a text: ``https?://[^\\s<>\"']+`` ignoring case, spelt out because a regex that
 ignores case is slow to search (``ſ``, the long s, matches ``s`` when case is ignored)."""
-
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc", "me", "sch"})
-
-_NAME_STOPWORDS = ("the",)
 
 _NON_WORDS = re.compile(r"(\W+)")
 
@@ -882,59 +879,22 @@ def _text_matches(
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _host(url: str) -> str:
-    """Return a URL's host name, lower-cased and without ``www.``; empty if there is none."""
-    candidate = url if "://" in url else f"http://{url}"
-    try:
-        host = urlsplit(candidate).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
-def _site_name(host: str) -> str:
-    """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``."""
-    labels = [label for label in host.split(".") if label]
-    if len(labels) < 2:
-        return labels[0] if labels else ""
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return labels[-3]
-    return labels[-2]
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
 def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
     """Return the author's names as :func:`_squash` leaves them, without empty ones."""
-    return tuple(squashed for squashed in (_squash(n) for n in (username, name) if n) if squashed)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _squash(name: str) -> str:
-    """Reduce an account or site name to unaccented lower-case letters and digits, minus "the"."""
-    folded = unicodedata.normalize("NFKD", name).casefold().replace("&", "and")
-    squashed = "".join(ch for ch in folded if ch.isalnum())
-    for word in _NAME_STOPWORDS:
-        if squashed.startswith(word) and len(squashed) > len(word) + 3:
-            squashed = squashed[len(word) :]
-    return squashed
+    return tuple(squashed for squashed in (squash(n) for n in (username, name) if n) if squashed)
 
 
 def _resembles(site: str, owner: str) -> bool:
     """Say whether a squashed site name and a squashed account name look like the same business."""
     if len(site) < 3 or len(owner) < 3:
         return False
-    if site == owner:
-        return True
-    shorter, longer = sorted((site, owner), key=len)
-    if len(shorter) >= 5 and shorter in longer:
-        return True
-    return SequenceMatcher(None, site, owner).ratio() >= 0.85
+    return resembles(site, owner) or SequenceMatcher(None, site, owner).ratio() >= 0.85
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _is_own_site(host: str, owners: tuple[str, ...]) -> bool:
     """Say whether a host's site name resembles any of the author's names."""
-    site = _squash(_site_name(host))
+    site = squash(site_name(host))
     return any(_resembles(site, owner) for owner in owners)
 
 
@@ -986,9 +946,11 @@ def _own_site_hosts(urls: Sequence[str], owners: tuple[str, ...]) -> list[str]:
     """Return the distinct hosts among ``urls`` whose names resemble one of ``owners``."""
     hosts: list[str] = []
     for url in urls:
-        host = _host(url)
-        if host and host != "t.co" and host not in hosts and _is_own_site(host, owners):
-            hosts.append(host)
+        hostname = host(url)
+        if hostname and hostname != "t.co" and hostname not in hosts and _is_own_site(
+            hostname, owners
+        ):
+            hosts.append(hostname)
     return hosts
 
 

@@ -1,0 +1,83 @@
+"""Websites and the businesses they belong to: hosts, registrable names, squashed names."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+__all__ = ["host", "resembles", "site_name", "squash"]
+
+_CACHE = 65_536
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc", "me", "sch"})
+"""Second-level labels under a two-letter country code: ``co`` in ``hollys.co.uk``."""
+_NAME_STOPWORDS = ("the",)
+
+
+@lru_cache(maxsize=_CACHE)
+def host(url: str) -> str:
+    """Return a URL's host name, lower-cased and without ``www.``; empty if there is none.
+
+    Examples
+    --------
+    >>> host("https://www.Hollys.co.uk/menu")
+    'hollys.co.uk'
+    """
+    candidate = url if "://" in url else f"http://{url}"
+    try:
+        found = urlsplit(candidate).hostname or ""
+    except ValueError:
+        return ""
+    return found.removeprefix("www.")
+
+
+def site_name(hostname: str) -> str:
+    """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``.
+
+    Examples
+    --------
+    >>> site_name("shop.hollysbakery.co.uk")
+    'hollysbakery'
+    """
+    labels = [label for label in hostname.split(".") if label]
+    if len(labels) < 2:
+        return labels[0] if labels else ""
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2]
+
+
+@lru_cache(maxsize=_CACHE)
+def squash(name: str) -> str:
+    """Reduce an account or site name to unaccented lower-case letters and digits, minus "the".
+
+    Examples
+    --------
+    >>> squash("The Tanner's Daughter")
+    'tannersdaughter'
+    """
+    folded = unicodedata.normalize("NFKD", name).casefold().replace("&", "and")
+    squashed = "".join(ch for ch in folded if ch.isalnum())
+    for word in _NAME_STOPWORDS:
+        if squashed.startswith(word) and len(squashed) > len(word) + 3:
+            squashed = squashed[len(word) :]
+    return squashed
+
+
+def resembles(site: str, owner: str) -> bool:
+    """Say whether a squashed site name and a squashed account name are plainly the same:
+    equal, or the longer holds the shorter of at least five characters.
+
+    Examples
+    --------
+    >>> resembles("hollysbakery", "hollysbakery"), resembles("hollys", "hollysbakery")
+    (True, True)
+    >>> resembles("bbc", "hollysbakery")
+    False
+    """
+    if len(site) < 3 or len(owner) < 3:
+        return False
+    if site == owner:
+        return True
+    shorter, longer = sorted((site, owner), key=len)
+    return len(shorter) >= 5 and shorter in longer
