@@ -81,6 +81,13 @@ def test_links_to_shops_and_to_the_authors_own_website_are_cues():
     )
 
 
+def test_a_t_co_link_and_its_expanded_url_are_one_link_not_several():
+    one = features("Menu https://t.co/abc", urls=["https://hollys.co.uk/menu"])
+    assert "link" in one and "link:several" not in one
+    two = features("Menu https://t.co/abc https://t.co/def")
+    assert two["link:several"] == "2 links"
+
+
 def test_a_link_after_a_cut_off_text_is_a_cue():
     assert "link:after_ellipsis" in features("Our new range is here… https://t.co/abc")
 

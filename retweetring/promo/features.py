@@ -398,8 +398,10 @@ class Extractor:
         found: dict[str, str] = {}
         links = list(dict.fromkeys(u for u in urls if u))
         if "://" in folded or "www." in folded:
+            # A t.co link in the text is the shortened form of an expanded URL when those are
+            # given: it is not another link.
             for url in _URL.findall(folded):
-                if url not in links:
+                if url not in links and not (urls and host(url) == "t.co"):
                     links.append(url)
             folded = _URL.sub(" ", folded)
         digits = _ANY_DIGIT.search(folded) is not None
