@@ -1,4 +1,9 @@
-"""Is this tweet promotional? An explainable, rule-based classifier.
+"""The rules file (cue families and link cues), and the rule scorer of earlier releases.
+
+Decisions are made by :mod:`retweetring.promo.classifier`, whose learned model weighs each
+cue family of these rules as one feature. :func:`classify` below is the rule scorer that
+model replaced, kept for the tests and benchmarks that compare with it; the rest of this
+text describes that scorer.
 
 A tweet is *promotional* ("salesy") when it tries to sell something the author offers: a
 product, a service, an event ticket, a job. :func:`classify` scores a tweet by adding up the
