@@ -19,9 +19,9 @@ from pathlib import Path
 
 import orjson
 
-from retweetring.ingest import import_file
 from retweetring.promo import classify
 from retweetring.sources.archive import open_archive
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 
 OWNER = {"accountId": "900100", "username": "harbour_cafe", "accountDisplayName": "Harbour"}

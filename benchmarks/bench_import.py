@@ -20,7 +20,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import write_jsonl  # noqa: E402
 
-from retweetring.ingest import import_file  # noqa: E402
+from retweetring.sources.ingest import import_file  # noqa: E402
 from retweetring.store.session import open_database  # noqa: E402
 
 

@@ -19,8 +19,8 @@ from synthetic import write_jsonl  # noqa: E402
 
 from retweetring import analytics  # noqa: E402
 from retweetring.graph import support_graph  # noqa: E402
-from retweetring.ingest import import_file  # noqa: E402
 from retweetring.reports.summary import report  # noqa: E402
+from retweetring.sources.ingest import import_file  # noqa: E402
 from retweetring.store.session import open_database  # noqa: E402
 
 

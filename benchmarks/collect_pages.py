@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from retweetring.collect import Ledger, collect
 from retweetring.records import PLATFORM_X
+from retweetring.sources.collect import Ledger, collect
 from retweetring.sources.v2 import normalise_page
 from retweetring.sources.x_api import ApiPage
 from retweetring.store.models import Account, Member

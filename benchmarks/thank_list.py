@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from retweetring.store.session import open_database
-from retweetring.thanks import thank_list
+from retweetring.thanks.lists import thank_list
 
 START = datetime(2026, 1, 5)
 WEEKS = 46

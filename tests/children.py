@@ -15,7 +15,7 @@ IMPORTS_KEPT = "source, sha256, lines_read, lines_accepted, lines_rejected, twee
 
 IMPORTER = """
 import sys
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 engine = open_database(sys.argv[1])
 print("ready", flush=True)

@@ -64,7 +64,7 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from click.testing import CliRunner
 
-    from retweetring.cli import cli
+    from retweetring.cli.main import cli
 
     path = tmp_path_factory.mktemp("example") / "example.db"
     result = CliRunner().invoke(cli, ["--db", str(path), "import", str(EXAMPLE)])

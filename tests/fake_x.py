@@ -23,7 +23,7 @@ import responses
 import yaml
 from conftest import PERSONAL_TEXT, Community
 
-from retweetring.collect import snowflake_for
+from retweetring.sources.collect import snowflake_for
 
 API = "https://api.twitter.com"
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAJrTestOnly%2Fretweetring7f3c9eZZq"

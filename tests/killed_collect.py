@@ -19,9 +19,9 @@ from pathlib import Path
 import responses
 from fake_x import MEMBERS, TOKEN, FakeClock, FakeX, make_town
 
-import retweetring.collect as library
-from retweetring.cli import main
-from retweetring.commands import collect as collect_cmd
+import retweetring.sources.collect as library
+from retweetring.cli import collect as collect_cmd
+from retweetring.cli.main import main
 
 
 def _die() -> None:

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.graph import support_graph
-from retweetring.ingest import import_file
 from retweetring.sources import archive as archive_module
 from retweetring.sources.archive import open_archive, parse_archive_time, synthetic_tweet_id
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 
 PROMO = "Fresh sourdough today, 20% off all loaves - order now at the shop!"

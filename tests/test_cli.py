@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 
 PERSONAL = "What a beautiful sunrise over the harbour this morning."
 

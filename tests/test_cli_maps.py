@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from matplotlib.image import imread
 
 from retweetring.analytics import mutual_pairs
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.graph import support_graph
 from retweetring.store.session import open_database
 

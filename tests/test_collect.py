@@ -33,18 +33,18 @@ from fake_x import (
     make_town,
 )
 
-import retweetring.collect as library
-from retweetring.cli import cli
-from retweetring.collect import (
+import retweetring.sources.collect as library
+from retweetring.cli import collect as collect_cmd
+from retweetring.cli.main import cli
+from retweetring.config import Secret
+from retweetring.graph import support_graph
+from retweetring.sources.collect import (
     Ledger,
     PageEvent,
     approximate_retweet_id,
     collect,
     snowflake_for,
 )
-from retweetring.commands import collect as collect_cmd
-from retweetring.config import Secret
-from retweetring.graph import support_graph
 from retweetring.sources.x_api import XApi
 from retweetring.store.session import open_database
 

@@ -8,7 +8,7 @@ from children import contents, start_import, write_busy_file
 from sqlalchemy import text
 
 from retweetring.graph import support_graph
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 
 COUNT = text("SELECT COUNT(*) FROM retweets")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retweetring.drafts import OPENINGS, STYLES, draft_posts, drafts
-from retweetring.thanks import Supporter, ThankList, Week
-from retweetring.tweet_length import weighted_length
+from retweetring.thanks.drafts import OPENINGS, STYLES, draft_posts, drafts
+from retweetring.thanks.lists import Supporter, ThankList, Week
+from retweetring.thanks.tweet_length import weighted_length
 
 # X usernames: 1 to 15 letters, digits and underscores, unique regardless of case.
 usernames = st.lists(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.promo import shipped_classifier
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"

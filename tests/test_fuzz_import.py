@@ -18,7 +18,7 @@ from conftest import Community
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.store.check import check_database
 from retweetring.store.session import open_database
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from children import contents, start_import, write_busy_file
 
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")

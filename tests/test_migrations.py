@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import alembic_config, create_db_engine, head_revision, upgrade
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"

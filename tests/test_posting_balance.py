@@ -14,7 +14,7 @@ from conftest import PERSONAL_TEXT, PROMO_TEXT
 from sqlalchemy import insert
 
 from retweetring.analytics.posting import posting_balance
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.graph import Window
 from retweetring.store.models import Member, Tweet
 from retweetring.store.queries import find_account, posting_counts

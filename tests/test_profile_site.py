@@ -15,9 +15,9 @@ import pytest
 from conftest import PERSONAL_TEXT, Community, profile_link
 from sqlalchemy import Engine
 
-from retweetring.ingest import import_file
 from retweetring.promo import Classifier, PromoResult, load_classifier
 from retweetring.promo.model import shipped_model
+from retweetring.sources.ingest import import_file
 from retweetring.sources.v2 import normalise_page
 from retweetring.store.session import open_database
 

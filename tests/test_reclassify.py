@@ -23,8 +23,8 @@ from conftest import PERSONAL_TEXT, PROMO_TEXT
 from fake_classifier import MarkerClassifier
 
 import retweetring.promo
-from retweetring.cli import cli
-from retweetring.reclassify import reclassify
+from retweetring.cli.main import cli
+from retweetring.promo.reclassify import reclassify
 from retweetring.store.queries import count_stale_decisions
 from retweetring.store.session import open_database
 
@@ -301,7 +301,7 @@ RECLASSIFIER = """
 import sys
 sys.path.insert(0, sys.argv[2])
 from fake_classifier import MarkerClassifier
-from retweetring.reclassify import reclassify
+from retweetring.promo.reclassify import reclassify
 from retweetring.store.session import open_database
 engine = open_database(sys.argv[1])
 print("ready", flush=True)
@@ -314,7 +314,7 @@ print("done", flush=True)
 def test_reclassify_killed_at_random_points_leaves_each_tweet_old_or_new(tmp_path, soak):
     from children import write_busy_file
 
-    from retweetring.ingest import import_file
+    from retweetring.sources.ingest import import_file
 
     source = write_busy_file(tmp_path / "busy.jsonl", originals=1_000)
     pristine = tmp_path / "pristine.db"

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.errors import DatabaseError
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store import session
 from retweetring.store.check import check_database
 from retweetring.store.session import create_db_engine, open_database

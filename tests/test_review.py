@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from fake_classifier import MarkerClassifier
 
-import retweetring.commands.decisions
+import retweetring.cli.tweets
 import retweetring.promo
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.store.queries import review_tweets
 
 # name: (score, override, accounts other than the author that retweet it)
@@ -54,7 +54,7 @@ def run(db_path):
 @pytest.fixture
 def terminal(monkeypatch) -> None:
     """Make ``tweets review`` believe it runs on a terminal."""
-    monkeypatch.setattr(retweetring.commands.decisions, "_interactive", lambda: True)
+    monkeypatch.setattr(retweetring.cli.tweets, "_interactive", lambda: True)
 
 
 @pytest.fixture

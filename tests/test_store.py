@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from retweetring.errors import SchemaTooNewError
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.models import Base
 from retweetring.store.session import create_db_engine, current_revision, head_revision, upgrade
 

@@ -12,7 +12,7 @@ import networkx as nx
 from sqlalchemy import Engine
 
 from retweetring.graph import Window, support_graph
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.queries import set_promo_override
 
 PERSONAL = "What a beautiful sunrise over the harbour this morning."

@@ -12,13 +12,13 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 from retweetring.graph import Window, support_graph
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.queries import list_accounts
 from retweetring.store.session import open_database
-from retweetring.thanks import Week, thank_list
-from retweetring.tweet_length import weighted_length
+from retweetring.thanks.lists import Week, thank_list
+from retweetring.thanks.tweet_length import weighted_length
 
 IN_W46 = datetime(2026, 11, 11, 12, 0)
 

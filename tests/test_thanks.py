@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from retweetring.errors import NoDataError, UnknownAccountError
-from retweetring.ingest import import_file
+from retweetring.sources.ingest import import_file
 from retweetring.store.models import Thanks
-from retweetring.thanks import ThankList, mark_thanked, thank_list
+from retweetring.thanks.lists import ThankList, mark_thanked, thank_list
 
 PERSONAL = "What a beautiful sunrise over the harbour this morning."
 W46_START = datetime(2026, 11, 9)

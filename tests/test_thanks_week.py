@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from retweetring.thanks import Week, last_complete_week
+from retweetring.thanks.lists import Week, last_complete_week
 
 LONDON = "Europe/London"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from retweetring.tweet_length import fits, weighted_length
+from retweetring.thanks.tweet_length import fits, weighted_length
 
 X10 = "xxxxxxxxxx-"
 LONG_LABEL = "somesuperlongurl" * 10

@@ -9,11 +9,11 @@ import matplotlib.image
 import pytest
 from click.testing import CliRunner
 
-from retweetring import weekly
-from retweetring.cli import cli
-from retweetring.ingest import import_file
+from retweetring.cli.main import cli
+from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
-from retweetring.tweet_length import weighted_length
+from retweetring.thanks import weekly
+from retweetring.thanks.tweet_length import weighted_length
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
 FILES = {"thank-you.md", "drafts.txt", "my-support-map.png", "community-map.png"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from retweetring.cli import cli
+from retweetring.cli.main import cli
 
 COUNTS = {
     "data": [{"end": "2026-11-02T00:00:00.000Z", "start": "2026-11-01T00:00:00.000Z",

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from retweetring.reports.console import table
-from retweetring.thanks import Supporter, ThankList
+from retweetring.thanks.lists import Supporter, ThankList
 
 __all__ = [
     "CSV_COLUMNS",

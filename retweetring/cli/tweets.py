@@ -1,4 +1,4 @@
-"""``retweetring tweets reclassify`` and ``tweets review``: the stored promotional decisions."""
+"""``retweetring tweets``: stored tweets, their promotional decisions reviewed and corrected."""
 
 from __future__ import annotations
 
@@ -10,19 +10,126 @@ from typing import Any
 
 import click
 
-from retweetring.cli import (
-    _emit_rows,
-    _load_rules,
-    _mark,
-    _progress,
-    _state,
+from retweetring.cli.options import (
+    emit_rows,
     format_option,
+    progress_bar,
+    rules_from,
     rules_option,
-    tweets,
+    state_of,
 )
 from retweetring.reports.console import escape_control
 from retweetring.reports.formats import to_json
 from retweetring.store.queries import REVIEW_MARGIN
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def tweets(ctx: click.Context) -> None:
+    """List stored tweets, review and correct their promotional classification.
+
+    Without a subcommand, lists the 50 newest tweets.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tweets_list)
+
+
+@tweets.command("list")
+@click.option("--account", metavar="USERNAME", help="Only tweets by this account.")
+@click.option("--promotional/--personal", default=None, help="Only one kind of tweet.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@format_option()
+@click.pass_context
+def tweets_list(
+    ctx: click.Context,
+    account: str | None = None,
+    promotional: bool | None = None,
+    limit: int = 50,
+    fmt: str = "text",
+) -> None:
+    """List stored original tweets, newest first, with their classification.
+
+    Example:
+
+        retweetring tweets list --account hollys_bakery --promotional
+    """
+    from retweetring.store.queries import find_account, list_tweets
+
+    state = state_of(ctx)
+    engine = state.engine()
+    author = find_account(engine, account) if account else None
+    rows = [
+        {
+            "id": str(t.id),
+            "author": t.author,
+            "created_at": t.created_at.isoformat(" ", "seconds") if t.created_at else None,
+            "promotional": t.promotional,
+            "override": t.override,
+            "score": round(t.score, 3),
+            "reasons": t.reasons,
+            "retweets": t.retweets,
+            "text": t.text,
+        }
+        for t in list_tweets(engine, author_id=author, promotional=promotional, limit=limit)
+    ]
+    columns = [
+        ("id", "id"),
+        ("author", "author"),
+        ("created_at", "created (UTC)"),
+        ("promotional", "promo"),
+        ("retweets", "RTs"),
+        ("reasons", "reasons"),
+        ("text", "text"),
+    ]
+    emit_rows(state, fmt, rows, columns, "Tweets", "No tweets stored yet.")
+
+
+def _mark(ctx: click.Context, ids: tuple[int, ...], value: bool | None, what: str) -> None:
+    from retweetring.store.queries import set_promo_override
+
+    state = state_of(ctx)
+    for tweet_id in ids:
+        set_promo_override(state.engine(), tweet_id, value)
+        state.out.print(f"tweet {tweet_id}: {what}", markup=False)
+
+
+@tweets.command("mark-promo")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@click.pass_context
+def mark_promo(ctx: click.Context, ids: tuple[int, ...]) -> None:
+    """Count these tweets as promotional, whatever the classifier says.
+
+    Example:
+
+        retweetring tweets mark-promo 1858123456789012345
+    """
+    _mark(ctx, ids, True, "marked promotional")
+
+
+@tweets.command("mark-personal")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@click.pass_context
+def mark_personal(ctx: click.Context, ids: tuple[int, ...]) -> None:
+    """Count these tweets as personal (not promotional), whatever the classifier says.
+
+    Example:
+
+        retweetring tweets mark-personal 1858123456789012345
+    """
+    _mark(ctx, ids, False, "marked personal")
+
+
+@tweets.command("unmark")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@click.pass_context
+def unmark(ctx: click.Context, ids: tuple[int, ...]) -> None:
+    """Let the classifier decide again for these tweets.
+
+    Example:
+
+        retweetring tweets unmark 1858123456789012345
+    """
+    _mark(ctx, ids, None, "classifier decides again")
 
 
 def _stdio_is_terminal() -> bool:
@@ -52,12 +159,12 @@ def tweets_reclassify(ctx: click.Context, rules: Path | None, dry_run: bool, fmt
         retweetring tweets reclassify --rules my_rules.toml --dry-run
     """
     from retweetring.promo import load_classifier
-    from retweetring.reclassify import reclassify
+    from retweetring.promo.reclassify import reclassify
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.engine()
-    classifier = load_classifier(engine, _load_rules(rules))
-    with _progress(state, "reclassifying", unit="tweets") as on_progress:
+    classifier = load_classifier(engine, rules_from(rules))
+    with progress_bar(state, "reclassifying", unit="tweets") as on_progress:
         result = reclassify(engine, classifier, dry_run=dry_run, on_progress=on_progress)
     if fmt == "json":
         click.echo(to_json(result))
@@ -119,9 +226,9 @@ def tweets_review(
     from retweetring.promo import load_classifier
     from retweetring.store.queries import review_tweets
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.analytics_engine()
-    threshold = load_classifier(engine, _load_rules(rules)).threshold
+    threshold = load_classifier(engine, rules_from(rules)).threshold
     found = review_tweets(engine, threshold, margin=margin, limit=limit)
     shown = escape_control if fmt == "text" else str  # JSON and CSV keep the text as it is
     rows = [
@@ -137,7 +244,7 @@ def tweets_review(
         for t in found
     ]
     if fmt != "text":
-        _emit_rows(state, fmt, rows, REVIEW_COLUMNS, "", "")
+        emit_rows(state, fmt, rows, REVIEW_COLUMNS, "", "")
     elif not rows:
         click.echo(
             f"No tweets to review: no retweeted tweet without an override has a score within "
@@ -188,3 +295,6 @@ def _ask(ctx: click.Context, rows: list[dict[str, Any]], threshold: float) -> No
         click.echo(
             f"{answers['y']} marked promotional, {answers['n']} personal, {answers['s']} skipped"
         )
+
+
+COMMANDS = (tweets,)

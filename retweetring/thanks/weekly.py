@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from retweetring.drafts import STYLES, drafts
 from retweetring.errors import EmptyMapError
 from retweetring.graph import support_graph
 from retweetring.reports.maps import community_map, ego_map
 from retweetring.reports.thanks import render_markdown
 from retweetring.store.queries import find_account
-from retweetring.thanks import Week, thank_list
+from retweetring.thanks.drafts import STYLES, drafts
+from retweetring.thanks.lists import Week, thank_list
 
 THANKS_FILE = "thank-you.md"
 DRAFTS_FILE = "drafts.txt"

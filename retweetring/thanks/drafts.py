@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from retweetring.thanks import ThankList
-from retweetring.tweet_length import MAX_WEIGHTED_LENGTH, weighted_length
+from retweetring.thanks.lists import ThankList
+from retweetring.thanks.tweet_length import MAX_WEIGHTED_LENGTH, weighted_length
 
 __all__ = ["OPENINGS", "STYLES", "draft_posts", "drafts"]
 
@@ -42,7 +42,7 @@ def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
 
     Examples
     --------
-    >>> from retweetring.thanks import Supporter, ThankList, Week
+    >>> from retweetring.thanks.lists import Supporter, ThankList, Week
     >>> fans = [Supporter(name, 1, 2, False, True, False) for name in ("harbour_cafe", "kiln")]
     >>> print(drafts(ThankList("hollys_bakery", 0, Week(2026, 47), tuple(fans)))[0])
     Huge thanks to everyone who shared our posts this week 🙏

@@ -3,62 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli import _state, cli, format_option
+from retweetring.cli.options import format_option, state_of, week_options
 from retweetring.reports.formats import to_json, write_csv
 
 if TYPE_CHECKING:
-    from retweetring.thanks import Week
+    from retweetring.thanks.lists import Week
 
 THANK_FORMATS = ("text", "markdown", "json", "csv")
 
 
-def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from retweetring.thanks import time_zone
-
-    try:
-        time_zone(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
-    return value
-
-
-def week_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The ``--week`` and ``--tz`` options; the command gets ``week`` as a Week or None."""
-    func = click.option(
-        "--tz",
-        default="UTC",
-        show_default=True,
-        callback=_tz,
-        is_eager=True,
-        metavar="ZONE",
-        help="IANA time zone the week runs in (Monday 00:00 to Monday 00:00), e.g. "
-        "Europe/London.",
-    )(func)
-    return click.option(
-        "--week",
-        metavar="YYYY-Www",
-        callback=_week,
-        help="The ISO week, e.g. 2026-W46. Default: the last complete week in --tz.",
-    )(func)
-
-
-def _week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    from retweetring.thanks import Week
-
-    if value is None:
-        return None
-    try:
-        return Week.parse(value, ctx.params.get("tz", "UTC"))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
-
-
-@cli.command()
+@click.command()
 @click.argument("username")
 @week_options
 @format_option(THANK_FORMATS, help="Rich tables, Markdown, JSON or CSV (CSV: the supporters only).")
@@ -101,16 +59,16 @@ def thank(
 
         retweetring thank hollys_bakery --week 2026-W47 --drafts
     """
-    from retweetring.drafts import STYLES, drafts
     from retweetring.reports import thanks as views
-    from retweetring.thanks import mark_thanked as record
-    from retweetring.thanks import thank_list
+    from retweetring.thanks.drafts import STYLES, drafts
+    from retweetring.thanks.lists import mark_thanked as record
+    from retweetring.thanks.lists import thank_list
 
     if with_drafts and fmt == "csv":
         raise click.BadParameter(
             "--drafts needs --format text, markdown or json", param_hint="'--drafts'"
         )
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.analytics_engine()
     thanks = thank_list(engine, username, week, tz, all_retweets=all_retweets)
     posts = {style: drafts(thanks, style) for style in STYLES} if with_drafts else None
@@ -132,3 +90,6 @@ def thank(
             f"{thanks.week.label} ({len(thanks.supporters) - added} were already there)",
             err=True,
         )
+
+
+COMMANDS = (thank,)

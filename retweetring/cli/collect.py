@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli import (
+from retweetring.cli.options import (
     State,
-    _date,
-    _emit_rows,
-    _load_rules,
-    _state,
-    cli,
+    emit_rows,
     format_option,
+    parse_date,
+    rules_from,
     rules_option,
+    state_of,
 )
 from retweetring.reports.formats import to_json
 
 if TYPE_CHECKING:
-    from retweetring.collect import Ledger
+    from retweetring.sources.collect import Ledger
     from retweetring.sources.x_api import XApi
 
 EX_TEMPFAIL = 75
@@ -80,7 +79,7 @@ def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | No
 # --- members ----------------------------------------------------------------------------------
 
 
-@cli.group()
+@click.group()
 def members() -> None:
     """The tracked community: the accounts whose timelines `collect` reads.
 
@@ -91,7 +90,7 @@ def members() -> None:
 
 
 def _usernames(values: Sequence[str]) -> list[str]:
-    from retweetring.collect import valid_username
+    from retweetring.sources.collect import valid_username
 
     names = []
     for value in values:
@@ -103,9 +102,9 @@ def _usernames(values: Sequence[str]) -> list[str]:
 
 
 def _add(ctx: click.Context, names: list[str]) -> None:
-    from retweetring.collect import Ledger, add_members
+    from retweetring.sources.collect import Ledger, add_members
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.engine()
     ledger = Ledger()
     api = _api(state, ledger)
@@ -151,7 +150,7 @@ def members_import(ctx: click.Context, file: Path) -> None:
 
         retweetring members import community.txt
     """
-    from retweetring.collect import read_member_file
+    from retweetring.sources.collect import read_member_file
 
     names = read_member_file(file)
     if not names:
@@ -169,9 +168,9 @@ def members_remove(ctx: click.Context, usernames: tuple[str, ...]) -> None:
 
         retweetring members remove harbour_cafe
     """
-    from retweetring.collect import remove_members
+    from retweetring.sources.collect import remove_members
 
-    removed = remove_members(_state(ctx).engine(), _usernames(usernames))
+    removed = remove_members(state_of(ctx).engine(), _usernames(usernames))
     click.echo("removed: " + ", ".join(f"@{u}" for u in removed))
 
 
@@ -185,9 +184,9 @@ def members_list(ctx: click.Context, fmt: str) -> None:
 
         retweetring members list --format csv
     """
-    from retweetring.collect import list_members
+    from retweetring.sources.collect import list_members
 
-    state = _state(ctx)
+    state = state_of(ctx)
     rows = [
         {
             "username": m.username,
@@ -208,16 +207,16 @@ def members_list(ctx: click.Context, fmt: str) -> None:
         ("collected_at", "last complete (UTC)"),
         ("interrupted", "interrupted"),
     ]
-    _emit_rows(state, fmt, rows, columns, "Members", "No members yet: `retweetring members add`.")
+    emit_rows(state, fmt, rows, columns, "Members", "No members yet: `retweetring members add`.")
 
 
 # --- collect ----------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--since",
-    callback=_date,
+    callback=parse_date,
     metavar="DATE",
     help="Members never collected before: only tweets from this UTC date.",
 )
@@ -263,7 +262,7 @@ def collect(
 
         retweetring collect --since 2026-10-01 --max-reads 5000
     """
-    state = _state(ctx)
+    state = state_of(ctx)
     if usage:
         _print_usage(state, fmt)
         return
@@ -274,7 +273,7 @@ def collect(
 
 
 def _print_usage(state: State, fmt: str) -> None:
-    from retweetring.collect import usage
+    from retweetring.sources.collect import usage
 
     data = usage(state.engine(), _now())
     if fmt == "json":
@@ -302,7 +301,7 @@ def _print_usage(state: State, fmt: str) -> None:
 
 
 def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) -> None:
-    from retweetring.collect import REFRESH_WINDOW, plan, retweeter_candidates
+    from retweetring.sources.collect import REFRESH_WINDOW, plan, retweeter_candidates
 
     engine = state.engine()
     rows = [
@@ -325,7 +324,7 @@ def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) ->
         ("until_id", "until_id"),
         ("what", "would fetch"),
     ]
-    _emit_rows(state, "text", rows, columns, "collect --dry-run", "No members to collect.")
+    emit_rows(state, "text", rows, columns, "collect --dry-run", "No members to collect.")
     if retweeters:
         click.echo(
             "then fresh retweet counts of members' promotional tweets from the last "
@@ -343,14 +342,14 @@ def _run(
     max_reads: int | None,
     rules: Path | None,
 ) -> None:
-    from retweetring.collect import Ledger, MemberResult, collect, list_members
     from retweetring.promo import load_classifier
+    from retweetring.sources.collect import Ledger, MemberResult, collect, list_members
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.engine()
     if not list_members(engine):
         raise click.ClickException("no members yet: add some with `retweetring members add`")
-    classifier = load_classifier(engine, _load_rules(rules))
+    classifier = load_classifier(engine, rules_from(rules))
     ledger = Ledger()
     api = _api(state, ledger, wait=wait, max_reads=max_reads)
 
@@ -394,3 +393,6 @@ def _run(
             ctx.exit(EX_TEMPFAIL)
     if result.problems or any(m.problems for m in result.members):
         ctx.exit(1)  # like `import` with rejected lines: the rest was done
+
+
+COMMANDS = (members, collect)

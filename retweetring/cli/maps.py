@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli import _account_node, _analysis, _state, cli, format_option, window_options
+from retweetring.cli.options import (
+    account_node,
+    format_option,
+    load_analysis,
+    state_of,
+    window_options,
+)
 from retweetring.reports.formats import to_json
 from retweetring.reports.maps import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 
@@ -25,7 +31,7 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     return value
 
 
-@cli.command("map")
+@click.command("map")
 @click.option(
     "-o",
     "--output",
@@ -102,8 +108,8 @@ def map_cmd(
     from retweetring.reports.maps import community_map, ego_map
     from retweetring.store.queries import normalise_username
 
-    state = _state(ctx)
-    analysis = _analysis(state, since, until, min_support, all_retweets)
+    state = state_of(ctx)
+    analysis = load_analysis(state, since, until, min_support, all_retweets)
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
         result = community_map(
@@ -118,7 +124,7 @@ def map_cmd(
     else:
         result = ego_map(
             analysis.graph,
-            _account_node(state, account),
+            account_node(state, account),
             output,
             top=top,
             window_label=label,
@@ -129,3 +135,6 @@ def map_cmd(
             username=normalise_username(account),
         )
     click.echo(to_json(result.as_dict()) if fmt == "json" else result.summary())
+
+
+COMMANDS = (map_cmd,)

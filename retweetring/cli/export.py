@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli import _analysis, _state, cli, window_options
+from retweetring.cli.options import load_analysis, state_of, window_options
 from retweetring.reports.export import EXPORT_FORMATS
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format."
 )
@@ -46,8 +46,8 @@ def export(
     """
     from retweetring.reports.export import export_graph
 
-    state = _state(ctx)
-    analysis = _analysis(state, since, until, min_support, all_retweets)
+    state = state_of(ctx)
+    analysis = load_analysis(state, since, until, min_support, all_retweets)
     result = export_graph(
         analysis.graph,
         output,
@@ -56,3 +56,6 @@ def export(
         window_label=analysis.window.describe(),
     )
     click.echo(result.summary())
+
+
+COMMANDS = (export,)

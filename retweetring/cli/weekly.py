@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli import _state, cli, format_option
-from retweetring.commands.thank import week_options
+from retweetring.cli.options import format_option, state_of, week_options
 from retweetring.reports.formats import to_json
 
 if TYPE_CHECKING:
-    from retweetring.thanks import Week
+    from retweetring.thanks.lists import Week
 
 
-@cli.command()
+@click.command()
 @click.argument("username")
 @click.option(
     "-o",
@@ -53,9 +52,9 @@ def weekly(
 
         retweetring weekly hollys_bakery -o ~/retweetring-weekly --tz Europe/London
     """
-    from retweetring.weekly import write_weekly
+    from retweetring.thanks.weekly import write_weekly
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.analytics_engine()
     result = write_weekly(engine, username, out_dir, week, tz, all_retweets=all_retweets)
     if fmt == "json":
@@ -69,3 +68,6 @@ def weekly(
         click.echo(f"  {result.folder / name}")
     for note in result.skipped:
         click.echo(f"  skipped {note}")
+
+
+COMMANDS = (weekly,)

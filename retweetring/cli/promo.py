@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from retweetring.cli import _load_rules, _state, cli, format_option, rules_option
+from retweetring.cli.options import format_option, rules_from, rules_option, state_of
 from retweetring.reports.formats import to_json_line
 
 TOP_FEATURES = 15
 
 
-@cli.group()
+@click.group()
 def promo() -> None:
     """The promotional model: fit it on your own labels, show it, go back to the shipped one.
 
@@ -50,10 +51,10 @@ def promo_fit(ctx: click.Context, rules: Path | None, fmt: str) -> None:
     """
     from retweetring.promo.community import fit_community, save_community
 
-    state = _state(ctx)
+    state = state_of(ctx)
     engine = state.engine()
     with state.err.status("fitting the community model", spinner="dots"):
-        fit = fit_community(engine, _load_rules(rules))
+        fit = fit_community(engine, rules_from(rules))
     save_community(engine, fit)
     if fmt == "json":
         click.echo(
@@ -101,7 +102,7 @@ def promo_show(ctx: click.Context, top: int, fmt: str) -> None:
     from retweetring.promo.model import shipped_model
     from retweetring.promo.rules import DEFAULT_RULES
 
-    state = _state(ctx)
+    state = state_of(ctx)
     model = active_model(state.engine())
     source = "community" if model is not None else "shipped"
     model = model or shipped_model()
@@ -158,7 +159,7 @@ def promo_reset(ctx: click.Context) -> None:
     from retweetring.promo.community import reset_community
     from retweetring.promo.model import shipped_model
 
-    state = _state(ctx)
+    state = state_of(ctx)
     changed = reset_community(state.engine())
     version = shipped_model().version
     message = (
@@ -171,3 +172,61 @@ def promo_reset(ctx: click.Context) -> None:
         state.out.print(
             "run 'retweetring tweets reclassify' to apply it to the stored tweets", markup=False
         )
+
+
+def _engine_if_possible(db: str | None) -> Any:
+    """An engine for ``db`` without creating or migrating anything; None if it cannot be made."""
+    from retweetring.errors import DatabaseError
+    from retweetring.store.session import create_db_engine
+
+    try:
+        return create_db_engine(db)
+    except DatabaseError:
+        return None
+
+
+@click.command()
+@click.argument("texts", nargs=-1)
+@rules_option
+@click.pass_context
+def classify(ctx: click.Context, texts: tuple[str, ...], rules: Path | None) -> None:
+    """Say whether texts are promotional, with the reasons, as JSON lines.
+
+    Reads the texts given as arguments, or one per line from standard input. Uses the
+    database's community model when the database exists (see 'promo fit'), else the
+    shipped model; each reason names a feature and its weight in log-odds.
+
+    Example:
+
+        retweetring classify "20% off all bread this weekend - order online!"
+    """
+    from retweetring.promo import load_classifier, shipped_classifier
+    from retweetring.store.session import sqlite_file
+
+    state = state_of(ctx)
+    promo_rules = rules_from(rules)
+    classifier = shipped_classifier(promo_rules)
+    probe = _engine_if_possible(state.db)
+    if probe is not None:
+        file = sqlite_file(probe)
+        if file is not None and file.exists():
+            classifier = load_classifier(state.engine(), promo_rules)
+        probe.dispose()
+    source = texts or (line.rstrip("\n") for line in sys.stdin)
+    for text in source:
+        if not text.strip():
+            continue
+        result = classifier.classify(text)
+        click.echo(
+            to_json_line(
+                {
+                    "text": text,
+                    "promotional": result.promotional,
+                    "score": result.score,
+                    "reasons": list(result.reasons),
+                }
+            )
+        )
+
+
+COMMANDS = (promo, classify)

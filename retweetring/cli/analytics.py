@@ -1,0 +1,299 @@
+"""The analytics commands: accounts, report, mutual, one-sided, introductions and balance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from retweetring.cli.options import (
+    account_node,
+    analytics_options,
+    emit_report,
+    emit_rows,
+    format_option,
+    load_analysis,
+    make_window,
+    since_until_options,
+    state_of,
+)
+from retweetring.reports import console as views
+from retweetring.reports import summary
+
+if TYPE_CHECKING:
+    from retweetring.analytics.posting import PostingBalances
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
+@format_option()
+@click.pass_context
+def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
+    """List stored accounts with how many tweets they wrote and retweeted.
+
+    Example:
+
+        retweetring accounts --limit 20
+    """
+    from retweetring.store.queries import list_accounts
+
+    state = state_of(ctx)
+    rows = [
+        {
+            "id": str(a.id),
+            "username": a.username,
+            "name": a.name,
+            "tweets": a.tweets,
+            "promotional_tweets": a.promotional_tweets,
+            "retweets": a.retweets,
+        }
+        for a in list_accounts(state.analytics_engine(), limit=limit)
+    ]
+    columns = [
+        ("username", "username"),
+        ("name", "name"),
+        ("tweets", "tweets"),
+        ("promotional_tweets", "promotional"),
+        ("retweets", "retweets"),
+    ]
+    emit_rows(state, fmt, rows, columns, "Accounts", "No accounts stored yet.")
+
+
+@click.command()
+@analytics_options
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    fmt: str,
+    top: int,
+) -> None:
+    """Summarise the community: support given and received, mutual pairs, communities.
+
+    With --format csv, prints each account's support balance.
+
+    Example:
+
+        retweetring report --since 2026-10-01 --format json
+    """
+    state = state_of(ctx)
+    emit_report(state, load_analysis(state, since, until, min_support, all_retweets), fmt, top)
+
+
+@click.command()
+@analytics_options
+@click.pass_context
+def mutual(
+    ctx: click.Context,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    fmt: str,
+) -> None:
+    """List mutual supporters: pairs who each retweeted the other's promotions.
+
+    A pair {a, b} is mutual when a supported b and b supported a at least
+    --min-support times each in the window.
+
+    Example:
+
+        retweetring mutual --min-support 2
+    """
+    state = state_of(ctx)
+    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    rows = summary.mutual_rows(analysis.graph, min_support)
+    emit_rows(
+        state,
+        fmt,
+        rows,
+        views.MUTUAL_COLUMNS,
+        f"Mutual supporters ({analysis.describe()})",
+        f"No mutual pairs ({analysis.describe()}).",
+    )
+
+
+@click.command("one-sided")
+@analytics_options
+@click.option("--account", metavar="USERNAME", help="Only relationships involving this account.")
+@click.pass_context
+def one_sided_cmd(
+    ctx: click.Context,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    fmt: str,
+    account: str | None,
+) -> None:
+    """List one-sided relationships: support that was not returned.
+
+    The supporter retweeted the supported account's promotions at least --min-support
+    times; 'returned' is how often it was returned (fewer than --min-support).
+
+    Example:
+
+        retweetring one-sided --account hollys_bakery
+    """
+    state = state_of(ctx)
+    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    node = account_node(state, account)
+    rows = summary.one_sided_rows(analysis.graph, min_support, account=node)
+    emit_rows(
+        state,
+        fmt,
+        rows,
+        views.ONE_SIDED_COLUMNS,
+        f"One-sided support ({analysis.describe()})",
+        f"No one-sided relationships ({analysis.describe()}).",
+    )
+
+
+@click.command()
+@analytics_options
+@click.option("--account", metavar="USERNAME", help="Only introductions for this account.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def introductions(
+    ctx: click.Context,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    fmt: str,
+    account: str | None,
+    top: int,
+) -> None:
+    """Suggest introductions: people who share a mutual supporter but never backed each other.
+
+    Scored by the Adamic-Adar index on the mutual graph: a shared partner with few
+    partners of their own counts for more. 'via' lists every shared partner.
+
+    Example:
+
+        retweetring introductions --account hollys_bakery --top 5
+    """
+    state = state_of(ctx)
+    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    node = account_node(state, account)
+    rows = summary.introduction_rows(analysis.graph, min_support, account=node, top=top)
+    emit_rows(
+        state,
+        fmt,
+        rows,
+        views.INTRODUCTION_COLUMNS,
+        f"Introduction opportunities ({analysis.describe()})",
+        f"No introduction opportunities ({analysis.describe()}).",
+    )
+
+
+BALANCE_COLUMNS = [
+    ("username", "username"),
+    ("originals", "originals"),
+    ("promotional", "promo"),
+    ("share", "share"),
+    ("from_median", "vs median"),
+    ("mark", "mark"),
+]
+BALANCE_CSV_COLUMNS = [*BALANCE_COLUMNS[:4], ("median", "median"), *BALANCE_COLUMNS[4:]]
+
+
+@click.command()
+@since_until_options("original tweets posted")
+@click.option(
+    "--min-tweets",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Originals an account needs to be marked and counted in the median.",
+)
+@click.option("--account", metavar="USERNAME", help="Only this account (median: everyone's).")
+@format_option()
+@click.pass_context
+def balance(
+    ctx: click.Context,
+    since: date | None,
+    until: date | None,
+    min_tweets: int,
+    account: str | None,
+    fmt: str,
+) -> None:
+    """Show each account's posting balance: how many of its original tweets are promotional.
+
+    For each account: original tweets posted in [--since, --until), how many are promotional
+    (your override wins over the classifier), the share promotional, and how far that is
+    from the community median share (taken over accounts with at least --min-tweets
+    originals). 'only sells': every original is promotional; 'never sells': none is;
+    'too few tweets': fewer than --min-tweets (not in the median). Lists every member and
+    every account with a stored tweet, even with none in the window; accounts that only
+    retweeted are left out. Sorted by share, highest first, then username.
+
+    Example:
+
+    \b
+        retweetring balance --since 2026-10-01 --min-tweets 5
+        retweetring balance --account hollys_bakery --format json
+    """
+    from retweetring.analytics.posting import posting_balance
+    from retweetring.store.queries import find_account, normalise_username, posting_counts
+
+    state = state_of(ctx)
+    window = make_window(since, until)
+    counts = posting_counts(state.engine(), window)
+    labels = {row.id: row.username or f"id:{row.id}" for row in counts}
+    result = posting_balance(
+        {labels[row.id]: (row.originals, row.promotional) for row in counts},
+        min_tweets=min_tweets,
+    )
+    rows = _rows(result)
+    what = window.describe()
+    if account is not None:
+        wanted = labels.get(find_account(state.engine(), account))
+        rows = [row for row in rows if row["username"] == wanted]
+        empty = f"@{normalise_username(account)} is not a member and has no stored tweet."
+    else:
+        empty = f"No members or stored tweets ({what})."
+    emit_rows(
+        state,
+        fmt,
+        rows,
+        BALANCE_CSV_COLUMNS if fmt == "csv" else BALANCE_COLUMNS,
+        f"Posting balance ({what}; {_median_words(result)})",
+        empty,
+    )
+
+
+def _rows(result: PostingBalances) -> list[dict[str, Any]]:
+    return [
+        {
+            "username": b.account,
+            "originals": b.originals,
+            "promotional": b.promotional,
+            "share": _round(b.share),
+            "median": _round(result.median),
+            "from_median": _round(b.from_median),
+            "mark": b.mark,
+        }
+        for b in result.accounts
+    ]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _median_words(result: PostingBalances) -> str:
+    if result.median is None:
+        return f"no account has {result.min_tweets}+ originals, so no median"
+    return (
+        f"median {result.median:.3f} over {result.counted} accounts with "
+        f"{result.min_tweets}+ originals"
+    )
+
+
+COMMANDS = (accounts, report, mutual, one_sided_cmd, introductions, balance)

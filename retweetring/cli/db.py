@@ -1,0 +1,85 @@
+"""``retweetring db``: the schema's revision, upgrades and consistency checks."""
+
+from __future__ import annotations
+
+import click
+
+from retweetring.cli.options import format_option, state_of
+from retweetring.reports.formats import to_json
+
+
+@click.group()
+def db() -> None:
+    """Manage the database schema (every command also upgrades it automatically)."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the database schema to the newest revision.
+
+    Example:
+
+        retweetring --db community.db db upgrade
+    """
+    from retweetring.store.session import create_db_engine, upgrade
+
+    state = state_of(ctx)
+    engine = create_db_engine(state.db)
+    try:
+        done = upgrade(engine)
+    finally:
+        engine.dispose()
+    state.report_upgrade(done)
+
+
+@db.command("check")
+@format_option(["text", "json"])
+@click.pass_context
+def db_check(ctx: click.Context, fmt: str) -> None:
+    """Check the database: integrity, foreign keys, orphaned rows, and row counts.
+
+    Exits with status 1 when a problem is found.
+
+    Example:
+
+        retweetring --db community.db db check
+    """
+    from retweetring.store.check import check_database
+
+    state = state_of(ctx)
+    report = check_database(state.engine())
+    if fmt == "json":
+        click.echo(to_json({"ok": report.ok, "problems": report.problems, **report.counts}))
+    else:
+        counts = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
+        state.out.print(counts, markup=False)
+        for problem in report.problems:
+            state.out.print(f"problem: {problem}", markup=False)
+        state.out.print("ok" if report.ok else "database has problems", markup=False)
+    if not report.ok:
+        ctx.exit(1)
+
+
+@db.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Show the database's schema revision and the newest one this version knows.
+
+    Example:
+
+        retweetring db current
+    """
+    from retweetring.store.session import create_db_engine, current_revision, head_revision
+
+    engine = create_db_engine(state_of(ctx).db)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    status = "up to date" if current == head else "needs `retweetring db upgrade`"
+    click.echo(f"current: {current or 'empty'}  newest: {head}  ({status})")
+
+
+COMMANDS = (db,)

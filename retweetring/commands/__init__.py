@@ -1,1 +1,0 @@
-"""Commands of the ``retweetring`` CLI, one module per command family, registered in cli.py."""
