@@ -362,7 +362,7 @@ def _run(
             err=True,
         )
         for problem in m.problems:
-            click.echo(f"@{m.username or m.account_id}: the X API said: {problem}", err=True)
+            state.warn(f"@{m.username or m.account_id}: the X API said: {problem}")
 
     result = None
     try:
@@ -386,9 +386,9 @@ def _run(
             )
         click.echo(summary)
     for problem in result.problems:
-        click.echo(problem, err=True)
+        state.warn(problem)
     if result.stopped:
-        click.echo(f"stopped: {result.stopped}", err=True)
+        state.warn(f"stopped: {result.stopped}")
         if result.resume_at is not None:
             ctx.exit(EX_TEMPFAIL)
     if result.problems or any(m.problems for m in result.members):

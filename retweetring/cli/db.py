@@ -53,10 +53,10 @@ def db_check(ctx: click.Context, fmt: str) -> None:
         click.echo(to_json({"ok": report.ok, "problems": report.problems, **report.counts}))
     else:
         counts = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
-        state.out.print(counts, markup=False)
+        state.say(counts)
         for problem in report.problems:
-            state.out.print(f"problem: {problem}", markup=False)
-        state.out.print("ok" if report.ok else "database has problems", markup=False)
+            state.say(f"problem: {problem}")
+        state.say("ok" if report.ok else "database has problems")
     if not report.ok:
         ctx.exit(1)
 

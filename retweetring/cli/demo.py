@@ -46,11 +46,11 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
         with as_file(example) as path, progress_bar(state, "importing the example") as progress:
             result = import_file(state.engine(), path, on_progress=progress)
         if fmt == "text":
-            state.err.print(import_summary(result), markup=False)
+            state.warn(import_summary(result))
         emit_report(state, load_analysis(state, None, None, 1, False), fmt)
         state.close()
     if chosen and fmt == "text":
-        state.err.print(f"demo database kept at {chosen}", markup=False)
+        state.warn(f"demo database kept at {chosen}")
 
 
 COMMANDS = (demo,)

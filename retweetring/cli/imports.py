@@ -74,14 +74,14 @@ def import_cmd(
                     owner=owner,
                 )
         except RetweetringError as exc:
-            state.err.print(f"Error: {exc}", markup=False)
+            state.warn(f"Error: {exc}")
             failed = True
             continue
         failed = failed or result.lines_rejected > 0
         results.append(result)
         shown.finish(result)
         if fmt == "text":
-            state.err.print(import_summary(result), markup=False)
+            state.warn(import_summary(result))
     if fmt == "json":
         click.echo(to_json([import_json(r) for r in results]))
     if failed:
@@ -100,7 +100,7 @@ class _ErrorLines:
     def __call__(self, line: str) -> None:
         self._count += 1
         if self._count <= self.SHOWN:
-            self._state.err.print(line, markup=False)
+            self._state.warn(line)
 
     def finish(self, result: Any) -> None:
         """Say how many rejected lines were not shown, by reason."""
@@ -109,10 +109,8 @@ class _ErrorLines:
             reasons = "; ".join(
                 f"{count:,} x {reason}" for reason, count in result.reasons.most_common(3)
             )
-            self._state.err.print(
-                f"{result.path}: {hidden:,} more rejected lines not shown (all rejected: "
-                f"{reasons})",
-                markup=False,
+            self._state.warn(
+                f"{result.path}: {hidden:,} more rejected lines not shown (all rejected: {reasons})"
             )
 
 

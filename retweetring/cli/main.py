@@ -30,6 +30,7 @@ from retweetring.cli import (
 from retweetring.cli.options import State
 from retweetring.config import redact
 from retweetring.errors import RetweetringError
+from retweetring.reports.console import escape_control
 
 
 class RetweetringGroup(click.Group):
@@ -45,17 +46,19 @@ class RetweetringGroup(click.Group):
             state = ctx.obj
             if isinstance(state, State):
                 for note in state.notes:
-                    state.err.print(note, markup=False)
+                    state.warn(note)
             return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            raise  # the reader closed the pipe (``| head``): click exits quietly
         except (RetweetringError, DBAPIError, OSError) as exc:
             _debug_traceback(ctx)
-            raise click.ClickException(redact(_one_line(exc))) from None
+            raise click.ClickException(_shown(_one_line(exc))) from None
         except Exception as exc:
             _debug_traceback(ctx)
             raise click.ClickException(
-                f"unexpected error: {redact(_one_line(exc))} (this is a bug: run again with "
+                f"unexpected error: {_shown(_one_line(exc))} (this is a bug: run again with "
                 "--debug for the traceback and please report it)"
             ) from None
 
@@ -66,6 +69,11 @@ def _debug_traceback(ctx: click.Context) -> None:
     if isinstance(state, State) and state.debug:
         click.echo(redact("".join(traceback.format_exc())), err=True)
         ctx.exit(1)
+
+
+def _shown(message: str) -> str:
+    """``message`` safe for the terminal: secrets redacted, control characters escaped."""
+    return escape_control(redact(message))
 
 
 def _one_line(exc: BaseException) -> str:

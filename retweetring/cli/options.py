@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from retweetring.graph import Window, support_graph
 from retweetring.reports import console as views
 from retweetring.reports import summary
+from retweetring.reports.console import escape_control
 from retweetring.reports.formats import to_json, write_csv
 
 FORMATS = ("text", "json", "csv")
@@ -98,23 +99,28 @@ class State:
                 )
         return engine
 
+    def say(self, message: str) -> None:
+        """Print one message on stdout, literally, control characters escaped."""
+        self.out.print(escape_control(message), markup=False)
+
+    def warn(self, message: str) -> None:
+        """Print one message on stderr, literally, control characters escaped."""
+        self.err.print(escape_control(message), markup=False)
+
     def report_upgrade(self, done: Any, quiet: bool = False) -> None:
         """Say what a schema upgrade did; ``quiet`` says nothing when nothing changed."""
         if done.before == done.after:
             if not quiet:
-                self.out.print(
-                    f"database is at the newest revision ({done.after}); nothing to do",
-                    markup=False,
-                )
+                self.say(f"database is at the newest revision ({done.after}); nothing to do")
             return
         if done.before is None:
             if not quiet:
-                self.out.print(f"database created at revision {done.after}", markup=False)
+                self.say(f"database created at revision {done.after}")
             return
         message = f"database upgraded from revision {done.before} to {done.after}"
         if done.backup is not None:
             message += f"; the old file was backed up to {done.backup}"
-        (self.err if quiet else self.out).print(message, markup=False)
+        (self.warn if quiet else self.say)(message)
 
     def close(self) -> None:
         """Release the database."""
@@ -241,7 +247,7 @@ def emit_rows(
     elif fmt == "csv":
         write_csv(rows, sys.stdout, [key for key, _ in columns])
     elif not rows:
-        state.out.print(empty, markup=False)
+        state.say(empty)
     else:
         state.out.print(views.table(rows, columns, title))
 

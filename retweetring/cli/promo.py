@@ -69,14 +69,11 @@ def promo_fit(ctx: click.Context, rules: Path | None, fmt: str) -> None:
             )
         )
         return
-    state.out.print(_quality_line("before (shipped model)", fit.before), markup=False)
-    state.out.print(
-        _quality_line("after (community model, cross-validated)", fit.after), markup=False
-    )
-    state.out.print(
+    state.say(_quality_line("before (shipped model)", fit.before))
+    state.say(_quality_line("after (community model, cross-validated)", fit.after))
+    state.say(
         f"now using {fit.model.version}; run 'retweetring tweets reclassify' to apply it "
-        "to the stored tweets",
-        markup=False,
+        "to the stored tweets"
     )
 
 
@@ -127,18 +124,16 @@ def promo_show(ctx: click.Context, top: int, fmt: str) -> None:
             )
         )
         return
-    out = state.out
-    out.print(
+    state.say(
         f"{model.version} ({source}), threshold {model.threshold}, "
-        f"{len(model.weights)} weights, bias {model.bias:+.2f}",
-        markup=False,
+        f"{len(model.weights)} weights, bias {model.bias:+.2f}"
     )
     for side, rows in strongest.items():
-        out.print(f"strongest {side} features:", markup=False)
+        state.say(f"strongest {side} features:")
         for row in rows:
-            out.print(f"  {row['weight']:+6.2f}  {row['feature']}", markup=False)
+            state.say(f"  {row['weight']:+6.2f}  {row['feature']}")
     for key, value in (model.info.get("quality") or {}).items():
-        out.print(f"{key}: {value}", markup=False)
+        state.say(f"{key}: {value}")
 
 
 def _feature(feature: str, weight: float, labels: dict[str, str]) -> dict[str, Any]:
@@ -167,11 +162,9 @@ def promo_reset(ctx: click.Context) -> None:
         if changed
         else (f"already using the shipped model {version}")
     )
-    state.out.print(message, markup=False)
+    state.say(message)
     if changed:
-        state.out.print(
-            "run 'retweetring tweets reclassify' to apply it to the stored tweets", markup=False
-        )
+        state.say("run 'retweetring tweets reclassify' to apply it to the stored tweets")
 
 
 def _engine_if_possible(db: str | None) -> Any:

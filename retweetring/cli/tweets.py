@@ -90,7 +90,7 @@ def _mark(ctx: click.Context, ids: tuple[int, ...], value: bool | None, what: st
     state = state_of(ctx)
     for tweet_id in ids:
         set_promo_override(state.engine(), tweet_id, value)
-        state.out.print(f"tweet {tweet_id}: {what}", markup=False)
+        state.say(f"tweet {tweet_id}: {what}")
 
 
 @tweets.command("mark-promo")

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -18,15 +17,31 @@ def table(
 ) -> Table:
     """Return a table of ``rows``; ``columns`` are ``(key, heading)`` pairs.
 
-    Cell values are shown literally: user names may contain rich markup characters.
+    Cell values are shown literally, control characters escaped (see :func:`escape_control`):
+    user names may contain rich markup or terminal escapes. Ids and usernames (the keys in
+    :data:`WHOLE`) are never cut to fit the terminal, so they can be copied into a command;
+    free text wraps instead.
     """
     grid = Table(title=title, title_justify="left", header_style="bold")
-    for key, heading in columns:
+    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    for index, (key, heading) in enumerate(columns):
         numeric = bool(rows) and isinstance(rows[0].get(key), int | float)
-        grid.add_column(heading, justify="right" if numeric else "left")
-    for row in rows:
-        grid.add_row(*(Text(_cell(row.get(key))) for key, _ in columns))
+        whole = key in WHOLE or numeric
+        width = max([len(heading), *(len(line[index]) for line in cells)]) if whole else None
+        grid.add_column(
+            heading,
+            justify="right" if numeric else "left",
+            no_wrap=whole,
+            min_width=width,
+            overflow="fold",
+        )
+    for line in cells:
+        grid.add_row(*map(Text, line))
     return grid
+
+
+WHOLE = frozenset({"id", "username", "author", "a", "b", "supporter", "supported", "created_at"})
+"""Keys of table columns shown whole at any terminal width: what a user copies into commands."""
 
 
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -34,27 +49,29 @@ _CONTROL_ESCAPES = {
     code: chr(code).encode("unicode_escape").decode("ascii")
     for code in [*range(0x20), *range(0x7F, 0xA0), *map(ord, _BIDI_CONTROLS)]
 }
+_MULTILINE_ESCAPES = {code: shown for code, shown in _CONTROL_ESCAPES.items() if code != 0x0A}
 
 
-def escape_control(text: str) -> str:
+def escape_control(text: str, keep_newlines: bool = False) -> str:
     """Return ``text`` with control characters shown as escapes, on one line.
 
     Newlines, tabs, terminal escape sequences and the bidirectional overrides that could
     reorder what follows become ``\\n``, ``\\t``, ``\\x1b``, ``\\u202e``; everything else,
-    emoji and their joiners included, is kept.
+    emoji and their joiners included, is kept. ``keep_newlines`` keeps line breaks, for text
+    of several lines such as a draft post.
 
     >>> print(escape_control("Open today!\\n\\x1b[31mSALE\\u202e 🥐"))
     Open today!\\n\\x1b[31mSALE\\u202e 🥐
     """
-    return text.translate(_CONTROL_ESCAPES)
+    return text.translate(_MULTILINE_ESCAPES if keep_newlines else _CONTROL_ESCAPES)
 
 
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
-        return ", ".join(f"@{v}" for v in value)
+        return ", ".join(f"@{escape_control(str(v))}" for v in value)
     if isinstance(value, float):
         return f"{value:.3f}"
-    return "" if value is None else str(value)
+    return "" if value is None else escape_control(str(value))
 
 
 def report(data: Mapping[str, Any]) -> RenderableType:
@@ -72,7 +89,7 @@ def report(data: Mapping[str, Any]) -> RenderableType:
         ("One-sided relationships", "one_sided"),
         ("Reciprocity", "reciprocity"),
     ]:
-        head.add_row(label, escape(str(data[key])))
+        head.add_row(label, Text(escape_control(str(data[key]))))
     parts: list[RenderableType] = [Text("retweetring report", style="bold underline"), head]
     communities = data["communities"]
     if communities:

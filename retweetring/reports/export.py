@@ -15,7 +15,6 @@ CSV is two files beside each other: ``STEM-nodes.csv`` and ``STEM-edges.csv``.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import networkx as nx
 
 from retweetring.analytics._labels import sorted_nodes
 from retweetring.analytics.annotate import annotated_graph
+from retweetring.reports.formats import csv_writer
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "csv_paths", "export_graph", "export_ready"]
 
@@ -204,12 +204,12 @@ def export_graph(
 def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:
     nodes_path, edges_path = csv_paths(path)
     with nodes_path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(NODE_COLUMNS)
         for node, attrs in E.nodes(data=True):
             writer.writerow([node, *(attrs[c] for c in NODE_COLUMNS[1:])])
     with edges_path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(EDGE_COLUMNS)
         for u, v, data in E.edges(data=True):
             writer.writerow(

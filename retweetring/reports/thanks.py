@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from retweetring.reports.console import table
+from retweetring.reports.console import escape_control, table
 from retweetring.thanks.lists import Supporter, ThankList
 
 __all__ = [
@@ -58,13 +58,13 @@ def _yes(value: bool) -> str:
 
 
 def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_control(text))
 
 
 def _link(username: str) -> str:
     if username.startswith("id:"):
         return _escape(username)
-    return f"[@{_escape(username)}](https://x.com/{username})"
+    return f"[@{_escape(username)}](https://x.com/{escape_control(username)})"
 
 
 def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -> str:
@@ -98,7 +98,7 @@ def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = Non
     for style, posts in (drafts or {}).items():
         lines += [f"### Drafts: {style}", ""]
         for number, post in enumerate(posts, 1):
-            lines += [f"Post {number}:", "", "```text", post, "```", ""]
+            lines += [f"Post {number}:", "", "```text", escape_control(post, True), "```", ""]
     return "\n".join(lines)
 
 
@@ -125,21 +125,23 @@ def render_text(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -
     """Return the thank list (and ``drafts``) as rich tables for the terminal."""
     parts: list[RenderableType] = []
     if not thanks.supporters:
-        parts.append(Text(empty_message(thanks)))
+        parts.append(Text(escape_control(empty_message(thanks))))
     else:
         rows = [_text_row(s) for s in thanks.supporters]
-        parts.append(Text(_title(thanks), style="bold"))
+        parts.append(Text(escape_control(_title(thanks)), style="bold"))
         parts.append(table(rows, _TEXT_COLUMNS))
         if thanks.support_back:
             back = [_text_row(s) for s in thanks.support_back]
             parts.append(Text("Support them back (support not returned in 4 weeks)", style="bold"))
             parts.append(table(back, _TEXT_COLUMNS[:2]))
         else:
-            parts.append(Text(f"Support them back: none. {support_back_message(thanks)}"))
+            parts.append(
+                Text(escape_control(f"Support them back: none. {support_back_message(thanks)}"))
+            )
     for style, posts in (drafts or {}).items():
         parts.append(Text(f"\nDrafts ({style}), not posted:", style="bold"))
         for number, post in enumerate(posts, 1):
-            parts.append(Text(f"--- post {number} ---\n{post}"))
+            parts.append(Text(f"--- post {number} ---\n{escape_control(post, True)}"))
     return Group(*parts)
 
 
