@@ -14,7 +14,7 @@ import networkx as nx
 from sqlalchemy import Connection, Engine, and_, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from retweetring.records import PLATFORM_X
+from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.models import Account, Retweet, Tweet
 from retweetring.store.session import connection
 
@@ -131,6 +131,6 @@ def _label_nodes(conn: Connection, graph: nx.DiGraph, platform: str) -> None:
             )
         )
         for account_id, username, name in rows:
-            graph.nodes[account_id]["username"] = username or f"id:{account_id}"
+            graph.nodes[account_id]["username"] = account_label(account_id, username)
             graph.nodes[account_id]["name"] = name or ""
 

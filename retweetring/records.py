@@ -12,6 +12,15 @@ from typing import NamedTuple
 PLATFORM_X = "x"
 
 
+def account_label(account_id: int, username: str | None) -> str:
+    """How an account is shown: its username, or ``id:N`` when only its id is known.
+
+    >>> account_label(12, "hollys_bakery"), account_label(12, None)
+    ('hollys_bakery', 'id:12')
+    """
+    return username or f"id:{account_id}"
+
+
 class Account(NamedTuple):
     """An account seen in the data; ``username``/``name`` are None when only the id is known."""
 

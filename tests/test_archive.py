@@ -358,7 +358,7 @@ def test_retweet_whose_author_is_not_mentioned_is_counted_as_not_attributed(run,
     archive.parts[0][0]["entities"]["user_mentions"] = []
     result = run("import", str(archive.zip(tmp_path / "a.zip")))
     assert result.exit_code == 0
-    assert "1 retweets whose author is not in the archive" in result.output
+    assert "1 retweet whose author is not in the archive" in result.output
     assert _edges(db_path, all_retweets=True) == {}
 
 

@@ -247,7 +247,7 @@ def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
     assert result.exit_code == 0
     assert [p.get("since_id") for _, p, _ in x.requests] == [str(newest)]
     assert "until_id" not in x.requests[0][1]
-    assert "1 new tweets, 0 new retweets" in result.output
+    assert "1 new tweet, 0 new retweets" in result.output
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT 1 FROM tweets WHERE id = ?", (int(fresh),)).fetchone()
         assert conn.execute("SELECT since_id FROM collect_checkpoints").fetchone() == (int(fresh),)
@@ -347,6 +347,19 @@ def test_server_errors_are_retried_with_exponential_backoff(x, clock, tmp_path):
     run(db, "members", "add", "bakery")
     assert run(db, "collect").exit_code == 0
     assert clock.slept == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_each_retry_is_announced_with_its_wait(x, clock, tmp_path):
+    restart(x, clock, [Fault("tweets", 1, "reset", times=2)])
+    db = tmp_path / "r.db"
+    run(db, "members", "add", "bakery")
+    result = run(db, "collect")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "retry" in line]
+    assert len(lines) == 2
+    assert "connection failed" in lines[0]
+    assert "retry 1 of 6 in 1 s" in lines[0]
+    assert "retry 2 of 6 in 2 s" in lines[1]
 
 
 PERSISTENT = {

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from retweetring.cli.main import cli
 
@@ -46,3 +49,41 @@ def test_the_readme_database_section_names_every_table():
     section = README.split("## The database", 1)[1].split("\n## ", 1)[0]
     missing = [name for name in Base.metadata.tables if f"`{name}`" not in section]
     assert not missing, f"README.md's 'The database' section never names {missing}"
+
+
+def _options_without_help(group: click.Group, prefix: str = "retweetring") -> list[str]:
+    missing = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix} {name}"
+        missing += [
+            f"{full} {param.opts[0]}"
+            for param in command.params
+            if isinstance(param, click.Option) and not param.hidden and not param.help
+        ]
+        if isinstance(command, click.Group):
+            missing += _options_without_help(command, full)
+    return missing
+
+
+def test_every_option_has_help_text():
+    assert _options_without_help(cli) == []
+
+
+_ID_COMMAND = re.compile(r"retweetring (tweets (?:mark-promo|mark-personal|unmark) [0-9 ]+)$")
+
+
+def _id_examples() -> list[str]:
+    """Every `tweets mark-*`/`unmark` example with ids: README's console lines and the help."""
+    lines = [line[2:] for line in README.splitlines() if line.startswith("$ retweetring ")]
+    lines += [line.strip() for _, command in COMMANDS for line in (command.help or "").splitlines()]
+    return [match[1].strip() for line in lines if (match := _ID_COMMAND.search(line.strip()))]
+
+
+def test_the_tweet_id_examples_work_on_the_example_database(example_db, tmp_path):
+    examples = _id_examples()
+    assert len(examples) >= 6  # three in README, three in the help
+    db = tmp_path / "example.db"
+    shutil.copy(example_db, db)
+    for example in examples:
+        result = CliRunner().invoke(cli, ["--db", str(db), *example.split()])
+        assert result.exit_code == 0, f"`retweetring {example}`: {result.output}"

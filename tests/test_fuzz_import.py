@@ -97,7 +97,7 @@ def mutated_line(draw: st.DrawFn) -> str:
 
 
 LINE_ERROR = re.compile(r"^.+:\d+: .+$")
-SUMMARY = re.compile(r"^.+: \d+ pages, .+ rejected lines, .+$")
+SUMMARY = re.compile(r"^.+: [\d,]+ lines?, .+ rejected lines?, .+$")
 
 
 @settings(

@@ -18,6 +18,7 @@ from retweetring.cli.options import (
     since_until_options,
     state_of,
 )
+from retweetring.records import account_label
 from retweetring.reports import console as views
 from retweetring.reports import summary
 
@@ -42,7 +43,7 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     rows = [
         {
             "id": str(a.id),
-            "username": a.username,
+            "username": account_label(a.id, a.username),
             "name": a.name,
             "tweets": a.tweets,
             "promotional_tweets": a.promotional_tweets,
@@ -62,7 +63,13 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
 
 @click.command()
 @analytics_options
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Accounts and pairs shown in each ranking of the report.",
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -157,7 +164,13 @@ def one_sided_cmd(
 @click.command()
 @analytics_options
 @click.option("--account", metavar="USERNAME", help="Only introductions for this account.")
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show the N best-scored introductions.",
+)
 @click.pass_context
 def introductions(
     ctx: click.Context,
@@ -245,7 +258,7 @@ def balance(
     state = state_of(ctx)
     window = make_window(since, until)
     counts = posting_counts(state.engine(), window)
-    labels = {row.id: row.username or f"id:{row.id}" for row in counts}
+    labels = {row.id: account_label(row.id, row.username) for row in counts}
     result = posting_balance(
         {labels[row.id]: (row.originals, row.promotional) for row in counts},
         min_tweets=min_tweets,

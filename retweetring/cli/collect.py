@@ -19,7 +19,9 @@ from retweetring.cli.options import (
     rules_option,
     state_of,
 )
+from retweetring.records import account_label
 from retweetring.reports.formats import to_json
+from retweetring.reports.imports import counted
 
 if TYPE_CHECKING:
     from retweetring.sources.collect import Ledger
@@ -63,7 +65,7 @@ class _Countdown:
 def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | None = None) -> XApi:
     """An X API client with the configured token, reporting requests to ``ledger``."""
     from retweetring.config import bearer_token
-    from retweetring.sources.x_api import XApi
+    from retweetring.sources.x_api import MAX_RETRIES, XApi
 
     return XApi(
         bearer_token(),
@@ -71,6 +73,10 @@ def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | No
         max_reads=max_reads,
         on_request=ledger,
         on_wait=_Countdown(state),
+        on_retry=lambda problem, attempt, delay: state.warn(
+            f"{problem}; retry {attempt} of {MAX_RETRIES} in {delay:.0f} s "
+            "(Ctrl-C stops; everything fetched is saved)"
+        ),
         sleep=_sleep,
         clock=_clock,
     )
@@ -189,7 +195,7 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     state = state_of(ctx)
     rows = [
         {
-            "username": m.username,
+            "username": account_label(m.account_id, m.username),
             "name": m.name,
             "id": str(m.account_id),
             "added_at": m.added_at.isoformat(" ", "seconds"),
@@ -357,14 +363,19 @@ def _run(
         c = m.counts
         status = "up to date" if m.complete else "not finished, continues next run"
         click.echo(
-            f"@{m.username or m.account_id}: {m.pages:,} pages, {m.tweets_read:,} tweets read, "
-            f"{c.tweets_new:,} new tweets, {c.retweets_new:,} new retweets ({status})",
+            f"@{m.username or m.account_id}: {counted(m.pages, 'page')}, "
+            f"{counted(m.tweets_read, 'tweet')} read, {counted(c.tweets_new, 'new tweet')}, "
+            f"{counted(c.retweets_new, 'new retweet')} ({status})",
             err=True,
         )
         for problem in m.problems:
             state.warn(f"@{m.username or m.account_id}: the X API said: {problem}")
 
     result = None
+    state.interrupted = (
+        "interrupted: every page fetched so far is saved with its member's checkpoint; "
+        "run 'retweetring collect' again to continue"
+    )
     try:
         result = collect(
             engine,
@@ -378,7 +389,9 @@ def _run(
         )
     finally:
         api.close()
-        summary = f"collect: {api.requests:,} requests, {api.tweets_read:,} tweets read"
+        summary = (
+            f"collect: {counted(api.requests, 'request')}, {counted(api.tweets_read, 'tweet')} read"
+        )
         if result is not None and retweeters:
             summary += (
                 f", retweeters of {result.retweeter_tweets:,} tweets "

@@ -46,7 +46,7 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
         with as_file(example) as path, progress_bar(state, "importing the example") as progress:
             result = import_file(state.engine(), path, on_progress=progress)
         if fmt == "text":
-            state.warn(import_summary(result))
+            state.warn(import_summary(result, again="the example is already in this database"))
         emit_report(state, load_analysis(state, None, None, 1, False), fmt)
         state.close()
     if chosen and fmt == "text":

@@ -45,6 +45,9 @@ def import_cmd(
     that repeats pages, changes nothing. Malformed lines are reported as FILE:LINE: reason
     and skipped; the rest is imported and the exit status is 1. An X archive is its .zip,
     its extracted folder, or its data/tweets.js (see README for what it can tell).
+    With --format json, every file given has an entry; "error" says why a file was not
+    read (null when it was). Ctrl-C keeps what was written; run the same command again to
+    finish (exit status 130).
 
     Example:
 
@@ -58,9 +61,14 @@ def import_cmd(
     promo_rules = rules_from(rules)
     engine = state.engine()
     classifier = load_classifier(engine, promo_rules)
-    results = []
+    results: list[dict[str, Any]] = []
     failed = False
-    for path in files:
+    for done, path in enumerate(files):
+        state.interrupted = (
+            f"interrupted while importing {path}: {done:,} of {len(files):,} files imported "
+            "completely; what was written is kept, and running the same command again "
+            "finishes without duplicates"
+        )
         shown = _ErrorLines(state)
         try:
             with progress_bar(state, f"importing {path.name}") as on_progress:
@@ -76,14 +84,15 @@ def import_cmd(
         except RetweetringError as exc:
             state.warn(f"Error: {exc}")
             failed = True
+            results.append({"path": str(path), "error": str(exc)})
             continue
         failed = failed or result.lines_rejected > 0
-        results.append(result)
+        results.append({**import_json(result), "error": None})
         shown.finish(result)
         if fmt == "text":
             state.warn(import_summary(result))
     if fmt == "json":
-        click.echo(to_json([import_json(r) for r in results]))
+        click.echo(to_json(results))
     if failed:
         ctx.exit(1)
 

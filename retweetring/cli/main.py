@@ -50,6 +50,10 @@ class RetweetringGroup(click.Group):
             return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            state = ctx.obj
+            click.echo(escape_control(getattr(state, "interrupted", "interrupted")), err=True)
+            ctx.exit(130)
         except BrokenPipeError:
             raise  # the reader closed the pipe (``| head``): click exits quietly
         except (RetweetringError, DBAPIError, OSError) as exc:

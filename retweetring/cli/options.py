@@ -61,6 +61,8 @@ class State:
     )
     notes: list[str] = field(default_factory=list)
     """Lines for stderr once the command has succeeded (see ``RetweetringGroup``)."""
+    interrupted: str = "interrupted"
+    """What to say on stderr when Ctrl-C stops the command: what is kept, how to go on."""
     _engine: Engine | None = None
     _decisions_checked: bool = False
 

@@ -37,7 +37,13 @@ def tweets(ctx: click.Context) -> None:
 @tweets.command("list")
 @click.option("--account", metavar="USERNAME", help="Only tweets by this account.")
 @click.option("--promotional/--personal", default=None, help="Only one kind of tweet.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Show the N newest tweets.",
+)
 @format_option()
 @click.pass_context
 def tweets_list(
@@ -101,7 +107,7 @@ def mark_promo(ctx: click.Context, ids: tuple[int, ...]) -> None:
 
     Example:
 
-        retweetring tweets mark-promo 1858123456789012345
+        retweetring tweets mark-promo 2124582919064711168
     """
     _mark(ctx, ids, True, "marked promotional")
 
@@ -114,7 +120,7 @@ def mark_personal(ctx: click.Context, ids: tuple[int, ...]) -> None:
 
     Example:
 
-        retweetring tweets mark-personal 1858123456789012345
+        retweetring tweets mark-personal 2124176269293572096
     """
     _mark(ctx, ids, False, "marked personal")
 
@@ -127,7 +133,7 @@ def unmark(ctx: click.Context, ids: tuple[int, ...]) -> None:
 
     Example:
 
-        retweetring tweets unmark 1858123456789012345
+        retweetring tweets unmark 2124176269293572096
     """
     _mark(ctx, ids, None, "classifier decides again")
 
@@ -234,7 +240,7 @@ def tweets_review(
     rows = [
         {
             "id": str(t.id),
-            "author": shown(t.author) if t.author else None,
+            "author": shown(t.author),
             "retweets": t.retweets,
             "score": round(t.score, 3),
             "promotional": t.promotional,

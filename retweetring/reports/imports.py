@@ -5,27 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 
-def import_summary(result: Any) -> str:
-    """Return one line saying what importing one file stored, skipped and rejected."""
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """Return ``number`` with its noun, singular or plural.
+
+    >>> counted(1, "rejected line"), counted(1_200, "rejected line"), counted(2, "reply", "replies")
+    ('1 rejected line', '1,200 rejected lines', '2 replies')
+    """
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
+def import_summary(result: Any, again: str = "--force re-reads it") -> str:
+    """Return one line saying what importing one file stored, skipped and rejected.
+
+    ``again`` says how to read a file again that was imported before.
+    """
     if result.already_imported:
-        return f"{result.path}: already imported (same content), skipped; --force re-reads it"
+        return f"{result.path}: already imported (same content), skipped; {again}"
     kind = result.wrong_kind()
     if kind is not None:
         return f"{result.path}: every line {kind}; nothing imported"
     c = result.counts
     if result.owner is not None:
         return (
-            f"{result.path}: X archive of @{result.owner}, {result.lines_read:,} tweets read, "
-            f"{c.tweets:,} original tweets ({c.tweets_new:,} new), "
-            f"{c.retweets:,} retweets ({c.retweets_new:,} new), "
-            f"{result.lines_rejected:,} rejected, "
-            f"{result.unattributed:,} retweets whose author is not in the archive (not attributed)"
+            f"{result.path}: X archive of @{result.owner}, {counted(result.lines_read, 'tweet')} "
+            f"read, {counted(c.tweets, 'original tweet')} ({c.tweets_new:,} new), "
+            f"{counted(c.retweets, 'retweet')} ({c.retweets_new:,} new), "
+            f"{result.lines_rejected:,} rejected, {counted(result.unattributed, 'retweet')} "
+            "whose author is not in the archive (not attributed)"
         )
     return (
-        f"{result.path}: {result.pages:,} pages, {c.tweets_new:,} new tweets and "
-        f"{c.retweets_new:,} new retweets stored ({c.tweets:,} tweets and {c.retweets:,} "
-        f"retweets read, originals repeated per page), {result.lines_rejected:,} rejected lines, "
-        f"{result.unattributed:,} retweets with a missing original (not attributed)"
+        f"{result.path}: {counted(result.lines_read, 'line')}, "
+        f"{counted(c.tweets_new, 'new tweet')} and {counted(c.retweets_new, 'new retweet')} "
+        f"stored ({counted(c.tweets, 'tweet')} and {counted(c.retweets, 'retweet')} read, "
+        f"repeats included), {counted(result.lines_rejected, 'rejected line')}, "
+        f"{counted(result.unattributed, 'retweet')} with a missing original (not attributed)"
     )
 
 

@@ -18,11 +18,12 @@ from retweetring.analytics import (
     support_balance,
     top_connectors,
 )
+from retweetring.records import account_label
 
 
 def username(graph: nx.DiGraph, node: Any) -> str:
     """Return the node's username, or ``id:N`` when it is not known."""
-    return graph.nodes[node].get("username") or f"id:{node}"
+    return graph.nodes[node].get("username") or account_label(node, None)
 
 
 def mutual_rows(graph: nx.DiGraph, min_support: int = 1) -> list[dict[str, Any]]:

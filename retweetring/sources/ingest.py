@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from retweetring.errors import BadRecordError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
-from retweetring.records import PageRecords
+from retweetring.records import PageRecords, account_label
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.store.models import Import
@@ -172,7 +172,7 @@ def _import_archive(
             owner_id = find_account(engine, owner)
     with _gc_paused():
         records = archive.read(owner=owner, owner_id=owner_id)
-    result.owner = records.owner.username or f"id:{records.owner.id}"
+    result.owner = account_label(records.owner.id, records.owner.username)
     entries: Iterator[tuple[str, PageRecords | BadRecordError]] = iter(records.entries)
     if on_progress is not None:
         entries = _reporting(entries, len(records.entries), archive.size, on_progress)

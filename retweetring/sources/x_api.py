@@ -176,6 +176,8 @@ class XApi:
         Called with an :class:`ApiCall` after every request.
     on_wait : callable
         Called with (seconds left, resume time) about once a second while waiting.
+    on_retry : callable
+        Called with (what failed, attempt number, seconds until the retry) before each retry.
     sleep, clock : callable
         ``time.sleep`` and ``time.time`` unless given (tests pass fakes).
     """
@@ -188,6 +190,7 @@ class XApi:
         max_reads: int | None = None,
         on_request: Callable[[ApiCall], None] = lambda call: None,
         on_wait: Callable[[int, datetime], None] = lambda left, resume: None,
+        on_retry: Callable[[str, int, float], None] = lambda problem, attempt, delay: None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -204,6 +207,7 @@ class XApi:
         self.tweets_read = 0
         self._on_request = on_request
         self._on_wait = on_wait
+        self._on_retry = on_retry
         self._sleep = sleep
         self._clock = clock
         self._limits: dict[str, _Limit] = {}
@@ -377,7 +381,9 @@ class XApi:
                     f"{endpoint}: the X API failed {failures} times in a row (last: {last}); "
                     "everything fetched so far is saved, run again to continue"
                 )
-            self._sleep(min(BACKOFF_CAP, 2.0 ** (failures - 1)))
+            delay = min(BACKOFF_CAP, 2.0 ** (failures - 1))
+            self._on_retry(f"{endpoint}: {last}", failures, delay)
+            self._sleep(delay)
 
     def _record(self, endpoint: str, status: int, tweets: int = 0, users: int = 0) -> None:
         self.requests += 1

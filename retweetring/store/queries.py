@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from retweetring.errors import UnknownAccountError, UnknownTweetError
 from retweetring.graph import Window, in_window, is_promotional
-from retweetring.records import PLATFORM_X
+from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.models import Account, Member, Retweet, Tweet
 from retweetring.store.session import begin_write, connection
 
@@ -35,7 +35,8 @@ class TweetRow:
     """A stored original tweet and its classification."""
 
     id: int
-    author: str | None
+    author: str
+    """The author's username, or ``id:N`` when only the id is known."""
     created_at: datetime | None
     text: str
     urls: list[str]
@@ -64,9 +65,12 @@ def normalise_username(username: str) -> str:
 def count_accounts(db: Engine | Connection, platform: str = PLATFORM_X) -> int:
     """Return how many accounts are stored."""
     with connection(db) as conn:
-        return conn.scalar(
-            select(func.count()).select_from(Account).where(Account.platform == platform)
-        ) or 0
+        return (
+            conn.scalar(
+                select(func.count()).select_from(Account).where(Account.platform == platform)
+            )
+            or 0
+        )
 
 
 def find_account(db: Engine | Connection, username: str, platform: str = PLATFORM_X) -> int:
@@ -198,6 +202,7 @@ def list_tweets(
             Tweet.promo_reason,
             Tweet.promo_override,
             func.coalesce(retweets.c.n, 0),
+            Tweet.author_id,
         )
         .join(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
         .outerjoin(retweets, retweets.c.original_id == Tweet.id)
@@ -213,7 +218,7 @@ def list_tweets(
         return [
             TweetRow(
                 id=row[0],
-                author=row[1],
+                author=account_label(row[10], row[1]),
                 created_at=row[2],
                 text=row[3],
                 urls=orjson.loads(row[4]),
@@ -258,9 +263,7 @@ def _stale(version: str, platform: str) -> ColumnElement[bool]:
     )
 
 
-def count_stale_decisions(
-    db: Engine | Connection, version: str, platform: str = PLATFORM_X
-) -> int:
+def count_stale_decisions(db: Engine | Connection, version: str, platform: str = PLATFORM_X) -> int:
     """Return how many stored decisions without an override another model than ``version`` made.
 
     Tweets whose ``promo_model`` is NULL (decided before decisions recorded their model)
@@ -337,6 +340,7 @@ def review_tweets(
             Tweet.promo_reason,
             distance.label("distance"),
             retweeters.label("retweets"),
+            Tweet.author_id,
         )
         .outerjoin(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
         .where(
@@ -357,7 +361,7 @@ def review_tweets(
         return [
             TweetRow(
                 id=row.id,
-                author=row.username,
+                author=account_label(row.author_id, row.username),
                 created_at=row.created_at,
                 text=row.text,
                 urls=orjson.loads(row.urls),

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 
 from retweetring.errors import NoDataError
 from retweetring.graph import Window, support_condition
-from retweetring.records import PLATFORM_X
+from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.models import Account, Retweet, Thanks, Tweet
 from retweetring.store.queries import find_account
 from retweetring.store.session import connection, write_connection
@@ -306,7 +306,7 @@ def thank_list(
         names = _usernames(conn, ids, platform)
     supporters = [
         Supporter(
-            username=names.get(sid) or f"id:{sid}",
+            username=account_label(sid, names.get(sid)),
             account_id=sid,
             retweets=n,
             new=sid not in earlier,
@@ -317,7 +317,7 @@ def thank_list(
     ]
     supporters.sort(key=lambda s: (-s.retweets, s.username.lower(), s.username))
     return ThankList(
-        account=label or f"id:{account_id}",
+        account=account_label(account_id, label),
         account_id=account_id,
         week=week,
         supporters=tuple(supporters),
