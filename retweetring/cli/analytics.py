@@ -19,8 +19,6 @@ from retweetring.cli.options import (
     state_of,
 )
 from retweetring.records import account_label
-from retweetring.reports import console as views
-from retweetring.reports import summary
 
 if TYPE_CHECKING:
     from retweetring.analytics.posting import PostingBalances
@@ -112,6 +110,9 @@ def mutual(
 
         retweetring mutual --min-support 2
     """
+    from retweetring.reports import console as views
+    from retweetring.reports import summary
+
     state = state_of(ctx)
     analysis = load_analysis(state, since, until, min_support, all_retweets)
     rows = summary.mutual_rows(analysis.graph, min_support)
@@ -147,6 +148,9 @@ def one_sided_cmd(
 
         retweetring one-sided --account hollys_bakery
     """
+    from retweetring.reports import console as views
+    from retweetring.reports import summary
+
     state = state_of(ctx)
     analysis = load_analysis(state, since, until, min_support, all_retweets)
     node = account_node(state, account)
@@ -191,6 +195,9 @@ def introductions(
 
         retweetring introductions --account hollys_bakery --top 5
     """
+    from retweetring.reports import console as views
+    from retweetring.reports import summary
+
     state = state_of(ctx)
     analysis = load_analysis(state, since, until, min_support, all_retweets)
     node = account_node(state, account)

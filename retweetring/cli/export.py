@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from retweetring.cli.options import load_analysis, state_of, window_options
-from retweetring.reports.export import EXPORT_FORMATS
+from retweetring.defaults import EXPORT_FORMATS
 
 
 @click.command()

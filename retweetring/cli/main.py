@@ -6,12 +6,12 @@ the traceback instead.
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Sequence
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from retweetring import __version__
 from retweetring.cli import (
@@ -30,7 +30,7 @@ from retweetring.cli import (
 from retweetring.cli.options import State
 from retweetring.config import redact
 from retweetring.errors import RetweetringError
-from retweetring.reports.console import escape_control
+from retweetring.reports.escapes import escape_control
 
 
 class RetweetringGroup(click.Group):
@@ -56,11 +56,10 @@ class RetweetringGroup(click.Group):
             ctx.exit(130)
         except BrokenPipeError:
             raise  # the reader closed the pipe (``| head``): click exits quietly
-        except (RetweetringError, DBAPIError, OSError) as exc:
-            _debug_traceback(ctx)
-            raise click.ClickException(_shown(_one_line(exc))) from None
         except Exception as exc:
             _debug_traceback(ctx)
+            if isinstance(exc, RetweetringError | OSError) or _database_error(exc) is not None:
+                raise click.ClickException(_shown(_one_line(exc))) from None
             raise click.ClickException(
                 f"unexpected error: {_shown(_one_line(exc))} (this is a bug: run again with "
                 "--debug for the traceback and please report it)"
@@ -80,9 +79,15 @@ def _shown(message: str) -> str:
     return escape_control(redact(message))
 
 
+def _database_error(exc: BaseException) -> Any:
+    """``exc`` as SQLAlchemy's DBAPIError, or None (without importing SQLAlchemy to ask)."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return exc if errors is not None and isinstance(exc, errors.DBAPIError) else None
+
+
 def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, DBAPIError):
-        return f"database error: {exc.orig}"
+    if (database := _database_error(exc)) is not None:
+        return f"database error: {database.orig}"
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)

@@ -7,17 +7,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from sqlalchemy import Engine
 
-from retweetring.graph import Window, support_graph
-from retweetring.reports import console as views
-from retweetring.reports import summary
-from retweetring.reports.console import escape_control
+from retweetring.reports.escapes import escape_control
 from retweetring.reports.formats import to_json, write_csv
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy import Engine
+
+    from retweetring.graph import Window
 
 FORMATS = ("text", "json", "csv")
 
@@ -55,10 +56,8 @@ class State:
 
     db: str | None
     debug: bool
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=False))
-    err: Console = field(
-        default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
-    )
+    out: Console = field(default_factory=lambda: _console(stderr=False))
+    err: Console = field(default_factory=lambda: _console(stderr=True))
     notes: list[str] = field(default_factory=list)
     """Lines for stderr once the command has succeeded (see ``RetweetringGroup``)."""
     interrupted: str = "interrupted"
@@ -129,6 +128,13 @@ class State:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _console(stderr: bool) -> Console:
+    """A rich console for stdout (no wrapping) or stderr (long messages wrap)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
 
 
 def state_of(ctx: click.Context) -> State:
@@ -207,6 +213,8 @@ class Analysis:
 
 def make_window(since: date | None, until: date | None) -> Window:
     """The window ``[since, until)``; an empty or reversed one is a usage error."""
+    from retweetring.graph import Window
+
     try:
         return Window(since, until)
     except ValueError as exc:
@@ -218,6 +226,7 @@ def load_analysis(
 ) -> Analysis:
     """The support graph of the window, read in one snapshot with the count of accounts."""
     window = make_window(since, until)
+    from retweetring.graph import support_graph
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
@@ -251,7 +260,9 @@ def emit_rows(
     elif not rows:
         state.say(empty)
     else:
-        state.out.print(views.table(rows, columns, title))
+        from retweetring.reports.console import table
+
+        state.out.print(table(rows, columns, title))
 
 
 class progress_bar:  # noqa: N801 - used like a function: ``with progress_bar(...)``
@@ -310,6 +321,8 @@ def rules_from(path: Path | None) -> Any:
 
 def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> None:
     """Print the community report of ``analysis`` as text or JSON, or its balance rows as CSV."""
+    from retweetring.reports import summary
+
     if fmt == "csv":
         rows = summary.balance_rows(analysis.graph)
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
@@ -324,7 +337,9 @@ def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> No
     if fmt == "json":
         click.echo(to_json(data))
     else:
-        state.out.print(views.report(data))
+        from retweetring.reports.console import report
+
+        state.out.print(report(data))
 
 
 def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:

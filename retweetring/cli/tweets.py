@@ -18,9 +18,9 @@ from retweetring.cli.options import (
     rules_option,
     state_of,
 )
-from retweetring.reports.console import escape_control
+from retweetring.defaults import REVIEW_MARGIN
+from retweetring.reports.escapes import escape_control
 from retweetring.reports.formats import to_json
-from retweetring.store.queries import REVIEW_MARGIN
 
 
 @click.group(invoke_without_command=True)

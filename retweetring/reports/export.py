@@ -26,11 +26,11 @@ import networkx as nx
 
 from retweetring.analytics._labels import sorted_nodes
 from retweetring.analytics.annotate import annotated_graph
+from retweetring.defaults import EXPORT_FORMATS
 from retweetring.reports.formats import csv_writer
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "csv_paths", "export_graph", "export_ready"]
 
-EXPORT_FORMATS = ("graphml", "gexf", "csv", "json")
 NODE_COLUMNS = ("id", "username", "name", "community", "given", "received")
 EDGE_COLUMNS = (
     "source",

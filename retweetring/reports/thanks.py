@@ -9,7 +9,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from retweetring.reports.console import escape_control, table
+from retweetring.reports.console import table
+from retweetring.reports.escapes import escape_control
 from retweetring.thanks.lists import Supporter, ThankList
 
 __all__ = [

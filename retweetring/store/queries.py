@@ -9,6 +9,7 @@ import orjson
 from sqlalchemy import Connection, Engine, and_, case, exists, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from retweetring.defaults import REVIEW_MARGIN
 from retweetring.errors import UnknownAccountError, UnknownTweetError
 from retweetring.graph import Window, in_window, is_promotional
 from retweetring.records import PLATFORM_X, account_label
@@ -277,7 +278,6 @@ def count_stale_decisions(db: Engine | Connection, version: str, platform: str =
         return conn.scalar(select(func.count()).select_from(Tweet).where(stale)) or 0
 
 
-REVIEW_MARGIN = 0.2
 """How far from the threshold a score may be for ``review_tweets`` to list the tweet."""
 
 _EPSILON = 1e-9
