@@ -15,7 +15,6 @@ from matplotlib.image import imread
 from matplotlib.text import Text
 
 from retweetring.errors import EmptyMapError
-from retweetring.reports.layout import spring_positions
 from retweetring.reports.maps import (
     community_map,
     display_text,
@@ -23,6 +22,7 @@ from retweetring.reports.maps import (
     most_connected,
     parse_size,
 )
+from retweetring.reports.maps.layout import spring_positions
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NASTY_NAMES = [
@@ -227,11 +227,13 @@ def test_parse_size_refuses_nonsense():
 
 
 def test_every_drawn_name_is_plain_text_not_mathtext(monkeypatch, tmp_path):
-    import retweetring.reports.maps as maps
+    import retweetring.reports.maps.drawing as drawing
 
     figures = []
-    save = maps._save_png
-    monkeypatch.setattr(maps, "_save_png", lambda fig, path: (figures.append(fig), save(fig, path)))
+    save = drawing.save_png
+    monkeypatch.setattr(
+        drawing, "save_png", lambda fig, path: (figures.append(fig), save(fig, path))
+    )
     G = named(random_support_graph(seed=4, n=22, m=80), NASTY_NAMES)
     community_map(G, tmp_path / "c.png", size=(900, 700), dpi=100)
     ego_map(G, most_connected(G, 1)[0], tmp_path / "e.png", size=(900, 700), dpi=100)
@@ -244,7 +246,7 @@ def test_every_drawn_name_is_plain_text_not_mathtext(monkeypatch, tmp_path):
 
 
 def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path):
-    import retweetring.reports.layout as layout
+    import retweetring.reports.maps.layout as layout
 
     monkeypatch.setattr(layout, "_has_igraph", lambda: False)
     expected = spring_positions(graph, engine="networkx")
@@ -256,16 +258,16 @@ def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path)
 @pytest.fixture
 def drawn_texts(monkeypatch):
     """The texts of every figure the maps save, one set per figure."""
-    import retweetring.reports.maps as maps
+    import retweetring.reports.maps.drawing as drawing
 
     texts: list[set[str]] = []
-    save = maps._save_png
+    save = drawing.save_png
 
     def capture(fig, path):
         texts.append({t.get_text() for t in fig.findobj(Text)})
         save(fig, path)
 
-    monkeypatch.setattr(maps, "_save_png", capture)
+    monkeypatch.setattr(drawing, "save_png", capture)
     return texts
 
 
