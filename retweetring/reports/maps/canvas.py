@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_DPI", "DEFAULT_SIZE", "LEGEND_WIDTH", "MARGIN", "TITLE_BAND", "parse_size"]
+__all__ = [
+    "DEFAULT_DPI",
+    "DEFAULT_SIZE",
+    "LEGEND_SHARE",
+    "LEGEND_WIDTH",
+    "MARGIN",
+    "MIN_TEXT_DPI",
+    "TITLE_BAND",
+    "TITLE_SHARE",
+    "parse_size",
+]
 
 DEFAULT_SIZE = (1800, 1350)
 DEFAULT_DPI = 150
@@ -10,6 +20,12 @@ DEFAULT_DPI = 150
 TITLE_BAND = 1.05  # above the map
 LEGEND_WIDTH = 2.9  # right of the map
 MARGIN = (0.75, 0.2)  # around the outermost nodes, for their labels
+# The largest shares of the image the title band and the legend may take.
+TITLE_SHARE = 0.3
+LEGEND_SHARE = 0.45
+#: Text is drawn at most this small: 8-point legend text is then 8 pixels high. An image that
+#: cannot hold the title and legend even so is refused.
+MIN_TEXT_DPI = 72.0
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -13,12 +13,17 @@ import numpy as np
 from retweetring.analytics._labels import sort_key
 from retweetring.analytics.annotate import NO_COMMUNITY, annotated_graph
 from retweetring.errors import EmptyMapError
-from retweetring.reports.maps import drawing
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
-from retweetring.reports.maps.drawing import NodeScale, View, draw_lines, draw_title, figure
+from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title
 from retweetring.reports.maps.labels import place_labels
 from retweetring.reports.maps.layout import spring_positions
-from retweetring.reports.maps.legend import community_line_entries, dot, draw_legend, header
+from retweetring.reports.maps.legend import (
+    community_line_entries,
+    dot,
+    draw_legend,
+    header,
+    labels_note,
+)
 from retweetring.reports.maps.result import MapResult
 from retweetring.reports.maps.style import (
     MUTUAL_LINE,
@@ -28,6 +33,10 @@ from retweetring.reports.maps.style import (
     PALETTE,
 )
 from retweetring.reports.maps.text import count_text, handle_of, in_window, name_of, username_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["CommunityStyles", "community_map", "community_styles", "most_connected"]
 
@@ -86,8 +95,9 @@ def community_map(
     dpi : int, optional
         Pixels per inch: larger makes text and nodes larger in the same image size.
     labels : int, optional
-        Label this many accounts, those receiving the most support; by default 40 on a
-        12 x 9 inch image (the default size at the default dpi), fewer on a smaller one.
+        Label at most this many accounts, those receiving the most support; by default 40
+        on a 12 x 9 inch image (the default size at the default dpi), fewer on a smaller
+        one. A label with no room beside its node is left out.
     seed : int, optional (default=42)
         Seed of the layout and the community detection.
 
@@ -100,6 +110,8 @@ def community_map(
     ------
     EmptyMapError
         If no support reaches `min_support` in the graph.
+    MapSizeError
+        If `size` cannot hold the title and legend at a readable size.
     """
     A = annotated_graph(graph, min_support, seed=seed)
     if A.number_of_nodes() == 0:
@@ -112,19 +124,17 @@ def community_map(
     pos = spring_positions(S, seed=seed)
     received = {n: S.nodes[n]["received"] for n in S}
     max_received = max(A.nodes[n]["received"] for n in A) or 1
-    scale = NodeScale(len(S), size, dpi, max_received)
-
     groups = community_styles(S)
     colours = [groups.colour_of[n] for n in S]
     order = {node: i for i, node in enumerate(S)}  # label order (see annotated_graph)
     mutual = [(u, v) for u, v, m in S.edges(data="mutual") if m and order[u] < order[v]]
     one_sided = [(u, v) for u, v, m in S.edges(data="mutual") if not m]
+    communities = len({S.nodes[n]["community"] for n in S} - {NO_COMMUNITY})
+    by_support = sorted(S, key=lambda n: (-received[n], sort_key(S, n)))
 
-    if labels is None:
-        labels = max(10, round(40 * (size[0] / dpi) * (size[1] / dpi) / 108))
-    labelled = sorted(S, key=lambda n: (-received[n], sort_key(S, n)))[:labels]
-    width, height = size
-    with figure(size, dpi) as (fig, ax, legend_ax):
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> list[Hashable]:
+        scale = NodeScale(len(S), size, fig.dpi, max_received)
+        chosen = by_support[: labels if labels is not None else _label_count(fig)]
         view = View.fit(ax, pos, size)
         max_weight = max((S.edges[u, v]["weight"] for u, v in one_sided), default=1)
         draw_lines(
@@ -161,14 +171,12 @@ def community_map(
             linewidths=0.6,
             zorder=3,
         )
-        place_labels(
+        labelled = place_labels(
             fig,
             ax,
             view,
-            [(n, name_of(S, n), pos[n], scale.radius_px(received[n])) for n in labelled],
+            [(n, name_of(S, n), pos[n], scale.radius_px(received[n])) for n in chosen],
         )
-
-        communities = len({S.nodes[n]["community"] for n in S} - {NO_COMMUNITY})
         counts = [
             count_text(len(S), "account"),
             count_text(len(mutual), "mutual pair"),
@@ -187,14 +195,17 @@ def community_map(
         legend += community_line_entries(
             min_support, max_weight, max_pair, bool(mutual), bool(one_sided)
         )
-        shown = len(labelled)
-        note = (
-            "Labels: every account"
-            if shown == len(S)
-            else f"Labels: the {shown} accounts\nreceiving the most support"
+        note = labels_note(
+            f"the {len(chosen)} accounts\nreceiving the most support",
+            drawn=len(labelled),
+            chosen=len(chosen),
+            total=len(S),
         )
         draw_legend(legend_ax, legend, scale.samples(received.values()), note)
-        drawing.save_png(fig, path)
+        return labelled
+
+    labelled = draw_fitted(size, dpi, path, draw)
+    width, height = size
     return MapResult(
         path=Path(path),
         kind="community",
@@ -256,3 +267,8 @@ def community_styles(S: nx.DiGraph) -> CommunityStyles:
     return CommunityStyles(
         colour_of, named, (other_accounts, max(0, len(order) - len(PALETTE))), alone
     )
+
+
+def _label_count(fig: Figure) -> int:
+    """How many accounts to label: 40 on a 12 x 9 inch figure, in proportion on others."""
+    return max(10, round(40 * fig.get_figwidth() * fig.get_figheight() / 108))

@@ -1,5 +1,10 @@
 """Drawing a map: the figure, its view of the positions, nodes' sizes, lines, title and PNG.
 
+A map is drawn at the dpi asked for unless its title and legend would not fit the image at
+that dpi; then all of its text and nodes are drawn smaller (at a lower "text dpi", never
+below ``MIN_TEXT_DPI``) in an image of the same pixels, and the PNG still records the dpi
+asked for. An image too small even so is refused with :class:`MapSizeError`.
+
 Drawing uses matplotlib's object API (a ``Figure`` on an Agg canvas, never pyplot), inside
 an ``rc_context`` with matplotlib's default style, so the user's matplotlibrc cannot change
 the result and nothing leaks between calls. Edges are drawn as line collections, so a map of
@@ -10,15 +15,23 @@ when something is drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from retweetring.reports.maps.canvas import LEGEND_WIDTH, MARGIN, TITLE_BAND
+from retweetring.errors import MapSizeError
+from retweetring.reports.maps.canvas import (
+    LEGEND_SHARE,
+    LEGEND_WIDTH,
+    MARGIN,
+    MIN_TEXT_DPI,
+    TITLE_BAND,
+    TITLE_SHARE,
+)
 from retweetring.reports.maps.layout import Positions
 from retweetring.reports.maps.style import FONT
 
@@ -26,11 +39,99 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["NodeScale", "View", "draw_lines", "draw_title", "figure", "save_png"]
+__all__ = [
+    "NodeScale",
+    "View",
+    "draw_fitted",
+    "draw_lines",
+    "draw_title",
+    "figure",
+    "save_png",
+    "text_overflow",
+]
+
+T = TypeVar("T")
+#: A text dpi at most this share of the one that would just fit, so that it surely fits.
+_FIT_SLACK = 0.98
+
+
+def draw_fitted(
+    size: tuple[int, int],
+    dpi: int,
+    path: str | Path,
+    draw: Callable[[Figure, Axes, Axes], T],
+) -> T:
+    """Draw a map with `draw` on a figure of `size` pixels and write it to `path` as a PNG.
+
+    `draw` gets the figure, the map axes and the legend axes, and is called again on a fresh
+    figure with a lower dpi while any text spills out of the image.
+
+    Returns
+    -------
+    Whatever `draw` returned for the figure written.
+
+    Raises
+    ------
+    MapSizeError
+        If the title and legend do not fit even at ``MIN_TEXT_DPI``; the message says the
+        smallest size that holds them.
+    """
+    width, height = size
+    text_dpi = min(
+        float(dpi),
+        width * LEGEND_SHARE / LEGEND_WIDTH,
+        height * TITLE_SHARE / TITLE_BAND,
+    )
+    for _ in range(4):
+        drawn_dpi = max(text_dpi, MIN_TEXT_DPI)
+        with figure(size, drawn_dpi) as (fig, ax, legend_ax):
+            result = draw(fig, ax, legend_ax)
+            spill_x, spill_y = text_overflow(fig)
+            if spill_x <= 1.0 and spill_y <= 1.0 and text_dpi >= MIN_TEXT_DPI:
+                save_png(fig, path, dpi=dpi)
+                return result
+        if text_dpi < MIN_TEXT_DPI:
+            break
+        text_dpi = min(text_dpi, drawn_dpi / max(spill_x, spill_y) * _FIT_SLACK)
+    need_x = max(width * max(spill_x, 1.0), LEGEND_WIDTH * MIN_TEXT_DPI / LEGEND_SHARE)
+    need_y = max(height * max(spill_y, 1.0), TITLE_BAND * MIN_TEXT_DPI / TITLE_SHARE)
+    least = f"{_round_up(need_x / _FIT_SLACK)}x{_round_up(need_y / _FIT_SLACK)}"
+    raise MapSizeError(
+        f"size {width}x{height} is too small for the map's title and legend: "
+        f"use at least {least} pixels"
+    )
+
+
+def _round_up(pixels: float) -> int:
+    """Pixels rounded up to a multiple of ten."""
+    return int(math.ceil(pixels / 10.0) * 10)
+
+
+def text_overflow(fig: Figure) -> tuple[float, float]:
+    """How far the figure's text reaches beyond the figure, across and down.
+
+    Returns
+    -------
+    (float, float)
+        The width and height the text needs (measured from the figure's left and top edges,
+        where the layout starts) as shares of the figure's less a 1% margin; at most 1 when
+        all text fits.
+    """
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    boxes = [t.get_window_extent(renderer) for t in fig.texts if t.get_text()]
+    for ax in fig.axes:
+        boxes += [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
+        legend = ax.get_legend()
+        if legend is not None:  # its texts are placed only when it is drawn
+            boxes.append(legend.get_window_extent(renderer))
+    across = max(((box.x1 - frame.x0) / (0.99 * frame.width) for box in boxes), default=0.0)
+    down = max(((frame.y1 - box.y0) / (0.99 * frame.height) for box in boxes), default=0.0)
+    return across, down
 
 
 @contextmanager
-def figure(size: tuple[int, int], dpi: int) -> Iterator[tuple[Figure, Axes, Axes]]:
+def figure(size: tuple[int, int], dpi: float) -> Iterator[tuple[Figure, Axes, Axes]]:
     """A figure of exactly `size` pixels with a map axes and a legend axes, default style."""
     import matplotlib
     import matplotlib.style
@@ -44,9 +145,11 @@ def figure(size: tuple[int, int], dpi: int) -> Iterator[tuple[Figure, Axes, Axes
         )
         width, height = size
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")
+        if (int(fig.bbox.width), int(fig.bbox.height)) != size:  # rounded down by a hair
+            fig.set_size_inches((width + 1e-6) / dpi, (height + 1e-6) / dpi)
         FigureCanvasAgg(fig)
-        band = min(0.3, TITLE_BAND * dpi / height)
-        side = min(0.45, LEGEND_WIDTH * dpi / width)
+        band = min(TITLE_SHARE, TITLE_BAND * dpi / height)
+        side = min(LEGEND_SHARE, LEGEND_WIDTH * dpi / width)
         ax = fig.add_axes((0.01, 0.01, 0.98 - side, 0.98 - band))
         ax.set_axis_off()
         legend_ax = fig.add_axes((0.99 - side, 0.01, side, 0.98 - band))
@@ -85,7 +188,12 @@ class NodeScale:
     """Node area proportional to support received, sized for the image."""
 
     def __init__(
-        self, count: int, size: tuple[int, int], dpi: int, max_received: int, cap: float = 1100.0
+        self,
+        count: int,
+        size: tuple[int, int],
+        dpi: float,
+        max_received: int,
+        cap: float = 1100.0,
     ) -> None:
         inches = (size[0] / dpi) * (size[1] / dpi)
         self.largest = min(cap, 11000.0 / math.sqrt(max(count, 1))) * inches / 108.0
@@ -201,10 +309,14 @@ def draw_title(fig: Figure, title: str, lines: Sequence[str]) -> None:
         )
 
 
-def save_png(fig: Figure, path: str | Path) -> None:
-    """Write the figure as an opaque RGB PNG (a third smaller than matplotlib's RGBA)."""
+def save_png(fig: Figure, path: str | Path, dpi: float | None = None) -> None:
+    """Write the figure as an opaque RGB PNG (a third smaller than matplotlib's RGBA).
+
+    The PNG records `dpi`, by default the figure's.
+    """
     from PIL import Image
 
     fig.canvas.draw()
     pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    Image.fromarray(pixels).save(path, format="PNG", dpi=(fig.dpi, fig.dpi))
+    dpi = fig.dpi if dpi is None else dpi
+    Image.fromarray(pixels).save(path, format="PNG", dpi=(dpi, dpi))

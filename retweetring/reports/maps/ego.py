@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -13,15 +13,24 @@ from retweetring.analytics import introductions
 from retweetring.analytics._graph import check_min_support, weight
 from retweetring.analytics._labels import sort_key
 from retweetring.errors import EmptyMapError
-from retweetring.reports.maps import drawing
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
-from retweetring.reports.maps.drawing import NodeScale, View, draw_lines, draw_title, figure
+from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title
 from retweetring.reports.maps.labels import place_labels
 from retweetring.reports.maps.layout import ego_positions
-from retweetring.reports.maps.legend import dot, draw_legend, ego_line_entries, header
+from retweetring.reports.maps.legend import (
+    dot,
+    draw_legend,
+    ego_line_entries,
+    header,
+    labels_note,
+)
 from retweetring.reports.maps.result import MapResult
 from retweetring.reports.maps.style import EGO_COLOURS
 from retweetring.reports.maps.text import count_text, handle_of, in_window, name_of, username_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["ego_map"]
 
@@ -78,6 +87,8 @@ def ego_map(
     ------
     EmptyMapError
         If the account gives and receives no support reaching `min_support`.
+    MapSizeError
+        If `size` cannot hold the title and legend at a readable size.
     """
     k = check_min_support(min_support)
     centre = account_node
@@ -113,14 +124,15 @@ def ego_map(
     pos = ego_positions(centre, kept, relation, intros, intro_nodes)
     drawn = [centre, *kept, *intro_nodes]
     received = {n: sum(_support_of(graph.pred, n, k).values()) for n in drawn}
-    scale = NodeScale(len(drawn), size, dpi, max(received.values()) or 1, cap=650.0)
     kinds = {centre: "centre", **relation, **dict.fromkeys(intro_nodes, "introduction")}
     by_kind = {
         k: [n for n in kept if relation[n] == k] for k in ("mutual", "supporter", "supported")
     }
-    width, height = size
     me = handle_of(graph, centre)
-    with figure(size, dpi) as (fig, ax, legend_ax):
+    around = [*kept, *intro_nodes][:80]
+
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> list[Hashable]:
+        scale = NodeScale(len(drawn), size, fig.dpi, max(received.values()) or 1, cap=650.0)
         view = View.fit(ax, pos, size, centred=True)
         radii = {n: scale.radius_px(received[n]) for n in drawn}
         max_weight = max((strength(n) for n in kept), default=1)
@@ -195,8 +207,7 @@ def ego_map(
             linewidths=0.8,
             zorder=3,
         )
-        around = [n for n in [*kept, *intro_nodes]][:80]
-        place_labels(
+        labelled = place_labels(
             fig,
             ax,
             view,
@@ -234,13 +245,17 @@ def ego_map(
             one_sided=bool(by_kind["supporter"] or by_kind["supported"]),
             intros=bool(intro_nodes),
         )
-        note = (
-            "Labels: every account"
-            if len(around) == len(drawn) - 1
-            else f"Labels: {me} and the {len(around)}\nstrongest relationships"
+        note = labels_note(
+            f"{me} and the {len(around)}\nstrongest relationships",
+            drawn=len(labelled),
+            chosen=1 + len(around),
+            total=len(drawn),
         )
         draw_legend(legend_ax, legend, scale.samples(received.values()), note)
-        drawing.save_png(fig, path)
+        return labelled
+
+    labelled = draw_fitted(size, dpi, path, draw)
+    width, height = size
     return MapResult(
         path=Path(path),
         kind="ego",
@@ -251,7 +266,7 @@ def ego_map(
         mutual_pairs=len(by_kind["mutual"]),
         one_sided=len(by_kind["supporter"]) + len(by_kind["supported"]),
         introductions=len(intro_nodes),
-        labelled=tuple(username_of(graph, n) for n in [centre, *around]),
+        labelled=tuple(username_of(graph, n) for n in labelled),
         account=username_of(graph, centre),
     )
 

@@ -22,20 +22,27 @@ def place_labels(
     items: Sequence[tuple[Hashable, str, tuple[float, float], float]],
     *,
     radial: bool = False,
-) -> None:
-    """Label nodes with plain text (no mathtext), off their neighbours' labels, inside the map.
+) -> list[Hashable]:
+    """Label nodes with plain text (no mathtext), off each other's labels, inside the map.
 
     Each label tries spots around its node (outwards first with `radial`) and takes the first
-    that overlaps no earlier label and stays inside the map; when none does, it takes the
-    first spot, moved inside the map.
+    that overlaps no earlier label and stays inside the map, else the first spot moved inside
+    the map; a label that would still overlap an earlier one is left out. The first label
+    is always drawn.
+
+    Returns
+    -------
+    list
+        The keys (first item of each of `items`) of the labels drawn, in order.
     """
     from matplotlib import patheffects
 
     renderer = fig.canvas.get_renderer()
     bounds = ax.get_window_extent(renderer)
     placed: list[Any] = []
+    drawn: list[Hashable] = []
     halo = [patheffects.withStroke(linewidth=2.6, foreground="white", alpha=0.9)]
-    for i, (_, text, (x, y), radius) in enumerate(items):
+    for i, (key, text, (x, y), radius) in enumerate(items):
         gap = (radius + 3) / view.px_per_unit
         slant = gap * 0.75
         candidates = []
@@ -95,4 +102,9 @@ def place_labels(
                 (x + dx + shift_x / view.px_per_unit, y + dy + shift_y / view.px_per_unit)
             )
             chosen = attempt.get_window_extent(renderer)
+            if any(chosen.overlaps(other) for other in placed):  # no room: left out
+                attempt.remove()
+                continue
         placed.append(chosen)
+        drawn.append(key)
+    return drawn

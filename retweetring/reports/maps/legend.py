@@ -20,7 +20,14 @@ from retweetring.reports.maps.style import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["community_line_entries", "dot", "draw_legend", "ego_line_entries", "header"]
+__all__ = [
+    "community_line_entries",
+    "dot",
+    "draw_legend",
+    "ego_line_entries",
+    "header",
+    "labels_note",
+]
 
 
 def header(text: str) -> Any:
@@ -77,16 +84,7 @@ def draw_legend(
     pt = fig.dpi / 72
     left = frame.x0 + 8 * pt
     y = legend.get_window_extent(renderer).y0 - 10 * pt
-    size_title = ax.text(
-        *to_axes.transform((left, y)),
-        "Size: support received\n(retweets of their promotions)",
-        fontsize=8,
-        fontweight="bold",
-        va="top",
-        ha="left",
-        parse_math=False,
-        transform=ax.transAxes,
-    )
+    size_title = _text(ax, (left, y), "Size: support received\n(retweets of their promotions)")
     y = size_title.get_window_extent(renderer).y0 - 6 * pt
     widest = max((math.sqrt(area) for _, area in sizes), default=0.0) * pt
     for label, area in sizes:
@@ -101,26 +99,39 @@ def draw_legend(
             transform=ax.transAxes,
             clip_on=False,
         )
-        ax.text(
-            *to_axes.transform((left + widest + 8 * pt, centre_y)),
-            label,
-            fontsize=8,
-            va="center",
-            ha="left",
-            parse_math=False,
-            transform=ax.transAxes,
-        )
+        _text(ax, (left + widest + 8 * pt, centre_y), label, va="center", fontweight="normal")
         y = centre_y - max(diameter, 10 * pt) / 2 - 5 * pt
-    ax.text(
-        *to_axes.transform((left, y - 6 * pt)),
-        note,
+    _text(ax, (left, y - 6 * pt), note)
+
+
+def _text(
+    ax: Axes, where: tuple[float, float], text: str, va: str = "top", fontweight: str = "bold"
+) -> Any:
+    """Plain 8-point legend text at `where` (in pixels), left-aligned."""
+    return ax.text(
+        *ax.transAxes.inverted().transform(where),
+        text,
         fontsize=8,
-        fontweight="bold",
-        va="top",
+        fontweight=fontweight,
+        va=va,
         ha="left",
         parse_math=False,
         transform=ax.transAxes,
     )
+
+
+def labels_note(which: str, *, drawn: int, chosen: int, total: int) -> str:
+    """The legend's line on the labels: `which` accounts were chosen, and any with no room.
+
+    >>> labels_note("the 3 busiest", drawn=2, chosen=3, total=9)
+    'Labels: the 3 busiest;\\nno room for 1 of them'
+    >>> labels_note("the 9 busiest", drawn=9, chosen=9, total=9)
+    'Labels: every account'
+    """
+    if drawn == total:
+        return "Labels: every account"
+    note = f"Labels: {which}"
+    return note if drawn == chosen else f"{note};\nno room for {chosen - drawn} of them"
 
 
 def community_line_entries(
