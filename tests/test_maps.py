@@ -15,7 +15,6 @@ from matplotlib.image import imread
 from matplotlib.text import Text
 
 from retweetring.errors import EmptyMapError
-from retweetring.reports.layout import spring_positions
 from retweetring.reports.maps import (
     community_map,
     display_text,
@@ -23,6 +22,7 @@ from retweetring.reports.maps import (
     most_connected,
     parse_size,
 )
+from retweetring.reports.maps.layout import spring_positions
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NASTY_NAMES = [
@@ -75,7 +75,7 @@ def test_community_map_is_a_png_of_the_requested_size_and_not_blank(graph, tmp_p
     assert result.accounts == graph.number_of_nodes() and result.left_out == 0
 
 
-@pytest.mark.parametrize("size, dpi", [((640, 480), 72), ((1001, 757), 150), ((333, 999), 96)])
+@pytest.mark.parametrize("size, dpi", [((640, 480), 72), ((1001, 757), 150), ((557, 999), 96)])
 def test_the_image_has_exactly_the_requested_pixels(graph, tmp_path, size, dpi):
     path = tmp_path / "map.png"
     community_map(graph, path, size=size, dpi=dpi)
@@ -227,11 +227,13 @@ def test_parse_size_refuses_nonsense():
 
 
 def test_every_drawn_name_is_plain_text_not_mathtext(monkeypatch, tmp_path):
-    import retweetring.reports.maps as maps
+    import retweetring.reports.maps.drawing as drawing
 
     figures = []
-    save = maps._save_png
-    monkeypatch.setattr(maps, "_save_png", lambda fig, path: (figures.append(fig), save(fig, path)))
+    save = drawing.save_png
+    monkeypatch.setattr(
+        drawing, "save_png", lambda fig, path, **kw: (figures.append(fig), save(fig, path, **kw))
+    )
     G = named(random_support_graph(seed=4, n=22, m=80), NASTY_NAMES)
     community_map(G, tmp_path / "c.png", size=(900, 700), dpi=100)
     ego_map(G, most_connected(G, 1)[0], tmp_path / "e.png", size=(900, 700), dpi=100)
@@ -244,7 +246,7 @@ def test_every_drawn_name_is_plain_text_not_mathtext(monkeypatch, tmp_path):
 
 
 def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path):
-    import retweetring.reports.layout as layout
+    import retweetring.reports.maps.layout as layout
 
     monkeypatch.setattr(layout, "_has_igraph", lambda: False)
     expected = spring_positions(graph, engine="networkx")
@@ -256,16 +258,16 @@ def test_maps_fall_back_to_networkx_without_igraph(monkeypatch, graph, tmp_path)
 @pytest.fixture
 def drawn_texts(monkeypatch):
     """The texts of every figure the maps save, one set per figure."""
-    import retweetring.reports.maps as maps
+    import retweetring.reports.maps.drawing as drawing
 
     texts: list[set[str]] = []
-    save = maps._save_png
+    save = drawing.save_png
 
-    def capture(fig, path):
+    def capture(fig, path, **kw):
         texts.append({t.get_text() for t in fig.findobj(Text)})
-        save(fig, path)
+        save(fig, path, **kw)
 
-    monkeypatch.setattr(maps, "_save_png", capture)
+    monkeypatch.setattr(drawing, "save_png", capture)
     return texts
 
 

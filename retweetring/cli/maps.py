@@ -14,8 +14,8 @@ from retweetring.cli.options import (
     state_of,
     window_options,
 )
+from retweetring.defaults import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 from retweetring.reports.formats import to_json
-from retweetring.reports.maps import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 
 
 def _size(_ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
@@ -70,7 +70,8 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     type=click.IntRange(50, 600),
     default=DEFAULT_DPI,
     show_default=True,
-    help="Pixels per inch: higher draws larger text and nodes in the same image size.",
+    help="Pixels per inch: higher draws larger text and nodes in the same image size, "
+    "as large as the title and legend fit.",
 )
 @format_option(["text", "json"], help="Report what was drawn as a line of text or as JSON.")
 @click.pass_context
