@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from click.testing import CliRunner
-from conftest import PERSONAL_TEXT
+from conftest import PERSONAL_TEXT, invoke
 from fake_x import (
     CLOCK_START,
     MEMBERS,
@@ -35,7 +34,6 @@ from fake_x import (
 
 import retweetring.sources.collect as library
 from retweetring.cli import collect as collect_cmd
-from retweetring.cli.main import cli
 from retweetring.config import Secret
 from retweetring.graph import support_graph
 from retweetring.sources.collect import (
@@ -83,10 +81,6 @@ def x(shared_fixtures, town, clock, monkeypatch, tmp_path):
         yield fake
 
 
-def run(db: Path, *args: str):
-    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
-
-
 def dump(db: Path, tables=TABLES) -> dict[str, list[tuple]]:
     with sqlite3.connect(db) as conn:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
@@ -105,8 +99,8 @@ def clean_run(tmp_path: Path, fake: FakeX, clock: FakeClock, *collect_args: str)
     """A fault-free run into a new database: the reference the fault tests compare with."""
     restart(fake, clock)
     db = tmp_path / "clean.db"
-    assert run(db, "members", "add", *MEMBERS).exit_code == 0
-    result = run(db, "collect", *collect_args)
+    assert invoke(db, "members", "add", *MEMBERS).exit_code == 0
+    result = invoke(db, "collect", *collect_args)
     assert result.exit_code == 0, result.output
     return db
 
@@ -121,17 +115,17 @@ def timeline_ids(town: SnowflakeCommunity, username: str) -> set[int]:
 
 def test_members_add_resolves_usernames_and_reports_unknown_ones(x, tmp_path):
     db = tmp_path / "r.db"
-    result = run(db, "members", "add", "@bakery", "cafe", "nosuchshop")
+    result = invoke(db, "members", "add", "@bakery", "cafe", "nosuchshop")
     assert result.exit_code == 1
     assert "added: @bakery, @cafe" in result.output
     assert "not found on X (skipped): @nosuchshop" in result.output
     assert x.requests[0][1]["usernames"] == "bakery,cafe,nosuchshop"
-    listed = json.loads(run(db, "members", "list", "--format", "json").output)
+    listed = json.loads(invoke(db, "members", "list", "--format", "json").output)
     assert [(m["username"], m["id"]) for m in listed] == [
         ("bakery", x.community.user("bakery")["id"]),
         ("cafe", x.community.user("cafe")["id"]),
     ]
-    again = run(db, "members", "add", "cafe")
+    again = invoke(db, "members", "add", "cafe")
     assert again.exit_code == 0 and "already members: @cafe" in again.output
 
 
@@ -139,7 +133,7 @@ def test_members_import_reads_one_username_a_line_with_comments(x, tmp_path):
     listing = tmp_path / "community.txt"
     listing.write_text("# our town\nbakery\n\n@cafe   # the harbour one\nflorist\n")
     db = tmp_path / "r.db"
-    result = run(db, "members", "import", str(listing))
+    result = invoke(db, "members", "import", str(listing))
     assert result.exit_code == 0, result.output
     assert "added: @bakery, @cafe, @florist" in result.output
 
@@ -147,7 +141,7 @@ def test_members_import_reads_one_username_a_line_with_comments(x, tmp_path):
 def test_members_import_names_the_file_and_line_of_a_bad_entry(x, tmp_path):
     listing = tmp_path / "community.txt"
     listing.write_text("bakery\nnot a username\n")
-    result = run(tmp_path / "r.db", "members", "import", str(listing))
+    result = invoke(tmp_path / "r.db", "members", "import", str(listing))
     assert result.exit_code == 1
     assert f"{listing}:2: 'not a username' is not an X username" in result.output
     assert x.calls["users"] == 0
@@ -155,17 +149,17 @@ def test_members_import_names_the_file_and_line_of_a_bad_entry(x, tmp_path):
 
 def test_members_remove_stops_tracking_but_keeps_the_data(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect")
     before = dump(db, ("tweets", "retweets"))
-    result = run(db, "members", "remove", "cafe")
+    result = invoke(db, "members", "remove", "cafe")
     assert result.exit_code == 0 and "removed: @cafe" in result.output
     names = [
-        m["username"] for m in json.loads(run(db, "members", "list", "--format", "json").output)
+        m["username"] for m in json.loads(invoke(db, "members", "list", "--format", "json").output)
     ]
     assert names == ["bakery", "florist"]
     assert dump(db, ("tweets", "retweets")) == before
-    missing = run(db, "members", "remove", "nosuchshop")
+    missing = invoke(db, "members", "remove", "nosuchshop")
     assert missing.exit_code == 1 and "not a member: @nosuchshop" in missing.output
 
 
@@ -174,8 +168,8 @@ def test_members_remove_stops_tracking_but_keeps_the_data(x, tmp_path):
 
 def test_collect_stores_every_members_tweets_and_retweets(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db) as conn:
         tweets = {r[0] for r in conn.execute("SELECT id FROM tweets")}
@@ -203,19 +197,19 @@ def test_collected_pages_give_the_same_rows_as_importing_them(x, tmp_path, town)
         return answer
 
     x._answer = keep
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect")
     saved = tmp_path / "served.jsonl"
     saved.write_text("\n".join(pages) + "\n")
     imported = tmp_path / "imported.db"
-    assert run(imported, "import", str(saved)).exit_code == 0
+    assert invoke(imported, "import", str(saved)).exit_code == 0
     assert dump(db, ("tweets", "retweets")) == dump(imported, ("tweets", "retweets"))
 
 
 def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect")
     endpoint, params, _ = x.requests[1]
     assert endpoint == "tweets"
     assert params["tweet.fields"] == (
@@ -228,8 +222,8 @@ def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
 
 def test_every_request_for_users_asks_for_their_profile_website(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--retweeters")
     asked = {endpoint: params.get("user.fields") for endpoint, params, _ in x.requests}
     assert {"users", "tweets", "retweeted_by"} <= set(asked)
     for endpoint in ("users", "tweets", "retweeted_by"):
@@ -238,12 +232,12 @@ def test_every_request_for_users_asks_for_their_profile_website(x, tmp_path):
 
 def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect")
     newest = max(timeline_ids(town, "bakery"))
     fresh = town.post("bakery", "New: gingerbread, order now at the shop! 10% off")
     x.requests.clear()
-    result = run(db, "collect")
+    result = invoke(db, "collect")
     assert result.exit_code == 0
     assert [p.get("since_id") for _, p, _ in x.requests] == [str(newest)]
     assert "until_id" not in x.requests[0][1]
@@ -257,22 +251,22 @@ def test_since_bounds_the_first_run_of_a_member(x, tmp_path, town):
     town.START = datetime(2026, 11, 5, 9, 0)  # the town's tweets so far are from 2026-11-02
     recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect", "--since", "2026-11-04").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect", "--since", "2026-11-04").exit_code == 0
     assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 4)) - 1)
     assert {r[1] for r in dump(db, ("tweets",))["tweets"]} == recent
     x.requests.clear()
-    run(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
+    invoke(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
     assert x.requests[0][1]["since_id"] == str(max(recent))
 
 
 def test_a_first_run_that_finds_nothing_since_the_date_keeps_the_bound(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect", "--since", "2026-11-03")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--since", "2026-11-03")
     assert dump(db, ("tweets",))["tweets"] == []
     x.requests.clear()
-    run(db, "collect")  # not the whole timeline: still only what is newer than the date
+    invoke(db, "collect")  # not the whole timeline: still only what is newer than the date
     assert x.requests[0][1]["since_id"] == str(snowflake_for(date(2026, 11, 3)) - 1)
     assert dump(db, ("tweets",))["tweets"] == []
 
@@ -288,8 +282,8 @@ def test_paging_follows_the_recorded_next_token(x, tmp_path, shared_fixtures, to
     x.overrides[("tweets", 1)] = body
     x.overrides[("tweets", 2)] = {"meta": {"result_count": 0}}
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     first, second = (p for e, p, _ in x.requests if e == "tweets")
     assert "pagination_token" not in first
@@ -318,11 +312,11 @@ def test_a_fault_is_survived_and_a_rerun_equals_a_fault_free_run(x, clock, tmp_p
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock, faults)
     db = tmp_path / "faulty.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
     assert result.exit_code == 0, result.output
     assert dump(db) == dump(clean)
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0
     assert dump(db) == dump(clean)
 
@@ -330,8 +324,8 @@ def test_a_fault_is_survived_and_a_rerun_equals_a_fault_free_run(x, clock, tmp_p
 def test_a_429_waits_for_the_reset_with_a_countdown(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 2, "429", reset_in=300)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
     assert result.exit_code == 0
     assert "rate limit reached: waiting 05:00 until 22:48:18 UTC" in result.output
     assert "waiting 04:00" in result.output  # a line a minute when not on a terminal
@@ -344,8 +338,8 @@ def test_a_429_waits_for_the_reset_with_a_countdown(x, clock, tmp_path):
 def test_server_errors_are_retried_with_exponential_backoff(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 1, "503", times=4)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect").exit_code == 0
     assert clock.slept == [1.0, 2.0, 4.0, 8.0]
 
 
@@ -378,14 +372,14 @@ def test_a_run_stopped_by_a_fault_is_completed_by_the_next_run(
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock, faults)
     db = tmp_path / "faulty.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters", *options)
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters", *options)
     assert result.exit_code == status
     assert "Traceback" not in result.output
     assert "collect: " in result.output  # the summary is printed even when stopped
     assert dump(db) != dump(clean)
     x.faults.clear()
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean)
 
@@ -393,8 +387,8 @@ def test_a_run_stopped_by_a_fault_is_completed_by_the_next_run(
 def test_no_wait_says_when_to_resume(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 2, "429", reset_in=600)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--no-wait")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--no-wait")
     assert result.exit_code == 75
     assert "Run again after 2022-10-07 22:53:18 UTC to continue" in result.output
     assert clock.slept == []
@@ -408,7 +402,7 @@ def test_a_run_stopped_between_two_pages_resumes_without_gaps_or_duplicates(
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock)
     db = tmp_path / "killed.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
 
     class Killed(Exception):
         pass
@@ -427,7 +421,7 @@ def test_a_run_stopped_between_two_pages_resumes_without_gaps_or_duplicates(
     api.close()
     engine.dispose()
     x.requests.clear()
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean)
     if not pages[-1].last:  # stopped inside a sweep: resumed by until_id, not by a token
@@ -442,22 +436,22 @@ def test_max_reads_stops_cleanly_and_the_next_run_continues(x, clock, tmp_path):
     clean = clean_run(tmp_path, x, clock)
     restart(x, clock)
     db = tmp_path / "budget.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--max-reads", "9")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--max-reads", "9")
     assert result.exit_code == 0
     assert "stopped: read budget of 9 reached" in result.output
     assert "collect: 2 requests, 6 tweets read" in result.output  # 4 + 2: bakery's timeline
     assert "@cafe: 0 pages, 0 tweets read" in result.output
     assert [p["max_results"] for _, p, _ in x.requests[1:]] == ["9", "5"]
-    assert run(db, "collect").exit_code == 0
+    assert invoke(db, "collect").exit_code == 0
     assert dump(db) == dump(clean)
 
 
 def test_usage_shows_this_months_requests_and_tweets_read(x, clock, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters")
-    result = run(db, "collect", "--usage", "--format", "json")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
+    result = invoke(db, "collect", "--usage", "--format", "json")
     usage = json.loads(result.output)
     assert usage["requests"] == sum(x.calls.values())
     looked_up = sum(len(p["ids"].split(",")) for e, p, _ in x.requests if e == "lookup")
@@ -466,16 +460,16 @@ def test_usage_shows_this_months_requests_and_tweets_read(x, clock, tmp_path, to
     # 3 members looked up + 10 retweeters listed (members too; only fans become events)
     assert usage["users"] == 13
     assert usage["since"].startswith("2022-10-01")
-    text = run(db, "collect", "--usage").output
+    text = invoke(db, "collect", "--usage").output
     assert f"{usage['requests']} requests, {usage['tweets']} tweets read" in text
 
 
 def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
     monkeypatch.delenv("X_BEARER_TOKEN")
     before = sum(x.calls.values())
-    result = run(db, "collect", "--dry-run", "--since", "2026-10-01", "--format", "json")
+    result = invoke(db, "collect", "--dry-run", "--since", "2026-10-01", "--format", "json")
     assert result.exit_code == 0, result.output
     assert sum(x.calls.values()) == before
     planned = json.loads(result.output)["members"]
@@ -483,7 +477,7 @@ def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
         (m, "first sweep: tweets since 2026-10-01", str(snowflake_for(date(2026, 10, 1)) - 1))
         for m in MEMBERS
     ]
-    assert "dry run: no request made" in run(db, "collect", "--dry-run").output
+    assert "dry run: no request made" in invoke(db, "collect", "--dry-run").output
 
 
 # --- retweeters ------------------------------------------------------------------------------
@@ -491,8 +485,8 @@ def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
 
 def test_retweeters_become_approximate_events_keyed_to_be_idempotent(x, clock, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
     assert result.exit_code == 0, result.output
     fans = {town.user(f)["id"] for f in ("fan_ann", "fan_bob")}
     with sqlite3.connect(db) as conn:
@@ -505,26 +499,26 @@ def test_retweeters_become_approximate_events_keyed_to_be_idempotent(x, clock, t
     assert all(r[0] == approximate_retweet_id(r[1], r[2]) < 0 for r in approx)
     assert {r[3] for r in approx} == {"2021-09-20 22:41:51.000000"}  # the answer's Date
     snapshot = dump(db)
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     assert dump(db) == snapshot  # seen again: nothing new, nothing changed
     ann_only = {r[2] for r in approx if str(r[1]) == town.user("fan_ann")["id"]} - {
         r[2] for r in approx if str(r[1]) == town.user("fan_bob")["id"]
     }
     town.retweet("fan_bob", str(ann_only.pop()))  # a later retweet: the count grows
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM approximate_retweets").fetchone() == (4,)
 
 
 def test_a_later_real_retweet_does_not_double_count_support(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
     ann, bakery = int(town.user("fan_ann")["id"]), int(town.user("bakery")["id"])
     engine = open_database(str(db))
     assert support_graph(engine)[ann][bakery]["weight"] == 1
-    run(db, "members", "add", "fan_ann")  # her timeline now brings the real retweet
-    run(db, "collect")
+    invoke(db, "members", "add", "fan_ann")  # her timeline now brings the real retweet
+    invoke(db, "collect")
     graph = support_graph(engine)
     engine.dispose()
     with sqlite3.connect(db) as conn:
@@ -543,8 +537,8 @@ def test_the_recorded_retweeted_by_answer_is_stored(x, tmp_path, shared_fixtures
     x.overrides[("retweeted_by", 1)] = paged["body"]
     x.overrides[("retweeted_by", 2)] = recorded["body"]
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     tokens = [p.get("pagination_token") for e, p, _ in x.requests if e == "retweeted_by"]
     assert tokens[:2] == [None, paged["body"]["meta"]["next_token"]]
     users = {u["id"] for u in paged["body"]["data"] + recorded["body"]["data"]}
@@ -564,9 +558,9 @@ def test_the_recorded_retweeted_by_answer_is_stored(x, tmp_path, shared_fixtures
 def test_the_token_appears_in_no_output_log_or_database_byte(x, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     db = tmp_path / "r.db"
-    outputs = [run(db, "members", "add", *MEMBERS).output]
-    outputs.append(run(db, "collect", "--retweeters").output)
-    outputs.append(run(db, "collect", "--usage").output)
+    outputs = [invoke(db, "members", "add", *MEMBERS).output]
+    outputs.append(invoke(db, "collect", "--retweeters").output)
+    outputs.append(invoke(db, "collect", "--usage").output)
     assert all(h["Authorization"] == f"Bearer {TOKEN}" for _, _, h in x.requests)
     assert "Making API request" in caplog.text  # tweepy's debug log was captured
     for text in outputs + [caplog.text]:
@@ -587,8 +581,8 @@ def test_the_token_appears_in_no_output_log_or_database_byte(x, tmp_path, caplog
 def test_401_and_403_are_one_line_explanations(x, clock, tmp_path, status, expected):
     restart(x, clock, [Fault("tweets", 1, str(status))])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and expected in errors[0]
@@ -606,7 +600,7 @@ def _config(tmp_path: Path, monkeypatch, mode: int, text: str) -> Path:
 
 def test_the_token_is_read_from_a_private_config_file(x, tmp_path, monkeypatch):
     _config(tmp_path, monkeypatch, 0o600, f'[x]\nbearer_token = "{TOKEN}"\n')
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 0, result.output
     assert x.requests[0][2]["Authorization"] == f"Bearer {TOKEN}"
 
@@ -614,7 +608,7 @@ def test_the_token_is_read_from_a_private_config_file(x, tmp_path, monkeypatch):
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
 def test_a_config_file_others_can_read_is_refused_with_the_fix(x, tmp_path, monkeypatch, mode):
     path = _config(tmp_path, monkeypatch, mode, f'[x]\nbearer_token = "{TOKEN}"\n')
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert f"Fix: chmod 600 {path}" in result.output
     assert TOKEN not in result.output and x.requests == []
@@ -622,7 +616,7 @@ def test_a_config_file_others_can_read_is_refused_with_the_fix(x, tmp_path, monk
 
 def test_a_malformed_token_is_refused_without_showing_it(x, tmp_path, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "secret part\nsecond line")
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert "$X_BEARER_TOKEN is not valid" in result.output
     assert "secret" not in result.output and x.requests == []
@@ -630,7 +624,7 @@ def test_a_malformed_token_is_refused_without_showing_it(x, tmp_path, monkeypatc
 
 def test_no_token_at_all_says_how_to_set_one(x, tmp_path, monkeypatch):
     monkeypatch.delenv("X_BEARER_TOKEN")
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert "no X API bearer token: set X_BEARER_TOKEN" in result.output
 
@@ -709,8 +703,8 @@ def _kill_and_resume(x, clock, db, shared_fixtures, mode, n, clean) -> None:  # 
     assert child.returncode == -signal.SIGKILL, (mode, n, stdout + stderr)
     assert dump(db) != dump(clean)
     restart(x, clock)
-    assert run(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
-    rerun = run(db, "collect", "--retweeters")
+    assert invoke(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean), (mode, n)
 
@@ -728,8 +722,8 @@ def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, to
         ]
     }
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery", "cafe")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery", "cafe")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     assert "@bakery: the X API said: Sorry, you are not authorized to see the user" in (
         result.output
@@ -742,7 +736,7 @@ def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, to
 def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, town):
     restart(x, clock)
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
     original = x._answer
 
     def not_found_first(endpoint, n, body, fault):
@@ -757,7 +751,7 @@ def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, to
         return original(endpoint, n, body, fault)
 
     x._answer = not_found_first
-    result = run(db, "collect")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     assert "@bakery: the X API said: GET /2/users/:id/tweets: the X API answered 404" in (
         result.output
