@@ -60,15 +60,17 @@ def engine(db_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
-def invoke(db: Path | str | None, *args: str, input: str | None = None) -> Result:
+def invoke(
+    db: Path | str | None, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
     """Run ``retweetring [--db DB] ARGS`` in this process and return click's Result.
 
     ``db=None`` passes no ``--db``. An exception that escapes the command line fails the test
     with its traceback (``catch_exceptions=False``); errors the command line expects are still
-    one line and exit status 1, as for a user.
+    one line and exit status 1, as for a user. ``env`` sets environment variables (``COLUMNS``).
     """
     options = [] if db is None else ["--db", str(db)]
-    return CliRunner().invoke(cli, [*options, *args], input=input, catch_exceptions=False)
+    return CliRunner().invoke(cli, [*options, *args], input=input, env=env, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -84,8 +86,7 @@ def run(db_path: Path) -> Callable[..., Result]:
 def _data_dump(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
     with sqlite3.connect(path) as conn:
         tables = [
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]
         return [
             (table, sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr))

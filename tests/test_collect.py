@@ -346,8 +346,8 @@ def test_server_errors_are_retried_with_exponential_backoff(x, clock, tmp_path):
 def test_each_retry_is_announced_with_its_wait(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 1, "reset", times=2)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "retry" in line]
     assert len(lines) == 2

@@ -6,13 +6,12 @@ import re
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.text import Text
 
 import retweetring.reports.maps.drawing as drawing
-from retweetring.cli.main import cli
 from retweetring.errors import MapSizeError
 from retweetring.graph import support_graph
 from retweetring.reports.maps import community_map, ego_map
@@ -95,9 +94,7 @@ def test_a_size_too_small_for_the_legend_is_refused_with_the_smallest_that_fits(
 
 def test_map_at_600x400_is_a_one_line_error_naming_the_minimum(example_db, tmp_path):
     path = tmp_path / "small.png"
-    result = CliRunner().invoke(
-        cli, ["--db", str(example_db), "map", "-o", str(path), "--size", "600x400"]
-    )
+    result = invoke(example_db, "map", "-o", str(path), "--size", "600x400")
     assert result.exit_code == 1
     assert re.fullmatch(
         r"Error: size 600x400 is too small for the map's title and legend: "

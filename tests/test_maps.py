@@ -107,7 +107,7 @@ def test_same_data_gives_the_same_bytes_whatever_the_insertion_order(graph, tmp_
 LAYOUTS = """
 import networkx as nx
 from graphs import random_support_graph
-from retweetring.reports.layout import spring_positions
+from retweetring.reports.maps.layout import spring_positions
 
 def shops(seed, n, m):
     # string nodes: their hashes, unlike ints', change with PYTHONHASHSEED
