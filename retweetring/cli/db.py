@@ -70,14 +70,29 @@ def db_current(ctx: click.Context) -> None:
 
         retweetring db current
     """
-    from retweetring.store.session import create_db_engine, current_revision, head_revision
+    from retweetring.store.session import (
+        check_is_ours,
+        create_db_engine,
+        current_revision,
+        describe,
+        head_revision,
+        known_revisions,
+    )
 
     engine = create_db_engine(state_of(ctx).db)
     try:
+        check_is_ours(engine)
         current = current_revision(engine)
+        shown = describe(engine)
     finally:
         engine.dispose()
     head = head_revision()
+    if current is not None and current not in known_revisions():
+        click.echo(f"current: {current}  newest known: {head}")
+        raise click.ClickException(
+            f"{shown} was made by a newer retweetring than this one (schema {current}); "
+            "upgrade retweetring (pip install -U retweetring)"
+        )
     status = "up to date" if current == head else "needs `retweetring db upgrade`"
     click.echo(f"current: {current or 'empty'}  newest: {head}  ({status})")
 

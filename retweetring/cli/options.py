@@ -68,13 +68,18 @@ class State:
     def engine(self) -> Engine:
         """Open the database (migrating it to the newest schema) on first use."""
         if self._engine is None:
-            from retweetring.store.session import create_db_engine, upgrade
+            from retweetring.store.session import create_db_engine, sqlite_file, upgrade
 
             engine = create_db_engine(self.db)
+            file = sqlite_file(engine)
+            created = file is not None and not file.exists()
             try:
                 self.report_upgrade(upgrade(engine), quiet=True)
             except BaseException:
                 engine.dispose()
+                if created and file is not None:  # leave no stub file behind
+                    for leftover in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
+                        leftover.unlink(missing_ok=True)
                 raise
             self._engine = engine
         return self._engine

@@ -97,6 +97,19 @@ def begin_write(engine: Engine) -> Any:
     return engine.execution_options(**{WRITE_OPTION: True}).begin()
 
 
+def describe(engine: Engine) -> str:
+    """Name the database for messages: an SQLite file by its path (relative to the current
+    folder when it lies inside it, as it was most likely typed), else the URL, password hidden.
+    """
+    path = sqlite_file(engine)
+    if path is None:
+        return safe_url(str(engine.url))
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def safe_url(url: str) -> str:
     """Return ``url`` with any password hidden, for messages."""
     try:
@@ -110,8 +123,39 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(files("retweetring.migrations")))
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # The config file format interpolates "%": a path such as "Café 100%" is URL-encoded
+        # with "%" in it, which must reach Alembic as it is.
+        url = engine.url.render_as_string(hide_password=False)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+def known_revisions() -> set[str]:
+    """Return every schema revision this version of retweetring knows."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def check_is_ours(engine: Engine) -> None:
+    """Refuse an existing SQLite file that is not a retweetring database, touching nothing.
+
+    A file that is not SQLite at all, or an SQLite database with tables but no schema
+    revision (another program's), raises :class:`DatabaseError` naming the file. The check
+    reads the file read-only, before any connection could switch its journal mode.
+    """
+    path = sqlite_file(engine)
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{describe(engine)}: {exc} (not an SQLite database)") from None
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise DatabaseError(
+            f"{describe(engine)} is another program's SQLite database (it has {shown} and no "
+            "retweetring schema): nothing was changed; give retweetring its own file with --db"
+        )
 
 
 def head_revision() -> str:
@@ -127,8 +171,7 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
-        where = safe_url(str(engine.url))
-        raise DatabaseError(f"cannot open database {where}: {exc.orig}") from None
+        raise DatabaseError(f"cannot open database {describe(engine)}: {exc.orig}") from None
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -178,12 +221,11 @@ def upgrade(engine: Engine) -> Upgrade:
     SchemaTooNewError
         The database has a revision this version does not know: it was made by a newer one.
     """
+    check_is_ours(engine)
     before = current_revision(engine)
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    if before is not None and before not in known:
+    if before is not None and before not in known_revisions():
         raise SchemaTooNewError(
-            f"database {safe_url(str(engine.url))} has schema revision {before}, made by a newer "
+            f"database {describe(engine)} has schema revision {before}, made by a newer "
             "retweetring than this one; upgrade retweetring (pip install -U retweetring)"
         )
     head = head_revision()
@@ -197,9 +239,7 @@ def upgrade(engine: Engine) -> Upgrade:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
-            raise DatabaseError(
-                f"cannot migrate database {safe_url(str(engine.url))}: {exc.orig}"
-            ) from None
+            raise DatabaseError(f"cannot migrate database {describe(engine)}: {exc.orig}") from None
     return result
 
 
