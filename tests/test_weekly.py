@@ -67,7 +67,8 @@ def test_a_crash_mid_way_leaves_the_older_folder_and_no_half_written_one(
     monkeypatch.setattr(weekly, "community_map", broken_map)
     result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
     assert result.exit_code == 1 and "No space left on device" in result.output
-    assert "Traceback" not in result.output
+    assert f"cannot write {folder}: No space left on device; nothing was written" in result.output
+    assert "[Errno" not in result.output and "Traceback" not in result.output
     assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}
     assert {p.name for p in folder.iterdir()} == {"thank-you.md"}
     assert (folder / "thank-you.md").read_text() == "last run's list"
@@ -99,3 +100,22 @@ def test_unknown_account_or_empty_week_is_one_line_and_writes_nothing(
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_work_folders_left_by_a_killed_run_are_removed_by_the_next(run, tmp_path):
+    import os
+    import time
+
+    killed = tmp_path / ".2026-W46-k1ll3d_x"
+    killed.mkdir()
+    (killed / "thank-you.md").write_text("half")
+    fresh = tmp_path / ".2026-W47-running"  # another run that is still writing
+    fresh.mkdir()
+    mine = tmp_path / ".notes"  # the user's own hidden folder
+    mine.mkdir()
+    hour_ago = time.time() - 2 * weekly.STALE_AFTER
+    for path in (killed, mine):
+        os.utime(path, (hour_ago, hour_ago))
+    result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"2026-W47", ".2026-W47-running", ".notes"}
