@@ -472,7 +472,7 @@ def test_broken_zip_is_a_clear_error(run, tmp_path):
     zipped.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     result = run("import", str(zipped))
     assert result.exit_code == 1
-    assert f"{zipped}: not a readable zip archive" in result.output
+    assert f"{zipped}: looks like a ZIP archive, but not a readable one" in result.output
 
 
 def test_archive_times_are_read_as_utc_without_the_locale():

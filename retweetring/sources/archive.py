@@ -379,7 +379,9 @@ def _open_zip(name: str, size: int, max_member_bytes: int) -> ArchiveSource:
         with zipfile.ZipFile(name) as zf:
             names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (*_ZIP_ERRORS, OSError) as exc:
-        raise InputFileError(f"{name}: not a readable zip archive ({_reason(exc)})") from None
+        raise InputFileError(
+            f"{name}: looks like a ZIP archive, but not a readable one ({_reason(exc)})"
+        ) from None
     tweets, found = _select(name, names)
     return _source(name, "zip", tweets, found, size, max_member_bytes)
 
