@@ -66,17 +66,13 @@ class State:
     _decisions_checked: bool = False
 
     def engine(self) -> Engine:
-        """Open the database (migrating it to the newest schema) on first use."""
+        """Open the database on first use: migrated to the newest schema, or read-only."""
         if self._engine is None:
-            from retweetring.store.session import create_db_engine, upgrade
+            from retweetring.store.opening import open_store
 
-            engine = create_db_engine(self.db)
-            try:
-                self.report_upgrade(upgrade(engine), quiet=True)
-            except BaseException:
-                engine.dispose()
-                raise
+            engine, done = open_store(self.db, on_wait=self.warn)
             self._engine = engine
+            self.report_upgrade(done, quiet=True)
         return self._engine
 
     def analytics_engine(self) -> Engine:
