@@ -86,7 +86,9 @@ def test_in_memory_database_lasts_for_the_whole_command():
 
 
 def test_a_database_that_cannot_be_set_up_leaves_no_file_behind(tmp_path, monkeypatch):
-    def broken(_engine):
+    def broken(engine):
+        with engine.connect():  # the file now exists, as a failed migration leaves it
+            pass
         raise session.DatabaseError("cannot migrate: broken on purpose")
 
     monkeypatch.setattr(session, "upgrade", broken)
@@ -124,26 +126,26 @@ def _deny_writes(monkeypatch, *paths: Path) -> None:
 
 
 def test_read_only_database_at_the_newest_revision_opens_read_only(tmp_path, monkeypatch):
-    from retweetring.store.opening import open_store
-
     db = make_db(tmp_path / "rr.db")
     with sqlite3.connect(db) as conn:  # rollback journal: a WAL switch would show
         conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     before = db.read_bytes()
     _deny_writes(monkeypatch, db, tmp_path)
-    engine, done = open_store(str(db))
-    try:
-        assert engine.url.query.get("mode") == "ro" and engine.url.query.get("uri") == "true"
-        assert done.before == done.after == session.HEAD_REVISION
-    finally:
-        engine.dispose()
     for command in (["accounts"], ["report"], ["db", "check"]):
         result = run("--db", str(db), *command)
         assert result.exit_code == 0, result.output
     assert journal_mode(db) == "delete"
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rr.db"]
+    from retweetring.store.opening import open_store
+
+    engine, done = open_store(str(db))
+    try:
+        assert engine.url.query.get("mode") == "ro" and engine.url.query.get("uri") == "true"
+        assert done.before == done.after == session.HEAD_REVISION
+    finally:
+        engine.dispose()
 
 
 def test_writing_to_a_read_only_database_is_one_line_naming_it(tmp_path, monkeypatch):
