@@ -22,14 +22,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
         retweetring --db community.db db upgrade
     """
-    from retweetring.store.session import create_db_engine, upgrade
+    from retweetring.store.opening import open_store
 
     state = state_of(ctx)
-    engine = create_db_engine(state.db)
-    try:
-        done = upgrade(engine)
-    finally:
-        engine.dispose()
+    engine, done = open_store(state.db, on_wait=state.warn)
+    engine.dispose()
     state.report_upgrade(done)
 
 
@@ -70,29 +67,10 @@ def db_current(ctx: click.Context) -> None:
 
         retweetring db current
     """
-    from retweetring.store.session import (
-        check_is_ours,
-        create_db_engine,
-        current_revision,
-        describe,
-        head_revision,
-        known_revisions,
-    )
+    from retweetring.store.opening import inspect_revision
+    from retweetring.store.session import HEAD_REVISION as head
 
-    engine = create_db_engine(state_of(ctx).db)
-    try:
-        check_is_ours(engine)
-        current = current_revision(engine)
-        shown = describe(engine)
-    finally:
-        engine.dispose()
-    head = head_revision()
-    if current is not None and current not in known_revisions():
-        click.echo(f"current: {current}  newest known: {head}")
-        raise click.ClickException(
-            f"{shown} was made by a newer retweetring than this one (schema {current}); "
-            "upgrade retweetring (pip install -U retweetring)"
-        )
+    current = inspect_revision(state_of(ctx).db)
     status = "up to date" if current == head else "needs `retweetring db upgrade`"
     click.echo(f"current: {current or 'empty'}  newest: {head}  ({status})")
 

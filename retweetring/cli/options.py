@@ -66,22 +66,13 @@ class State:
     _decisions_checked: bool = False
 
     def engine(self) -> Engine:
-        """Open the database (migrating it to the newest schema) on first use."""
+        """Open the database on first use: migrated to the newest schema, or read-only."""
         if self._engine is None:
-            from retweetring.store.session import create_db_engine, sqlite_file, upgrade
+            from retweetring.store.opening import open_store
 
-            engine = create_db_engine(self.db)
-            file = sqlite_file(engine)
-            created = file is not None and not file.exists()
-            try:
-                self.report_upgrade(upgrade(engine), quiet=True)
-            except BaseException:
-                engine.dispose()
-                if created and file is not None:  # leave no stub file behind
-                    for leftover in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
-                        leftover.unlink(missing_ok=True)
-                raise
+            engine, done = open_store(self.db, on_wait=self.warn)
             self._engine = engine
+            self.report_upgrade(done, quiet=True)
         return self._engine
 
     def analytics_engine(self) -> Engine:
