@@ -195,7 +195,10 @@ def test_really_read_only_folder_and_file_as_another_user():
         def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
                 [*drop, exe, "--db", str(db), *args],
-                cwd=folder, capture_output=True, text=True, timeout=120,
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
 
         denied = subprocess.run([*drop, "touch", str(db)], capture_output=True)
@@ -281,6 +284,26 @@ def test_a_database_locked_too_long_is_one_line_naming_it(tmp_path, monkeypatch)
     lines = result.output.splitlines()
     assert "waiting for another process" in lines[0]
     assert any("locked" in line and str(db) in line for line in lines[1:]), result.output
+
+
+def test_a_locked_database_names_the_process_that_holds_it(tmp_path, monkeypatch):
+    db = make_db(tmp_path / "rr.db")
+    monkeypatch.setattr(session, "BUSY_TIMEOUT_MS", 300)
+    hold = (
+        "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = run("--db", str(db), "import", "--force", str(EXAMPLE))
+    finally:
+        holder.kill()
+        holder.wait()
+    first = result.output.splitlines()[0]
+    assert f"waiting for process {holder.pid} (" in first and str(db) in first, first
 
 
 # --- 19: another program's database -----------------------------------------------------------
