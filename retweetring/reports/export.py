@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from retweetring.analytics._labels import sorted_nodes
 from retweetring.analytics.annotate import annotated_graph
+from retweetring.analytics.labels import sorted_nodes
 from retweetring.defaults import EXPORT_FORMATS
 from retweetring.reports.formats import csv_writer
 

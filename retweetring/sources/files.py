@@ -236,7 +236,9 @@ def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryI
                     head += chunk
             except _GZIP_ERRORS as exc:
                 if not head:
-                    raise InputFileError(f"{name}: broken gzip file ({_reason(exc)})") from None
+                    raise InputFileError(
+                        f"{name}: broken gzip file ({short_reason(exc)})"
+                    ) from None
             raw.seek(0)
             stream = _gunzip(raw)
         else:
@@ -429,10 +431,10 @@ def _not_json_lines(
         stream.close()
         if too_big:
             raise InputFileError(
-                f"{name}: not JSON Lines (line {lineno}: {_reason(first_error)}), and too big "
+                f"{name}: not JSON Lines (line {lineno}: {short_reason(first_error)}), and too big "
                 f"to read as one JSON document (over {MAX_DOCUMENT_BYTES >> 20} MiB)"
             )
-        raise InputFileError(f"{name}: neither JSON Lines nor JSON ({_reason(error)})")
+        raise InputFileError(f"{name}: neither JSON Lines nor JSON ({short_reason(error)})")
     return _bad_first(name, stream, lines, lineno, first, first_error, second_no, page)
 
 
@@ -445,7 +447,7 @@ def line_problem(line: bytes, exc: BaseException) -> str:
         line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return f"not UTF-8 text (invalid byte at offset {bad.start})"
-    return f"not valid JSON: {_reason(exc)}"
+    return f"not valid JSON: {short_reason(exc)}"
 
 
 def _bad_first(
@@ -550,12 +552,12 @@ def _read_error(name: str, stream: BinaryIO, exc: BaseException, lineno: int = 0
     if isinstance(stream, _GzipInput):
         if isinstance(exc, EOFError):
             return f"{name}: the gzip file is truncated (cut short){where}"
-        return f"{name}: broken gzip file{where} ({_reason(exc)})"
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _reason(exc)
+        return f"{name}: broken gzip file{where} ({short_reason(exc)})"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else short_reason(exc)
     return f"{name}: cannot read{where}: {reason}"
 
 
-def _reason(exc: BaseException) -> str:
+def short_reason(exc: BaseException) -> str:
     """Return a short one-line reason from an exception."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."

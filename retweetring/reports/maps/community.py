@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from retweetring.analytics._labels import sort_key
 from retweetring.analytics.annotate import NO_COMMUNITY, annotated_graph
+from retweetring.analytics.labels import sort_key
 from retweetring.errors import EmptyMapError
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
 from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title

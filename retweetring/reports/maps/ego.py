@@ -10,8 +10,8 @@ import networkx as nx
 import numpy as np
 
 from retweetring.analytics import introductions
-from retweetring.analytics._graph import check_min_support, weight
-from retweetring.analytics._labels import sort_key
+from retweetring.analytics.labels import sort_key
+from retweetring.analytics.shared import check_min_support, weight
 from retweetring.errors import EmptyMapError
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
 from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title

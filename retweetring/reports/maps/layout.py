@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 
 from retweetring.analytics import Introduction
-from retweetring.analytics._labels import node_ranks
+from retweetring.analytics.labels import node_ranks
 
 __all__ = ["Positions", "ego_positions", "spring_positions"]
 
