@@ -9,6 +9,7 @@ import click
 
 from retweetring.cli.options import (
     account_node,
+    count_option,
     format_option,
     load_analysis,
     state_of,
@@ -41,12 +42,10 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     help="The PNG file to write.",
 )
 @click.option("--account", metavar="USERNAME", help="Map the support around this account.")
-@click.option(
+@count_option(
     "--top",
-    type=click.IntRange(min=1),
-    default=150,
-    show_default=True,
-    help="Draw the N most connected accounts (with --account: its N strongest relationships).",
+    150,
+    "Draw the N most connected accounts (with --account: its N strongest relationships).",
 )
 @click.option(
     "--introductions",

@@ -42,6 +42,13 @@ def format_option(
     )
 
 
+def count_option(name: str, default: int, help: str) -> Callable[[Callable[..., Any]], Any]:
+    """A ``--top``/``--limit`` style option: a positive count with a default shown in help."""
+    return click.option(
+        name, type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
 rules_option = click.option(
     "--rules",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
