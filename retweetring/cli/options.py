@@ -91,10 +91,10 @@ class State:
         engine = self.engine()
         if not self._decisions_checked:
             self._decisions_checked = True
-            from retweetring.promo import load_classifier
+            from retweetring.promo.model import decision_version
             from retweetring.store.queries import count_stale_decisions
 
-            version = load_classifier(engine).version
+            version = decision_version(engine)
             stale = count_stale_decisions(engine, version)
             if stale:
                 self.notes.append(
