@@ -22,6 +22,7 @@ from conftest import PERSONAL_TEXT, PROMO_TEXT
 from fake_classifier import MarkerClassifier
 
 import retweetring.promo
+import retweetring.promo.model
 from retweetring.promo.reclassify import reclassify
 from retweetring.store.queries import count_stale_decisions
 from retweetring.store.session import open_database
@@ -38,6 +39,7 @@ def classifier(monkeypatch) -> MarkerClassifier:
     """The classifier every command loads, in place of the real one."""
     fake = MarkerClassifier()
     monkeypatch.setattr(retweetring.promo, "load_classifier", lambda db, rules=None: fake)
+    monkeypatch.setattr(retweetring.promo.model, "decision_version", lambda db: fake.version)
     return fake
 
 
