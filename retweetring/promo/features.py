@@ -59,11 +59,21 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TIME = re.compile(
-    r"\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b"
+    # "\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+    # written to start with a digit (the \b before it as a look-behind) so that a search
+    # skips to the digits instead of trying every position
+    r"\d(?<!\w\d)\d?(?:(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|(?:st|nd|rd|th)\b)"
 )
 _MONEY = re.compile(
     r"[$£€]\s?\d[\d,]*(?:\.\d\d)?k?|\b\d+(?:\.\d\d)?\s?(?:usd|gbp|eur|dollars|bucks|quid)\b"
 )
+_MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid")
+"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
+_PHONE_DIGITS = 9
+"""A phone number has this many digits or more."""
+_CASE_TWINS = ("ſ", "ı")
+"""Lower-case letters that match an ASCII letter when case is ignored (s, i) but contain
+none: a text with one may match a pattern without containing its ASCII literals."""
 
 CLAUSE_CONNECTORS = frozenset({"so", "and", "or", "then", "please", "just", "now", "also"})
 """Words after which an imperative still starts a clause ("so come and see us")."""
@@ -369,12 +379,9 @@ class Extractor:
     _prefixes: frozenset[str] = field(init=False, repr=False)
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
-    _patterns: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None], ...] = field(
-        init=False, repr=False
-    )
-    """(feature, regex, strings one of which a text needs for the regex to match, or None)."""
-    _needs: tuple[str, ...] = field(init=False, repr=False)
-    """Every such string but the digit marker."""
+    _patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
+    _digit_heads: frozenset[str] = field(init=False, repr=False)
+    """The word-feature forms of the tokens that start a phrase with digits."""
     labels: dict[str, str] = field(init=False, repr=False)
     """Feature name -> the label its reasons start with."""
 
@@ -410,7 +417,7 @@ class Extractor:
                 add(grams, phrase, feature)
             for phrase in cue.imperatives:
                 add(starts, phrase, feature)
-        patterns: list[tuple[str, re.Pattern[str], tuple[str, ...] | None]] = []
+        patterns: list[_Pattern] = []
         for cue in self.text_cues:
             feature = f"cue:{cue.name}"
             self.labels[feature] = cue.label
@@ -419,7 +426,7 @@ class Extractor:
             for phrase in cue.imperatives:
                 add(starts, phrase, feature)
             for pattern in cue.patterns:
-                patterns.append((feature, re.compile(pattern, re.I), required_strings(pattern)))
+                patterns.append(_pattern(feature, pattern))
         for link in self.link_cues:
             self.labels[f"link:{link.name}"] = link.label
         self.labels.update(_LINK_LABELS)
@@ -427,17 +434,17 @@ class Extractor:
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
+        self._patterns = tuple(patterns)
+        long_digit_grams = [k for k in self._digit_grams if k.count(" ") >= 2]
         self._bare = self.vocabulary({})
         # Among the tokens as written: phrases with digits; phrases at clause starts never
         # have digits, so they were all found among the word features' tokens already.
-        long_digits = any(k.count(" ") >= 2 for k in self._digit_grams)
-        self._digits = _vocabulary(
-            {}, self._digit_grams, {}, self._prefixes if long_digits else ()
-        )
-        self._patterns = tuple(patterns)
-        self._needs = tuple(
-            sorted({n for _, _, needs in patterns for n in needs or () if n != _DIGIT})
-        )
+        # A pair starting a longer phrase matters there only if it starts one with digits.
+        digit_prefixes = [
+            p for p in self._prefixes if any(g.startswith(p + " ") for g in long_digit_grams)
+        ]
+        self._digits = _vocabulary({}, self._digit_grams, {}, digit_prefixes)
+        self._digit_heads = frozenset(_word_key(k) for k in self._digits.heads)
 
     def features(
         self,
@@ -505,7 +512,7 @@ class Extractor:
         else:
             vocabulary = self.vocabulary(words)
         self._scan(keys, vocabulary, found)
-        if digits and self._digit_grams:
+        if digits and not self._digit_heads.isdisjoint(keys):
             self._scan(_TOKEN.findall(folded), self._digits, found)
         if "#" in folded:
             for key in keys:
@@ -522,12 +529,16 @@ class Extractor:
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
-        present = {need for need in self._needs if need in folded}
-        if digits:
-            present.add(_DIGIT)
-        for feature, regex, needs in self._patterns:
-            if feature in found or (needs is not None and present.isdisjoint(needs)):
+        gated = not any(twin in folded for twin in _CASE_TWINS)
+        for feature, regex, needs, needs_digit, gate, gate_digit in self._patterns:
+            if feature in found or (gate_digit and not digits):
                 continue
+            if needs is not None and not (
+                (needs_digit and digits) or any(n in folded for n in needs)
+            ):
+                continue
+            if gated and gate and not any(g in folded for g in gate):
+                continue  # cannot match (a shortcut: what decides is the rule above)
             match = regex.search(folded)
             if match:
                 found[feature] = match.group().strip()
@@ -616,15 +627,18 @@ class Extractor:
 
     def _numbers(self, folded: str, found: dict[str, str]) -> None:
         """Add the cues that need digits: phone numbers, times and dates, amounts of money."""
-        phone = _PHONE.search(folded)
-        if phone and sum(ch.isdigit() for ch in phone.group()) >= 9:
-            found["s:phone"] = phone.group().strip()
-        when = _TIME.search(folded)
-        if when:
-            found.setdefault("s:when", when.group())
-        money = _MONEY.search(folded)
-        if money:
-            found["s:money"] = money.group()
+        if sum(map(len, _DIGITS.findall(folded))) >= _PHONE_DIGITS:
+            phone = _PHONE.search(folded)
+            if phone and sum(ch.isdigit() for ch in phone.group()) >= _PHONE_DIGITS:
+                found["s:phone"] = phone.group().strip()
+        if "s:when" not in found:
+            when = _TIME.search(folded)
+            if when:
+                found["s:when"] = when.group()
+        if any(need in folded for need in _MONEY_NEEDS):
+            money = _MONEY.search(folded)
+            if money:
+                found["s:money"] = money.group()
 
     def _links(
         self,
@@ -755,6 +769,63 @@ def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None
         else:
             return None
     return tuple(dict.fromkeys(chars)) or None
+
+
+_Pattern = tuple[str, re.Pattern[str], tuple[str, ...] | None, bool, tuple[str, ...], bool]
+"""A cue family's pattern: (feature, regex, its :func:`required_strings` without the digit
+marker, whether a digit is one of them, a rarer gate, whether a digit is required too)."""
+
+
+def _pattern(feature: str, pattern: str) -> _Pattern:
+    """Compile one pattern of a cue family with the strings a text needs for it to match.
+
+    Beside the first required strings (:func:`required_strings`, whose absence skips the
+    pattern, as it always has), two shortcuts: a required digit, and the most telling of the
+    other required sets of ASCII strings, checked only when the text has none of
+    :data:`_CASE_TWINS` (so a plain substring test is exact).
+    """
+    needs = required_strings(pattern)
+    required = _required_sets(pattern)
+    gate_digit = (_DIGIT,) in required
+    telling = [
+        r
+        for r in required
+        if r != needs
+        and _DIGIT not in r
+        and all(n.isascii() and len(n.strip()) >= (1 if len(r) == 1 else 2) for n in r)
+    ]
+    gate = max(telling, key=lambda r: (min(len(n.strip()) for n in r), -len(r)), default=())
+    return (
+        feature,
+        re.compile(pattern, re.I),
+        None if needs is None else tuple(n for n in needs if n != _DIGIT),
+        needs is not None and _DIGIT in needs,
+        gate,
+        gate_digit,
+    )
+
+
+def _required_sets(pattern: str) -> list[tuple[str, ...]]:
+    """Every set of strings one of which a match of ``pattern`` contains: the
+    :func:`required_strings` of each part of the pattern onwards.
+
+    Examples
+    --------
+    >>> _required_sets(r"\\b(?:meal|special) deals?\\b")
+    [('meal', 'special'), (' deal',)]
+    """
+    try:
+        items = list(_sre_parse.parse(pattern, re.I))
+    except re.error:
+        return []
+    found: list[tuple[str, ...]] = []
+    for j in range(len(items)):
+        if j and items[j - 1][0] is _sre.LITERAL and items[j][0] is _sre.LITERAL:
+            continue  # inside a literal already counted from its start
+        needs = _needs(items[j:])
+        if needs is not None and needs not in found:
+            found.append(needs)
+    return found
 
 
 @lru_cache(maxsize=16)
