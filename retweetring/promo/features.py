@@ -51,6 +51,10 @@ __all__ = [
 _CACHE = 65_536
 
 _URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\S+", re.I)
+_URL_SPLIT = re.compile(r"(https?://\S+|w(?<!\w\w)ww\.[\w-]+\.\S+)")
+""":data:`_URL` for a lower-case text without "ſ" (the one letter there that matches one of
+its letters, s, when case is ignored), in a group to split on, starting with its letters so
+that a search skips to them."""
 _TOKEN = re.compile(r"[#@$£€]?[\w'’&]+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
@@ -71,7 +75,7 @@ _MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid
 """A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
 _PHONE_DIGITS = 9
 """A phone number has this many digits or more."""
-_CASE_TWINS = ("ſ", "ı")
+_CASE_TWINS = ("ſ", "ı")  # tested inline in Extractor.features
 """Lower-case letters that match an ASCII letter when case is ignored (s, i) but contain
 none: a text with one may match a pattern without containing its ASCII literals."""
 
@@ -287,9 +291,11 @@ class TextTable:
 _Pair = tuple[tuple[str, ...], tuple[str, ...], bool]
 """What a pair of tokens gives: its features anywhere (its word feature first), its features
 at the start of a clause, and whether longer phrases start with it."""
-_Head = tuple[str | None, tuple[str, ...], tuple[str, ...], dict[str, _Pair] | None]
-"""What a token gives: its word feature or None, its features anywhere, its features at the
-start of a clause, and the pairs it starts (next token -> :data:`_Pair`) or None."""
+_Head = tuple[
+    str | None, dict[str, _Pair] | None, tuple[tuple[str, ...], tuple[str, ...]] | None
+]
+"""What a token gives: its word feature or None, the pairs it starts (next token ->
+:data:`_Pair`) or None, and its features anywhere and at the start of a clause, or None."""
 
 
 @dataclass(frozen=True)
@@ -320,7 +326,7 @@ def _vocabulary(
         parts = gram.split(" ")
         if len(parts) == 1:
             return heads.setdefault(gram, [None, [], [], None])
-        if len(parts) == 2:
+        if len(parts) == 2 and parts[0] and parts[1]:
             heads.setdefault(parts[0], [None, [], [], None])
             return pairs.setdefault((parts[0], parts[1]), [None, [], [], False])
         return None  # never a token or a pair: looked up whole from its prefix
@@ -345,7 +351,7 @@ def _vocabulary(
         features = ((word,) if word else ()) + tuple(anywhere)
         head[3][second] = (features, tuple(at_start), prefix)
     return Vocabulary(
-        {k: (w, tuple(a), tuple(s), p) for k, (w, a, s, p) in heads.items()},
+        {k: (w, p, (tuple(a), tuple(s)) if a or s else None) for k, (w, a, s, p) in heads.items()},
         {k: v for k, v in grams.items() if k.count(" ") >= 2},
         {k: v for k, v in starts.items() if k.count(" ") >= 2},
     )
@@ -490,10 +496,16 @@ class Extractor:
         if "://" in folded or "www." in folded:
             # A t.co link in the text is the shortened form of an expanded URL when those are
             # given: it is not another link.
-            for url in _URL.findall(folded):
+            if "ſ" in folded:
+                found_urls = _URL.findall(folded)
+                folded = _URL.sub(" ", folded)
+            else:
+                parts = _URL_SPLIT.split(folded)
+                found_urls = parts[1::2]
+                folded = " ".join(parts[::2])
+            for url in found_urls:
                 if url not in links and not (urls and host(url) == "t.co"):
                     links.append(url)
-            folded = _URL.sub(" ", folded)
         digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
@@ -529,16 +541,22 @@ class Extractor:
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
-        gated = not any(twin in folded for twin in _CASE_TWINS)
+        gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
         for feature, regex, needs, needs_digit, gate, gate_digit in self._patterns:
             if feature in found or (gate_digit and not digits):
                 continue
-            if needs is not None and not (
-                (needs_digit and digits) or any(n in folded for n in needs)
-            ):
-                continue
-            if gated and gate and not any(g in folded for g in gate):
-                continue  # cannot match (a shortcut: what decides is the rule above)
+            if needs is not None and not (needs_digit and digits):
+                for need in needs:
+                    if need in folded:
+                        break
+                else:
+                    continue
+            if gated and gate:  # cannot match without one (a shortcut: the rule is above)
+                for need in gate:
+                    if need in folded:
+                        break
+                else:
+                    continue
             match = regex.search(folded)
             if match:
                 found[feature] = match.group().strip()
@@ -566,33 +584,38 @@ class Extractor:
         more, looked up from the pairs that start them.
         """
         heads = vocabulary.heads
-        last = len(keys) - 1
         starts: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         longer: list[int] = []
-        for i, key in enumerate(keys):
+        nexts = keys[1:]
+        nexts.append("")  # no pair starts with it
+        for i, (key, after) in enumerate(zip(keys, nexts, strict=True)):
             head = heads.get(key)
             if head is None:
                 continue
-            word, grams, key_starts, pairs = head
-            if word is not None and word not in found:
-                found[word] = key
+            word, pairs, extra = head
+            if word is not None:
+                found[word] = key  # its snippet is itself: setting it again changes nothing
             pair_starts: tuple[str, ...] = ()
-            if pairs is not None and i < last:
-                entry = pairs.get(keys[i + 1])
+            if pairs is not None:
+                entry = pairs.get(after)
                 if entry is not None:
                     features, pair_starts, prefix = entry
                     if features:
-                        pair = f"{key} {keys[i + 1]}"
+                        pair = f"{key} {after}"
                         for feature in features:
                             if feature not in found:
                                 found[feature] = pair
                     if prefix:
                         longer.append(i)
-            for feature in grams:
-                if feature not in found:
-                    found[feature] = key
-            if key_starts or pair_starts:
-                starts.append((i, key_starts, pair_starts))
+            if extra is not None:
+                grams, key_starts = extra
+                for feature in grams:
+                    if feature not in found:
+                        found[feature] = key
+                if key_starts or pair_starts:
+                    starts.append((i, key_starts, pair_starts))
+            elif pair_starts:
+                starts.append((i, (), pair_starts))
         for i, key_starts, pair_starts in starts:
             if i and not _breaks(keys[i - 1]):
                 continue
@@ -610,7 +633,7 @@ class Extractor:
                     if starts_table and (not i or _breaks(keys[i - 1]))
                     else (grams_table,)
                 )
-                for length in range(3, min(last + 1 - i, 6) + 1):
+                for length in range(3, min(len(keys) - i, 6) + 1):
                     phrase = " ".join(keys[i : i + length])
                     for table in tables:
                         for feature in table.get(phrase, ()):
