@@ -38,9 +38,10 @@ class Classifier:
     rules: PromoRules = DEFAULT_RULES
     _extractor: Extractor = field(init=False, repr=False, compare=False)
     _words: Vocabulary = field(init=False, repr=False, compare=False)
-    _weights: dict[str, tuple[float, int]] = field(init=False, repr=False, compare=False)
-    """Feature -> (weight, rank) for every feature of non-zero weight; rank 0 is the
-    strongest (largest absolute weight, then name)."""
+    _weights: dict[str, float] = field(init=False, repr=False, compare=False)
+    """Feature -> weight, for every feature of non-zero weight."""
+    _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
+    """The same features -> rank: 0 is the strongest (largest absolute weight, then name)."""
     _reasons: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
     """By rank: what a reason writes before and after the snippet, and the feature."""
     _version: str = field(init=False, repr=False, compare=False)
@@ -55,7 +56,8 @@ class Classifier:
         words = [k[2:] for k in weights if k.startswith("w:")]
         object.__setattr__(self, "_words", extractor.vocabulary(dict.fromkeys(words)))
         ranked = sorted(((w, f) for f, w in weights.items() if w), key=lambda p: (-abs(p[0]), p[1]))
-        object.__setattr__(self, "_weights", {f: (w, r) for r, (w, f) in enumerate(ranked)})
+        object.__setattr__(self, "_weights", {f: w for w, f in ranked})
+        object.__setattr__(self, "_ranks", {f: r for r, (_, f) in enumerate(ranked)})
         object.__setattr__(self, "_reasons", tuple(self._reason(f, w) for w, f in ranked))
         version = self.model.version
         if self.rules is not DEFAULT_RULES and self.rules != DEFAULT_RULES:
@@ -108,15 +110,12 @@ class Classifier:
         False
         """
         found = self._extractor.features(text or "", urls, username, name, site, self._words)
-        weights = self._weights
         logit = self.model.bias
-        ranks = []
-        for feature in found:
-            weighed = weights.get(feature)
-            if weighed is not None:
-                logit += weighed[0]
-                ranks.append(weighed[1])
+        for weight in map(self._weights.get, found):  # in the order found, as ever
+            if weight is not None:
+                logit += weight
         score = round(self.model.probability(logit), 4)
+        ranks = [r for r in map(self._ranks.get, found) if r is not None]
         ranks.sort()
         table = self._reasons
         reasons = []

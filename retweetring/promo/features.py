@@ -51,6 +51,10 @@ __all__ = [
 _CACHE = 65_536
 
 _URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\S+", re.I)
+_URL_SPLIT = re.compile(r"(https?://\S+|w(?<!\w\w)ww\.[\w-]+\.\S+)")
+""":data:`_URL` for a lower-case text without "ſ" (the one letter there that matches one of
+its letters, s, when case is ignored), in a group to split on, starting with its letters so
+that a search skips to them."""
 _TOKEN = re.compile(r"[#@$£€]?[\w'’&]+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
@@ -59,11 +63,21 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TIME = re.compile(
-    r"\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b"
+    # "\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+    # written to start with a digit (the \b before it as a look-behind) so that a search
+    # skips to the digits instead of trying every position
+    r"\d(?<!\w\d)\d?(?:(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|(?:st|nd|rd|th)\b)"
 )
 _MONEY = re.compile(
     r"[$£€]\s?\d[\d,]*(?:\.\d\d)?k?|\b\d+(?:\.\d\d)?\s?(?:usd|gbp|eur|dollars|bucks|quid)\b"
 )
+_MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid")
+"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
+_PHONE_DIGITS = 9
+"""A phone number has this many digits or more."""
+_CASE_TWINS = ("ſ", "ı")  # tested inline in Extractor.features
+"""Lower-case letters that match an ASCII letter when case is ignored (s, i) but contain
+none: a text with one may match a pattern without containing its ASCII literals."""
 
 CLAUSE_CONNECTORS = frozenset({"so", "and", "or", "then", "please", "just", "now", "also"})
 """Words after which an imperative still starts a clause ("so come and see us")."""
@@ -277,9 +291,11 @@ class TextTable:
 _Pair = tuple[tuple[str, ...], tuple[str, ...], bool]
 """What a pair of tokens gives: its features anywhere (its word feature first), its features
 at the start of a clause, and whether longer phrases start with it."""
-_Head = tuple[str | None, tuple[str, ...], tuple[str, ...], dict[str, _Pair] | None]
-"""What a token gives: its word feature or None, its features anywhere, its features at the
-start of a clause, and the pairs it starts (next token -> :data:`_Pair`) or None."""
+_Head = tuple[
+    str | None, dict[str, _Pair] | None, tuple[tuple[str, ...], tuple[str, ...]] | None
+]
+"""What a token gives: its word feature or None, the pairs it starts (next token ->
+:data:`_Pair`) or None, and its features anywhere and at the start of a clause, or None."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +326,7 @@ def _vocabulary(
         parts = gram.split(" ")
         if len(parts) == 1:
             return heads.setdefault(gram, [None, [], [], None])
-        if len(parts) == 2:
+        if len(parts) == 2 and parts[0] and parts[1]:
             heads.setdefault(parts[0], [None, [], [], None])
             return pairs.setdefault((parts[0], parts[1]), [None, [], [], False])
         return None  # never a token or a pair: looked up whole from its prefix
@@ -335,7 +351,7 @@ def _vocabulary(
         features = ((word,) if word else ()) + tuple(anywhere)
         head[3][second] = (features, tuple(at_start), prefix)
     return Vocabulary(
-        {k: (w, tuple(a), tuple(s), p) for k, (w, a, s, p) in heads.items()},
+        {k: (w, p, (tuple(a), tuple(s)) if a or s else None) for k, (w, a, s, p) in heads.items()},
         {k: v for k, v in grams.items() if k.count(" ") >= 2},
         {k: v for k, v in starts.items() if k.count(" ") >= 2},
     )
@@ -369,12 +385,9 @@ class Extractor:
     _prefixes: frozenset[str] = field(init=False, repr=False)
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
-    _patterns: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None], ...] = field(
-        init=False, repr=False
-    )
-    """(feature, regex, strings one of which a text needs for the regex to match, or None)."""
-    _needs: tuple[str, ...] = field(init=False, repr=False)
-    """Every such string but the digit marker."""
+    _patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
+    _digit_heads: frozenset[str] = field(init=False, repr=False)
+    """The word-feature forms of the tokens that start a phrase with digits."""
     labels: dict[str, str] = field(init=False, repr=False)
     """Feature name -> the label its reasons start with."""
 
@@ -410,7 +423,7 @@ class Extractor:
                 add(grams, phrase, feature)
             for phrase in cue.imperatives:
                 add(starts, phrase, feature)
-        patterns: list[tuple[str, re.Pattern[str], tuple[str, ...] | None]] = []
+        patterns: list[_Pattern] = []
         for cue in self.text_cues:
             feature = f"cue:{cue.name}"
             self.labels[feature] = cue.label
@@ -419,7 +432,7 @@ class Extractor:
             for phrase in cue.imperatives:
                 add(starts, phrase, feature)
             for pattern in cue.patterns:
-                patterns.append((feature, re.compile(pattern, re.I), required_strings(pattern)))
+                patterns.append(_pattern(feature, pattern))
         for link in self.link_cues:
             self.labels[f"link:{link.name}"] = link.label
         self.labels.update(_LINK_LABELS)
@@ -427,17 +440,17 @@ class Extractor:
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
+        self._patterns = tuple(patterns)
+        long_digit_grams = [k for k in self._digit_grams if k.count(" ") >= 2]
         self._bare = self.vocabulary({})
         # Among the tokens as written: phrases with digits; phrases at clause starts never
         # have digits, so they were all found among the word features' tokens already.
-        long_digits = any(k.count(" ") >= 2 for k in self._digit_grams)
-        self._digits = _vocabulary(
-            {}, self._digit_grams, {}, self._prefixes if long_digits else ()
-        )
-        self._patterns = tuple(patterns)
-        self._needs = tuple(
-            sorted({n for _, _, needs in patterns for n in needs or () if n != _DIGIT})
-        )
+        # A pair starting a longer phrase matters there only if it starts one with digits.
+        digit_prefixes = [
+            p for p in self._prefixes if any(g.startswith(p + " ") for g in long_digit_grams)
+        ]
+        self._digits = _vocabulary({}, self._digit_grams, {}, digit_prefixes)
+        self._digit_heads = frozenset(_word_key(k) for k in self._digits.heads)
 
     def features(
         self,
@@ -483,10 +496,16 @@ class Extractor:
         if "://" in folded or "www." in folded:
             # A t.co link in the text is the shortened form of an expanded URL when those are
             # given: it is not another link.
-            for url in _URL.findall(folded):
+            if "ſ" in folded:
+                found_urls = _URL.findall(folded)
+                folded = _URL.sub(" ", folded)
+            else:
+                parts = _URL_SPLIT.split(folded)
+                found_urls = parts[1::2]
+                folded = " ".join(parts[::2])
+            for url in found_urls:
                 if url not in links and not (urls and host(url) == "t.co"):
                     links.append(url)
-            folded = _URL.sub(" ", folded)
         digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
@@ -505,7 +524,7 @@ class Extractor:
         else:
             vocabulary = self.vocabulary(words)
         self._scan(keys, vocabulary, found)
-        if digits and self._digit_grams:
+        if digits and not self._digit_heads.isdisjoint(keys):
             self._scan(_TOKEN.findall(folded), self._digits, found)
         if "#" in folded:
             for key in keys:
@@ -522,12 +541,22 @@ class Extractor:
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
-        present = {need for need in self._needs if need in folded}
-        if digits:
-            present.add(_DIGIT)
-        for feature, regex, needs in self._patterns:
-            if feature in found or (needs is not None and present.isdisjoint(needs)):
+        gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
+        for feature, regex, needs, needs_digit, gate, gate_digit in self._patterns:
+            if feature in found or (gate_digit and not digits):
                 continue
+            if needs is not None and not (needs_digit and digits):
+                for need in needs:
+                    if need in folded:
+                        break
+                else:
+                    continue
+            if gated and gate:  # cannot match without one (a shortcut: the rule is above)
+                for need in gate:
+                    if need in folded:
+                        break
+                else:
+                    continue
             match = regex.search(folded)
             if match:
                 found[feature] = match.group().strip()
@@ -555,33 +584,38 @@ class Extractor:
         more, looked up from the pairs that start them.
         """
         heads = vocabulary.heads
-        last = len(keys) - 1
         starts: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         longer: list[int] = []
-        for i, key in enumerate(keys):
+        nexts = keys[1:]
+        nexts.append("")  # no pair starts with it
+        for i, (key, after) in enumerate(zip(keys, nexts, strict=True)):
             head = heads.get(key)
             if head is None:
                 continue
-            word, grams, key_starts, pairs = head
-            if word is not None and word not in found:
-                found[word] = key
+            word, pairs, extra = head
+            if word is not None:
+                found[word] = key  # its snippet is itself: setting it again changes nothing
             pair_starts: tuple[str, ...] = ()
-            if pairs is not None and i < last:
-                entry = pairs.get(keys[i + 1])
+            if pairs is not None:
+                entry = pairs.get(after)
                 if entry is not None:
                     features, pair_starts, prefix = entry
                     if features:
-                        pair = f"{key} {keys[i + 1]}"
+                        pair = f"{key} {after}"
                         for feature in features:
                             if feature not in found:
                                 found[feature] = pair
                     if prefix:
                         longer.append(i)
-            for feature in grams:
-                if feature not in found:
-                    found[feature] = key
-            if key_starts or pair_starts:
-                starts.append((i, key_starts, pair_starts))
+            if extra is not None:
+                grams, key_starts = extra
+                for feature in grams:
+                    if feature not in found:
+                        found[feature] = key
+                if key_starts or pair_starts:
+                    starts.append((i, key_starts, pair_starts))
+            elif pair_starts:
+                starts.append((i, (), pair_starts))
         for i, key_starts, pair_starts in starts:
             if i and not _breaks(keys[i - 1]):
                 continue
@@ -599,7 +633,7 @@ class Extractor:
                     if starts_table and (not i or _breaks(keys[i - 1]))
                     else (grams_table,)
                 )
-                for length in range(3, min(last + 1 - i, 6) + 1):
+                for length in range(3, min(len(keys) - i, 6) + 1):
                     phrase = " ".join(keys[i : i + length])
                     for table in tables:
                         for feature in table.get(phrase, ()):
@@ -616,15 +650,18 @@ class Extractor:
 
     def _numbers(self, folded: str, found: dict[str, str]) -> None:
         """Add the cues that need digits: phone numbers, times and dates, amounts of money."""
-        phone = _PHONE.search(folded)
-        if phone and sum(ch.isdigit() for ch in phone.group()) >= 9:
-            found["s:phone"] = phone.group().strip()
-        when = _TIME.search(folded)
-        if when:
-            found.setdefault("s:when", when.group())
-        money = _MONEY.search(folded)
-        if money:
-            found["s:money"] = money.group()
+        if sum(map(len, _DIGITS.findall(folded))) >= _PHONE_DIGITS:
+            phone = _PHONE.search(folded)
+            if phone and sum(ch.isdigit() for ch in phone.group()) >= _PHONE_DIGITS:
+                found["s:phone"] = phone.group().strip()
+        if "s:when" not in found:
+            when = _TIME.search(folded)
+            if when:
+                found["s:when"] = when.group()
+        if any(need in folded for need in _MONEY_NEEDS):
+            money = _MONEY.search(folded)
+            if money:
+                found["s:money"] = money.group()
 
     def _links(
         self,
@@ -755,6 +792,63 @@ def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None
         else:
             return None
     return tuple(dict.fromkeys(chars)) or None
+
+
+_Pattern = tuple[str, re.Pattern[str], tuple[str, ...] | None, bool, tuple[str, ...], bool]
+"""A cue family's pattern: (feature, regex, its :func:`required_strings` without the digit
+marker, whether a digit is one of them, a rarer gate, whether a digit is required too)."""
+
+
+def _pattern(feature: str, pattern: str) -> _Pattern:
+    """Compile one pattern of a cue family with the strings a text needs for it to match.
+
+    Beside the first required strings (:func:`required_strings`, whose absence skips the
+    pattern, as it always has), two shortcuts: a required digit, and the most telling of the
+    other required sets of ASCII strings, checked only when the text has none of
+    :data:`_CASE_TWINS` (so a plain substring test is exact).
+    """
+    needs = required_strings(pattern)
+    required = _required_sets(pattern)
+    gate_digit = (_DIGIT,) in required
+    telling = [
+        r
+        for r in required
+        if r != needs
+        and _DIGIT not in r
+        and all(n.isascii() and len(n.strip()) >= (1 if len(r) == 1 else 2) for n in r)
+    ]
+    gate = max(telling, key=lambda r: (min(len(n.strip()) for n in r), -len(r)), default=())
+    return (
+        feature,
+        re.compile(pattern, re.I),
+        None if needs is None else tuple(n for n in needs if n != _DIGIT),
+        needs is not None and _DIGIT in needs,
+        gate,
+        gate_digit,
+    )
+
+
+def _required_sets(pattern: str) -> list[tuple[str, ...]]:
+    """Every set of strings one of which a match of ``pattern`` contains: the
+    :func:`required_strings` of each part of the pattern onwards.
+
+    Examples
+    --------
+    >>> _required_sets(r"\\b(?:meal|special) deals?\\b")
+    [('meal', 'special'), (' deal',)]
+    """
+    try:
+        items = list(_sre_parse.parse(pattern, re.I))
+    except re.error:
+        return []
+    found: list[tuple[str, ...]] = []
+    for j in range(len(items)):
+        if j and items[j - 1][0] is _sre.LITERAL and items[j][0] is _sre.LITERAL:
+            continue  # inside a literal already counted from its start
+        needs = _needs(items[j:])
+        if needs is not None and needs not in found:
+            found.append(needs)
+    return found
 
 
 @lru_cache(maxsize=16)
