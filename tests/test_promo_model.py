@@ -218,3 +218,9 @@ def test_quality_counts_precision_recall_and_false_alarms():
     q = quality([True, False, False, True], [True, True, False, False])
     assert (q.precision, q.recall, q.false_alarm_rate) == (0.5, 0.5, 0.5)
     assert quality([False], [False]).precision == 1.0
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t"])
+def test_an_empty_or_blank_text_is_classified_as_not_promotional(text):
+    result = shipped_classifier().classify(text)
+    assert result.promotional is False and result.reasons == ()

@@ -583,6 +583,8 @@ class Extractor:
         own phrase features; then the clause-start phrases; then phrases of three words or
         more, looked up from the pairs that start them.
         """
+        if not keys:
+            return  # an empty or blank text has no words
         heads = vocabulary.heads
         starts: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         longer: list[int] = []
