@@ -11,3 +11,10 @@ REVIEW_MARGIN = 0.2
 
 EXPORT_FORMATS = ("graphml", "gexf", "csv", "json")
 """The file formats ``export`` writes."""
+
+FIRST_RUN_DAYS = 30
+"""How far back ``collect`` reads a member never collected, unless ``--since`` or
+``--full-history`` says otherwise."""
+
+TIMELINE_CAP = 3200
+"""The most recent tweets of a timeline that X's ``GET /2/users/:id/tweets`` serves."""
