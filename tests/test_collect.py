@@ -696,14 +696,8 @@ def _collector(db: Path, shared_fixtures: Path, mode: str, n: int) -> subprocess
     """Start tests/killed_collect.py in a child process (see its docstring for mode and n)."""
     tests = Path(__file__).resolve().parent
     return subprocess.Popen(
-        [
-            sys.executable,
-            str(tests / "killed_collect.py"),
-            str(db),
-            str(shared_fixtures),
-            mode,
-            str(n),
-        ],
+        [sys.executable, str(tests / "killed_collect.py"), str(db), str(shared_fixtures), mode,
+         str(n)],
         cwd=db.parent,
         env={**os.environ, "PYTHONPATH": str(tests)},
         stdout=subprocess.PIPE,
