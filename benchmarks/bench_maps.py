@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from graphs import large_support_graph  # noqa: E402
 
-from retweetring.reports.layout import spring_positions  # noqa: E402
 from retweetring.reports.maps import community_map  # noqa: E402
+from retweetring.reports.maps.layout import spring_positions  # noqa: E402
 
 
 def median_seconds(task: Callable[[], object], runs: int) -> float:

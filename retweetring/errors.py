@@ -45,3 +45,11 @@ class NoDataError(RetweetringError):
 
 class NotEnoughLabelsError(RetweetringError):
     """Too few tweets are marked promotional or personal to fit or measure a model."""
+
+
+class MapSizeError(RetweetringError):
+    """The image asked for is too small to hold a map's title and legend readably."""
+
+
+class OutputError(RetweetringError):
+    """An output file or folder cannot be written (full disk, no permission, ...)."""

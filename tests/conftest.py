@@ -1,17 +1,21 @@
-"""Shared fixtures: a real temporary SQLite database, and tiny hand-built API v2 pages."""
+"""Shared fixtures: a real temporary SQLite database, the command line, the example database,
+and tiny hand-built API v2 pages."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
+from retweetring.cli.main import cli
 from retweetring.store.session import open_database
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -56,20 +60,53 @@ def engine(db_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
+def invoke(
+    db: Path | str | None, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """Run ``retweetring [--db DB] ARGS`` in this process and return click's Result.
+
+    ``db=None`` passes no ``--db``. An exception that escapes the command line fails the test
+    with its traceback (``catch_exceptions=False``); errors the command line expects are still
+    one line and exit status 1, as for a user. ``env`` sets environment variables (``COLUMNS``).
+    """
+    options = [] if db is None else ["--db", str(db)]
+    return CliRunner().invoke(cli, [*options, *args], input=input, env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def run(db_path: Path) -> Callable[..., Result]:
+    """``run(*args, db=None, input=None)``: :func:`invoke` on the test's database by default."""
+
+    def run_cli(*args: str, db: Path | str | None = None, input: str | None = None) -> Result:
+        return invoke(db_path if db is None else db, *args, input=input)
+
+    return run_cli
+
+
+def _data_dump(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    with sqlite3.connect(path) as conn:
+        tables = [
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return [
+            (table, sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr))
+            for table in sorted(tables)
+        ]
+
+
 @pytest.fixture(scope="session")
-def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A database file holding the bundled example community, imported through the CLI.
 
-    Shared by the whole session: tests must only read it.
+    Built once for the whole session, so tests must only read it; the fixture checks at the
+    end of the session that no test changed a row.
     """
-    from click.testing import CliRunner
-
-    from retweetring.cli.main import cli
-
     path = tmp_path_factory.mktemp("example") / "example.db"
-    result = CliRunner().invoke(cli, ["--db", str(path), "import", str(EXAMPLE)])
+    result = invoke(path, "import", str(EXAMPLE))
     assert result.exit_code == 0, result.output
-    return path
+    before = _data_dump(path)
+    yield path
+    assert _data_dump(path) == before, "a test changed the shared example database"
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from retweetring.analytics._labels import label, node_ranks, sorted_nodes
+from retweetring.analytics.labels import label, node_ranks, sorted_nodes
 
 
 def test_label_is_username_when_set() -> None:

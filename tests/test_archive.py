@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retweetring.cli.main import cli
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.graph import support_graph
 from retweetring.sources import archive as archive_module
@@ -119,16 +117,6 @@ class XArchive:
     def bare_tweets_js(self, path: Path) -> Path:
         path.write_text(self.tweets_js(), encoding="utf-8")
         return path
-
-
-@pytest.fixture
-def run(db_path):
-    runner = CliRunner()
-
-    def invoke(*args: str, db: Path | None = None):
-        return runner.invoke(cli, ["--db", str(db or db_path), *args])
-
-    return invoke
 
 
 def _edges(db: Path, all_retweets: bool = False) -> dict[tuple[str, str], int]:
@@ -484,7 +472,7 @@ def test_broken_zip_is_a_clear_error(run, tmp_path):
     zipped.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     result = run("import", str(zipped))
     assert result.exit_code == 1
-    assert f"{zipped}: not a readable zip archive" in result.output
+    assert f"{zipped}: looks like a ZIP archive, but not a readable one" in result.output
 
 
 def test_archive_times_are_read_as_utc_without_the_locale():

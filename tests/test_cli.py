@@ -7,24 +7,12 @@ import gzip
 import io
 import json
 import sqlite3
+from datetime import datetime
 
 import pytest
-from click.testing import CliRunner
-
-from retweetring.cli.main import cli
+from conftest import invoke
 
 PERSONAL = "What a beautiful sunrise over the harbour this morning."
-
-
-@pytest.fixture
-def run(db_path):
-    """Run ``retweetring --db <tmp file> ARGS`` and return the click Result."""
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--db", str(db_path), *args], input=input)
-
-    return invoke
 
 
 @pytest.fixture
@@ -61,10 +49,18 @@ def test_one_sided_lists_unreturned_support(run, triangle):
     assert [(r["supporter"], r["supported"], r["count"]) for r in rows] == [("deli", "bakery", 1)]
 
 
-def test_one_sided_for_an_account_filters_to_it(run, triangle):
+def test_one_sided_for_an_account_lists_exactly_its_relationships(run, triangle):
     run("import", str(triangle))
-    rows = json.loads(run("one-sided", "--account", "@Florist", "--format", "json").stdout)
-    assert rows == []
+
+    def rows(account: str) -> list[tuple[str, str, int, int]]:
+        result = run("one-sided", "--account", account, "--format", "json")
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.stdout)
+        return [(r["supporter"], r["supported"], r["count"], r["returned"]) for r in found]
+
+    assert rows("@Bakery") == [("deli", "bakery", 1, 0)]  # as supported
+    assert rows("deli") == [("deli", "bakery", 1, 0)]  # as supporter
+    assert rows("florist") == []  # only mutual relationships
 
 
 def test_introductions_suggest_partners_of_partners(run, triangle):
@@ -89,11 +85,56 @@ def test_report_json_counts(run, triangle):
     assert {"communities", "top_supporters"} <= set(data)
 
 
-def test_report_text_names_the_accounts(run, triangle):
+def _cells(text: str) -> list[list[str]]:
+    """The non-empty cells of every table row in rich ``text`` output."""
+    rows = [[c.strip() for c in line.split("│")] for line in text.splitlines() if "│" in line]
+    return [[c for c in row if c] for row in rows]
+
+
+def test_report_text_shows_the_counts_communities_and_relationships(run, triangle):
     run("import", str(triangle))
     result = run("report")
-    assert result.exit_code == 0
-    assert "florist" in result.output and "Mutual pairs" in result.output
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    for expected in [
+        "Accounts stored 4",
+        "Support events (distinct promotional tweets retweeted) 5",
+        "Mutual pairs 2",
+        "One-sided relationships 1",
+        "Reciprocity 0.8",
+    ]:
+        assert expected in lines
+    cells = _cells(result.stdout)
+    assert ["1", "3", "@bakery, @cafe, @florist"] in cells  # the one community
+    assert ["florist", "2", "2", "2"] in cells  # the top supporter: given, received, accounts
+    assert ["bakery", "florist", "1", "1"] in cells and ["cafe", "florist", "1", "1"] in cells
+    assert ["deli", "bakery", "1", "0"] in cells  # the unreturned support
+    assert ["florist", "1.000"] in cells  # the only connector
+
+
+def test_until_and_since_choose_the_retweets_that_count(run, community, tmp_path):
+    early = community.post("bakery", "Order now: 20% off all loaves!", at=datetime(2026, 10, 1))
+    late = community.post("bakery", "Book your Christmas cake, only £18", at=datetime(2026, 10, 1))
+    community.retweet("florist", early, at=datetime(2026, 11, 2, 9, 0))
+    community.retweet("cafe", late, at=datetime(2026, 11, 9, 23, 59))
+    community.retweet("deli", late, at=datetime(2026, 11, 10, 0, 0))  # --until is exclusive
+    run("import", str(community.write(tmp_path / "window.jsonl")))
+
+    def supporters(*window: str) -> list[str]:
+        result = run("one-sided", *window, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return sorted(r["supporter"] for r in json.loads(result.stdout))
+
+    assert supporters() == ["cafe", "deli", "florist"]
+    assert supporters("--until", "2026-11-10") == ["cafe", "florist"]
+    assert supporters("--until", "2026-11-03") == ["florist"]
+    assert supporters("--since", "2026-11-03") == ["cafe", "deli"]
+    assert supporters("--since", "2026-11-03", "--until", "2026-11-10") == ["cafe"]
+    report = json.loads(run("report", "--until", "2026-11-03", "--format", "json").stdout)
+    assert (report["window"], report["support_events"]) == (
+        "the beginning to 2026-11-03 (exclusive)",
+        1,
+    )
 
 
 def test_csv_output_has_a_header_row(run, triangle):
@@ -223,6 +264,16 @@ def test_tweets_and_accounts_list_stored_data(run, triangle):
     assert {a["username"] for a in accounts} == {"bakery", "florist", "cafe", "deli"}
 
 
+def test_accounts_with_equal_activity_are_listed_by_name_ignoring_case(run, community, tmp_path):
+    tweet = community.post("Dough", "Order now: 20% off all loaves!")
+    for fan in ("bob", "Carol", "alice"):
+        community.retweet(fan, tweet)
+    run("import", str(community.write(tmp_path / "fans.jsonl")))
+    accounts = json.loads(run("accounts", "--format", "json").stdout)
+    # one tweet or retweet each; by name ignoring case, not "Carol", "Dough", "alice", "bob"
+    assert [a["username"] for a in accounts] == ["alice", "bob", "Carol", "Dough"]
+
+
 def test_db_current_and_upgrade(run):
     assert "current: empty" in run("db", "current").output
     assert "created at revision" in run("db", "upgrade").output
@@ -235,15 +286,26 @@ def test_empty_database_reports_are_messages_not_errors(run):
     assert result.exit_code == 0 and "No mutual pairs" in result.output
 
 
-def test_demo_uses_a_temporary_database_by_default(db_path):
-    result = CliRunner().invoke(cli, ["demo", "--format", "json"])
+def test_demo_without_a_database_leaves_no_file_behind(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RETWEETRING_DB", raising=False)
+    result = invoke(None, "demo", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["mutual_pairs"] > 0
-    assert not db_path.exists()
+    report = json.loads(result.stdout)
+    assert report["mutual_pairs"] > 0 and report["accounts"] > 30
+    assert list(tmp_path.iterdir()) == []  # not ./retweetring.db, nor anything else
 
 
-def test_demo_keeps_its_database_when_asked(tmp_path):
-    kept = tmp_path / "demo.db"
-    result = CliRunner().invoke(cli, ["demo", "--db", str(kept)])
+def test_demo_keeps_its_database_when_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RETWEETRING_DB", raising=False)
+    kept = tmp_path / "kept" / "demo.db"
+    kept.parent.mkdir()
+    result = invoke(None, "demo", "--db", str(kept))
     assert result.exit_code == 0, result.output
-    assert kept.exists()
+    assert f"demo database kept at {kept}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"] and kept.is_file()
+    with sqlite3.connect(kept) as conn:
+        assert conn.execute("SELECT count(*) FROM accounts").fetchone()[0] > 30
+    demo_report = json.loads(invoke(kept, "report", "--format", "json").stdout)
+    assert demo_report["mutual_pairs"] > 0

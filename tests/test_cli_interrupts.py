@@ -6,10 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import invoke
 
 import retweetring.sources.ingest as ingest
-from retweetring.cli.main import cli
 
 
 def _two_files(community, tmp_path: Path) -> tuple[Path, Path]:
@@ -35,7 +34,7 @@ def test_ctrl_c_during_an_import_keeps_the_finished_files_and_says_how_to_go_on(
 
     monkeypatch.setattr(ingest, "import_file", interrupted_on_the_second)
     db = tmp_path / "c.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(one), str(two)])
+    result = invoke(db, "import", str(one), str(two))
     assert result.exit_code == 130
     assert "Aborted" not in result.output
     assert f"interrupted while importing {two}: 1 of 2 files imported completely" in result.output
@@ -44,7 +43,7 @@ def test_ctrl_c_during_an_import_keeps_the_finished_files_and_says_how_to_go_on(
         assert conn.execute("SELECT count(*) FROM imports").fetchone() == (1,)
 
     monkeypatch.setattr(ingest, "import_file", real)
-    again = CliRunner().invoke(cli, ["--db", str(db), "import", str(one), str(two)])
+    again = invoke(db, "import", str(one), str(two))
     assert again.exit_code == 0, again.output
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM imports").fetchone() == (2,)
@@ -53,9 +52,7 @@ def test_ctrl_c_during_an_import_keeps_the_finished_files_and_says_how_to_go_on(
 def test_import_json_lists_the_files_that_failed_with_their_error(community, tmp_path):
     one, _ = _two_files(community, tmp_path)
     missing = tmp_path / "missing.jsonl"
-    result = CliRunner().invoke(
-        cli, ["--db", str(tmp_path / "j.db"), "import", "--format", "json", str(one), str(missing)]
-    )
+    result = invoke(tmp_path / "j.db", "import", "--format", "json", str(one), str(missing))
     assert result.exit_code == 1
     entries = json.loads(result.stdout)
     assert [entry["path"] for entry in entries] == [str(one), str(missing)]

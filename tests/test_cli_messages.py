@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from retweetring.cli.main import cli
+from conftest import invoke
 
 
 def _run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+    return invoke(None, *args)
 
 
 def test_one_rejected_line_is_singular(community, tmp_path):

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from click.testing import CliRunner
-from conftest import PERSONAL_TEXT
+from conftest import PERSONAL_TEXT, invoke
 from fake_x import (
     CLOCK_START,
     MEMBERS,
@@ -35,7 +34,6 @@ from fake_x import (
 
 import retweetring.sources.collect as library
 from retweetring.cli import collect as collect_cmd
-from retweetring.cli.main import cli
 from retweetring.config import Secret
 from retweetring.graph import support_graph
 from retweetring.sources.collect import (
@@ -83,10 +81,6 @@ def x(shared_fixtures, town, clock, monkeypatch, tmp_path):
         yield fake
 
 
-def run(db: Path, *args: str):
-    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
-
-
 def dump(db: Path, tables=TABLES) -> dict[str, list[tuple]]:
     with sqlite3.connect(db) as conn:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
@@ -105,8 +99,8 @@ def clean_run(tmp_path: Path, fake: FakeX, clock: FakeClock, *collect_args: str)
     """A fault-free run into a new database: the reference the fault tests compare with."""
     restart(fake, clock)
     db = tmp_path / "clean.db"
-    assert run(db, "members", "add", *MEMBERS).exit_code == 0
-    result = run(db, "collect", *collect_args)
+    assert invoke(db, "members", "add", *MEMBERS).exit_code == 0
+    result = invoke(db, "collect", *collect_args)
     assert result.exit_code == 0, result.output
     return db
 
@@ -121,17 +115,17 @@ def timeline_ids(town: SnowflakeCommunity, username: str) -> set[int]:
 
 def test_members_add_resolves_usernames_and_reports_unknown_ones(x, tmp_path):
     db = tmp_path / "r.db"
-    result = run(db, "members", "add", "@bakery", "cafe", "nosuchshop")
+    result = invoke(db, "members", "add", "@bakery", "cafe", "nosuchshop")
     assert result.exit_code == 1
     assert "added: @bakery, @cafe" in result.output
     assert "not found on X (skipped): @nosuchshop" in result.output
     assert x.requests[0][1]["usernames"] == "bakery,cafe,nosuchshop"
-    listed = json.loads(run(db, "members", "list", "--format", "json").output)
+    listed = json.loads(invoke(db, "members", "list", "--format", "json").output)
     assert [(m["username"], m["id"]) for m in listed] == [
         ("bakery", x.community.user("bakery")["id"]),
         ("cafe", x.community.user("cafe")["id"]),
     ]
-    again = run(db, "members", "add", "cafe")
+    again = invoke(db, "members", "add", "cafe")
     assert again.exit_code == 0 and "already members: @cafe" in again.output
 
 
@@ -139,7 +133,7 @@ def test_members_import_reads_one_username_a_line_with_comments(x, tmp_path):
     listing = tmp_path / "community.txt"
     listing.write_text("# our town\nbakery\n\n@cafe   # the harbour one\nflorist\n")
     db = tmp_path / "r.db"
-    result = run(db, "members", "import", str(listing))
+    result = invoke(db, "members", "import", str(listing))
     assert result.exit_code == 0, result.output
     assert "added: @bakery, @cafe, @florist" in result.output
 
@@ -147,7 +141,7 @@ def test_members_import_reads_one_username_a_line_with_comments(x, tmp_path):
 def test_members_import_names_the_file_and_line_of_a_bad_entry(x, tmp_path):
     listing = tmp_path / "community.txt"
     listing.write_text("bakery\nnot a username\n")
-    result = run(tmp_path / "r.db", "members", "import", str(listing))
+    result = invoke(tmp_path / "r.db", "members", "import", str(listing))
     assert result.exit_code == 1
     assert f"{listing}:2: 'not a username' is not an X username" in result.output
     assert x.calls["users"] == 0
@@ -155,17 +149,17 @@ def test_members_import_names_the_file_and_line_of_a_bad_entry(x, tmp_path):
 
 def test_members_remove_stops_tracking_but_keeps_the_data(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect")
     before = dump(db, ("tweets", "retweets"))
-    result = run(db, "members", "remove", "cafe")
+    result = invoke(db, "members", "remove", "cafe")
     assert result.exit_code == 0 and "removed: @cafe" in result.output
     names = [
-        m["username"] for m in json.loads(run(db, "members", "list", "--format", "json").output)
+        m["username"] for m in json.loads(invoke(db, "members", "list", "--format", "json").output)
     ]
     assert names == ["bakery", "florist"]
     assert dump(db, ("tweets", "retweets")) == before
-    missing = run(db, "members", "remove", "nosuchshop")
+    missing = invoke(db, "members", "remove", "nosuchshop")
     assert missing.exit_code == 1 and "not a member: @nosuchshop" in missing.output
 
 
@@ -174,8 +168,8 @@ def test_members_remove_stops_tracking_but_keeps_the_data(x, tmp_path):
 
 def test_collect_stores_every_members_tweets_and_retweets(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db) as conn:
         tweets = {r[0] for r in conn.execute("SELECT id FROM tweets")}
@@ -203,19 +197,19 @@ def test_collected_pages_give_the_same_rows_as_importing_them(x, tmp_path, town)
         return answer
 
     x._answer = keep
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect")
     saved = tmp_path / "served.jsonl"
     saved.write_text("\n".join(pages) + "\n")
     imported = tmp_path / "imported.db"
-    assert run(imported, "import", str(saved)).exit_code == 0
+    assert invoke(imported, "import", str(saved)).exit_code == 0
     assert dump(db, ("tweets", "retweets")) == dump(imported, ("tweets", "retweets"))
 
 
 def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect")
     endpoint, params, _ = x.requests[1]
     assert endpoint == "tweets"
     assert params["tweet.fields"] == (
@@ -228,8 +222,8 @@ def test_requests_ask_for_the_documented_fields_and_expansions(x, tmp_path):
 
 def test_every_request_for_users_asks_for_their_profile_website(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--retweeters")
     asked = {endpoint: params.get("user.fields") for endpoint, params, _ in x.requests}
     assert {"users", "tweets", "retweeted_by"} <= set(asked)
     for endpoint in ("users", "tweets", "retweeted_by"):
@@ -238,12 +232,12 @@ def test_every_request_for_users_asks_for_their_profile_website(x, tmp_path):
 
 def test_the_next_run_asks_only_for_newer_tweets(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect")
     newest = max(timeline_ids(town, "bakery"))
     fresh = town.post("bakery", "New: gingerbread, order now at the shop! 10% off")
     x.requests.clear()
-    result = run(db, "collect")
+    result = invoke(db, "collect")
     assert result.exit_code == 0
     assert [p.get("since_id") for _, p, _ in x.requests] == [str(newest)]
     assert "until_id" not in x.requests[0][1]
@@ -257,22 +251,22 @@ def test_since_bounds_the_first_run_of_a_member(x, tmp_path, town):
     town.START = datetime(2026, 11, 5, 9, 0)  # the town's tweets so far are from 2026-11-02
     recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect", "--since", "2026-11-04").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect", "--since", "2026-11-04").exit_code == 0
     assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 4)) - 1)
     assert {r[1] for r in dump(db, ("tweets",))["tweets"]} == recent
     x.requests.clear()
-    run(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
+    invoke(db, "collect", "--since", "2020-01-01")  # collected before: --since no longer applies
     assert x.requests[0][1]["since_id"] == str(max(recent))
 
 
 def test_a_first_run_that_finds_nothing_since_the_date_keeps_the_bound(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect", "--since", "2026-11-03")
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--since", "2026-11-03")
     assert dump(db, ("tweets",))["tweets"] == []
     x.requests.clear()
-    run(db, "collect")  # not the whole timeline: still only what is newer than the date
+    invoke(db, "collect")  # not the whole timeline: still only what is newer than the date
     assert x.requests[0][1]["since_id"] == str(snowflake_for(date(2026, 11, 3)) - 1)
     assert dump(db, ("tweets",))["tweets"] == []
 
@@ -288,8 +282,8 @@ def test_paging_follows_the_recorded_next_token(x, tmp_path, shared_fixtures, to
     x.overrides[("tweets", 1)] = body
     x.overrides[("tweets", 2)] = {"meta": {"result_count": 0}}
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     first, second = (p for e, p, _ in x.requests if e == "tweets")
     assert "pagination_token" not in first
@@ -318,11 +312,11 @@ def test_a_fault_is_survived_and_a_rerun_equals_a_fault_free_run(x, clock, tmp_p
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock, faults)
     db = tmp_path / "faulty.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
     assert result.exit_code == 0, result.output
     assert dump(db) == dump(clean)
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0
     assert dump(db) == dump(clean)
 
@@ -330,8 +324,8 @@ def test_a_fault_is_survived_and_a_rerun_equals_a_fault_free_run(x, clock, tmp_p
 def test_a_429_waits_for_the_reset_with_a_countdown(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 2, "429", reset_in=300)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
     assert result.exit_code == 0
     assert "rate limit reached: waiting 05:00 until 22:48:18 UTC" in result.output
     assert "waiting 04:00" in result.output  # a line a minute when not on a terminal
@@ -344,16 +338,16 @@ def test_a_429_waits_for_the_reset_with_a_countdown(x, clock, tmp_path):
 def test_server_errors_are_retried_with_exponential_backoff(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 1, "503", times=4)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect").exit_code == 0
     assert clock.slept == [1.0, 2.0, 4.0, 8.0]
 
 
 def test_each_retry_is_announced_with_its_wait(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 1, "reset", times=2)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "retry" in line]
     assert len(lines) == 2
@@ -383,14 +377,14 @@ def test_a_run_stopped_by_a_fault_is_completed_by_the_next_run(
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock, faults)
     db = tmp_path / "faulty.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters", *options)
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters", *options)
     assert result.exit_code == status
     assert "Traceback" not in result.output
     assert "collect: " in result.output  # the summary is printed even when stopped
     assert dump(db) != dump(clean)
     x.faults.clear()
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean)
 
@@ -398,8 +392,8 @@ def test_a_run_stopped_by_a_fault_is_completed_by_the_next_run(
 def test_no_wait_says_when_to_resume(x, clock, tmp_path):
     restart(x, clock, [Fault("tweets", 2, "429", reset_in=600)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--no-wait")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--no-wait")
     assert result.exit_code == 75
     assert "Run again after 2022-10-07 22:53:18 UTC to continue" in result.output
     assert clock.slept == []
@@ -413,7 +407,7 @@ def test_a_run_stopped_between_two_pages_resumes_without_gaps_or_duplicates(
     clean = clean_run(tmp_path, x, clock, "--retweeters")
     restart(x, clock)
     db = tmp_path / "killed.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
 
     class Killed(Exception):
         pass
@@ -432,7 +426,7 @@ def test_a_run_stopped_between_two_pages_resumes_without_gaps_or_duplicates(
     api.close()
     engine.dispose()
     x.requests.clear()
-    rerun = run(db, "collect", "--retweeters")
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean)
     if not pages[-1].last:  # stopped inside a sweep: resumed by until_id, not by a token
@@ -447,22 +441,22 @@ def test_max_reads_stops_cleanly_and_the_next_run_continues(x, clock, tmp_path):
     clean = clean_run(tmp_path, x, clock)
     restart(x, clock)
     db = tmp_path / "budget.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--max-reads", "9")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--max-reads", "9")
     assert result.exit_code == 0
     assert "stopped: read budget of 9 reached" in result.output
     assert "collect: 2 requests, 6 tweets read" in result.output  # 4 + 2: bakery's timeline
     assert "@cafe: 0 pages, 0 tweets read" in result.output
     assert [p["max_results"] for _, p, _ in x.requests[1:]] == ["9", "5"]
-    assert run(db, "collect").exit_code == 0
+    assert invoke(db, "collect").exit_code == 0
     assert dump(db) == dump(clean)
 
 
 def test_usage_shows_this_months_requests_and_tweets_read(x, clock, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters")
-    result = run(db, "collect", "--usage", "--format", "json")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
+    result = invoke(db, "collect", "--usage", "--format", "json")
     usage = json.loads(result.output)
     assert usage["requests"] == sum(x.calls.values())
     looked_up = sum(len(p["ids"].split(",")) for e, p, _ in x.requests if e == "lookup")
@@ -471,16 +465,16 @@ def test_usage_shows_this_months_requests_and_tweets_read(x, clock, tmp_path, to
     # 3 members looked up + 10 retweeters listed (members too; only fans become events)
     assert usage["users"] == 13
     assert usage["since"].startswith("2022-10-01")
-    text = run(db, "collect", "--usage").output
+    text = invoke(db, "collect", "--usage").output
     assert f"{usage['requests']} requests, {usage['tweets']} tweets read" in text
 
 
 def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
     monkeypatch.delenv("X_BEARER_TOKEN")
     before = sum(x.calls.values())
-    result = run(db, "collect", "--dry-run", "--since", "2026-10-01", "--format", "json")
+    result = invoke(db, "collect", "--dry-run", "--since", "2026-10-01", "--format", "json")
     assert result.exit_code == 0, result.output
     assert sum(x.calls.values()) == before
     planned = json.loads(result.output)["members"]
@@ -488,7 +482,7 @@ def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
         (m, "first sweep: tweets since 2026-10-01", str(snowflake_for(date(2026, 10, 1)) - 1))
         for m in MEMBERS
     ]
-    assert "dry run: no request made" in run(db, "collect", "--dry-run").output
+    assert "dry run: no request made" in invoke(db, "collect", "--dry-run").output
 
 
 # --- retweeters ------------------------------------------------------------------------------
@@ -496,8 +490,8 @@ def test_dry_run_makes_no_request_and_needs_no_token(x, tmp_path, monkeypatch):
 
 def test_retweeters_become_approximate_events_keyed_to_be_idempotent(x, clock, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
     assert result.exit_code == 0, result.output
     fans = {town.user(f)["id"] for f in ("fan_ann", "fan_bob")}
     with sqlite3.connect(db) as conn:
@@ -510,26 +504,26 @@ def test_retweeters_become_approximate_events_keyed_to_be_idempotent(x, clock, t
     assert all(r[0] == approximate_retweet_id(r[1], r[2]) < 0 for r in approx)
     assert {r[3] for r in approx} == {"2021-09-20 22:41:51.000000"}  # the answer's Date
     snapshot = dump(db)
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     assert dump(db) == snapshot  # seen again: nothing new, nothing changed
     ann_only = {r[2] for r in approx if str(r[1]) == town.user("fan_ann")["id"]} - {
         r[2] for r in approx if str(r[1]) == town.user("fan_bob")["id"]
     }
     town.retweet("fan_bob", str(ann_only.pop()))  # a later retweet: the count grows
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM approximate_retweets").fetchone() == (4,)
 
 
 def test_a_later_real_retweet_does_not_double_count_support(x, tmp_path, town):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
     ann, bakery = int(town.user("fan_ann")["id"]), int(town.user("bakery")["id"])
     engine = open_database(str(db))
     assert support_graph(engine)[ann][bakery]["weight"] == 1
-    run(db, "members", "add", "fan_ann")  # her timeline now brings the real retweet
-    run(db, "collect")
+    invoke(db, "members", "add", "fan_ann")  # her timeline now brings the real retweet
+    invoke(db, "collect")
     graph = support_graph(engine)
     engine.dispose()
     with sqlite3.connect(db) as conn:
@@ -548,8 +542,8 @@ def test_the_recorded_retweeted_by_answer_is_stored(x, tmp_path, shared_fixtures
     x.overrides[("retweeted_by", 1)] = paged["body"]
     x.overrides[("retweeted_by", 2)] = recorded["body"]
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect", "--retweeters").exit_code == 0
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect", "--retweeters").exit_code == 0
     tokens = [p.get("pagination_token") for e, p, _ in x.requests if e == "retweeted_by"]
     assert tokens[:2] == [None, paged["body"]["meta"]["next_token"]]
     users = {u["id"] for u in paged["body"]["data"] + recorded["body"]["data"]}
@@ -569,9 +563,9 @@ def test_the_recorded_retweeted_by_answer_is_stored(x, tmp_path, shared_fixtures
 def test_the_token_appears_in_no_output_log_or_database_byte(x, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     db = tmp_path / "r.db"
-    outputs = [run(db, "members", "add", *MEMBERS).output]
-    outputs.append(run(db, "collect", "--retweeters").output)
-    outputs.append(run(db, "collect", "--usage").output)
+    outputs = [invoke(db, "members", "add", *MEMBERS).output]
+    outputs.append(invoke(db, "collect", "--retweeters").output)
+    outputs.append(invoke(db, "collect", "--usage").output)
     assert all(h["Authorization"] == f"Bearer {TOKEN}" for _, _, h in x.requests)
     assert "Making API request" in caplog.text  # tweepy's debug log was captured
     for text in outputs + [caplog.text]:
@@ -592,8 +586,8 @@ def test_the_token_appears_in_no_output_log_or_database_byte(x, tmp_path, caplog
 def test_401_and_403_are_one_line_explanations(x, clock, tmp_path, status, expected):
     restart(x, clock, [Fault("tweets", 1, str(status))])
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and expected in errors[0]
@@ -611,7 +605,7 @@ def _config(tmp_path: Path, monkeypatch, mode: int, text: str) -> Path:
 
 def test_the_token_is_read_from_a_private_config_file(x, tmp_path, monkeypatch):
     _config(tmp_path, monkeypatch, 0o600, f'[x]\nbearer_token = "{TOKEN}"\n')
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 0, result.output
     assert x.requests[0][2]["Authorization"] == f"Bearer {TOKEN}"
 
@@ -619,7 +613,7 @@ def test_the_token_is_read_from_a_private_config_file(x, tmp_path, monkeypatch):
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
 def test_a_config_file_others_can_read_is_refused_with_the_fix(x, tmp_path, monkeypatch, mode):
     path = _config(tmp_path, monkeypatch, mode, f'[x]\nbearer_token = "{TOKEN}"\n')
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert f"Fix: chmod 600 {path}" in result.output
     assert TOKEN not in result.output and x.requests == []
@@ -627,7 +621,7 @@ def test_a_config_file_others_can_read_is_refused_with_the_fix(x, tmp_path, monk
 
 def test_a_malformed_token_is_refused_without_showing_it(x, tmp_path, monkeypatch):
     monkeypatch.setenv("X_BEARER_TOKEN", "secret part\nsecond line")
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert "$X_BEARER_TOKEN is not valid" in result.output
     assert "secret" not in result.output and x.requests == []
@@ -635,7 +629,7 @@ def test_a_malformed_token_is_refused_without_showing_it(x, tmp_path, monkeypatc
 
 def test_no_token_at_all_says_how_to_set_one(x, tmp_path, monkeypatch):
     monkeypatch.delenv("X_BEARER_TOKEN")
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 1
     assert "no X API bearer token: set X_BEARER_TOKEN" in result.output
 
@@ -714,8 +708,8 @@ def _kill_and_resume(x, clock, db, shared_fixtures, mode, n, clean) -> None:  # 
     assert child.returncode == -signal.SIGKILL, (mode, n, stdout + stderr)
     assert dump(db) != dump(clean)
     restart(x, clock)
-    assert run(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
-    rerun = run(db, "collect", "--retweeters")
+    assert invoke(db, "members", "add", *MEMBERS).exit_code == 0  # in case it was killed there
+    rerun = invoke(db, "collect", "--retweeters")
     assert rerun.exit_code == 0, rerun.output
     assert dump(db) == dump(clean), (mode, n)
 
@@ -733,8 +727,8 @@ def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, to
         ]
     }
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery", "cafe")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery", "cafe")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     assert "@bakery: the X API said: Sorry, you are not authorized to see the user" in (
         result.output
@@ -747,7 +741,7 @@ def test_an_account_the_api_will_not_show_is_reported_not_hidden(x, tmp_path, to
 def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, town):
     restart(x, clock)
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
     original = x._answer
 
     def not_found_first(endpoint, n, body, fault):
@@ -762,7 +756,7 @@ def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, to
         return original(endpoint, n, body, fault)
 
     x._answer = not_found_first
-    result = run(db, "collect")
+    result = invoke(db, "collect")
     assert result.exit_code == 1
     assert "@bakery: the X API said: GET /2/users/:id/tweets: the X API answered 404" in (
         result.output
@@ -788,8 +782,8 @@ def test_out_of_credits_stops_the_run_at_the_first_402_and_keeps_what_was_stored
     """The 402 body is X's (fake_x.CREDITS_DEPLETED): one line, exit 76, no member tried after."""
     restart(x, clock, [Fault("tweets", 3, "402", times=10)])  # cafe's first page, and after
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
     assert result.exit_code == 76
     assert x.calls["tweets"] == 3  # not once per member: the run stopped at the first 402
     (line,) = _error_lines(result.output)
@@ -805,7 +799,7 @@ def test_out_of_credits_stops_the_run_at_the_first_402_and_keeps_what_was_stored
 
 def test_members_add_out_of_credits_is_one_line_and_exit_76(x, clock, tmp_path):
     restart(x, clock, [Fault("users", 1, "402")])
-    result = run(tmp_path / "r.db", "members", "add", "bakery")
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
     assert result.exit_code == 76
     assert len(_error_lines(result.output)) == 1 and "out of credits" in result.output
 
@@ -815,8 +809,8 @@ def test_a_usage_cap_is_not_taken_for_the_rate_limit(x, clock, tmp_path, no_wait
     """X's 429 UsageCapExceeded while x-rate-limit-remaining is 39999 (fake_x.USAGE_CAPPED)."""
     restart(x, clock, [Fault("tweets", 2, "usage-cap", times=10)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", *(["--no-wait"] if no_wait else []))
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", *(["--no-wait"] if no_wait else []))
     assert result.exit_code == 77
     assert clock.slept == []  # no wait for a window that is not used up
     assert x.calls["tweets"] == 2
@@ -830,8 +824,8 @@ def test_the_daily_app_limit_stops_before_the_next_request_and_says_when(x, cloc
     """``x-app-limit-24hour-remaining: 0`` on a good answer: it is stored, nothing more is asked."""
     restart(x, clock, [Fault("tweets", 1, "daily", reset_in=7200)])
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    result = run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
     assert result.exit_code == 75
     assert x.calls["tweets"] == 1 and x.calls["retweeted_by"] == 0
     assert clock.slept == []  # a day is too long to wait in a cron job
@@ -839,7 +833,7 @@ def test_the_daily_app_limit_stops_before_the_next_request_and_says_when(x, cloc
     assert "Run again after 2022-10-08 00:43:18 UTC" in result.output  # CLOCK_START + 2 h
     assert "@bakery: 1 page, 4 tweets read" in result.output
     x.faults.clear()
-    assert run(db, "collect").exit_code == 0
+    assert invoke(db, "collect").exit_code == 0
 
 
 # --- long posts -------------------------------------------------------------------------------
@@ -872,8 +866,8 @@ def test_a_long_posts_whole_note_tweet_text_is_stored_and_classified(x, tmp_path
         "meta": {"result_count": 1, "newest_id": tweet_id, "oldest_id": tweet_id},
     }
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    assert run(db, "collect").exit_code == 0, "collect failed"
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect").exit_code == 0, "collect failed"
     assert "note_tweet" in x.requests[1][1]["tweet.fields"].split(",")
     with sqlite3.connect(db) as conn:
         text, promotional = conn.execute(
@@ -896,8 +890,8 @@ def test_a_first_run_reads_the_last_30_days_by_default_and_says_so(x, clock, tmp
     recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
     clock.now = _at(datetime(2026, 12, 10, 12, 0))
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
     assert result.exit_code == 0, result.output
     assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 10)) - 1)
     assert "1 member never collected: reading their tweets since 2026-11-10 only" in result.output
@@ -908,8 +902,8 @@ def test_a_first_run_reads_the_last_30_days_by_default_and_says_so(x, clock, tmp
 def test_full_history_reads_the_whole_timeline_on_a_first_run(x, clock, tmp_path, town):
     clock.now = _at(datetime(2026, 12, 10, 12, 0))
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    result = run(db, "collect", "--full-history")
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect", "--full-history")
     assert result.exit_code == 0, result.output
     assert "since_id" not in x.requests[-1][1]
     assert "never collected" not in result.output
@@ -919,7 +913,7 @@ def test_full_history_reads_the_whole_timeline_on_a_first_run(x, clock, tmp_path
 
 
 def test_since_and_full_history_together_are_refused(x, tmp_path):
-    result = run(tmp_path / "r.db", "collect", "--since", "2026-11-01", "--full-history")
+    result = invoke(tmp_path / "r.db", "collect", "--since", "2026-11-01", "--full-history")
     assert result.exit_code == 2
     assert "--since and --full-history cannot be used together" in result.output
 
@@ -928,10 +922,10 @@ def test_dry_run_estimates_reads_and_dollars_before_anything_is_spent(x, tmp_pat
     """Members never collected and no activity known: 2 a day from 2022-09-07 00:00 to the
     clock's 2022-10-07 22:43:18, 30.95 days: 62 tweets each."""
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
+    invoke(db, "members", "add", *MEMBERS)
     monkeypatch.delenv("X_BEARER_TOKEN")
     before = sum(x.calls.values())
-    planned = json.loads(run(db, "collect", "--dry-run", "--format", "json").output)
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
     assert sum(x.calls.values()) == before
     assert [m["reads"] for m in planned["members"]] == [62, 62, 62]
     assert planned["estimate"] == {
@@ -942,23 +936,24 @@ def test_dry_run_estimates_reads_and_dollars_before_anything_is_spent(x, tmp_pat
         "most_users": 0,
         "most_dollars": pytest.approx(48.0),
     }
-    text = run(db, "collect", "--dry-run").output
+    text = invoke(db, "collect", "--dry-run").output
     assert "estimated: about 186 tweets and 0 users read, about $0.93" in text
     assert "at most 9,600 tweets and 0 users, $48.00" in text
     assert "members never collected are read from 2022-09-07 (the last 30 days" in text
-    whole = json.loads(run(db, "collect", "--dry-run", "--full-history", "--format", "json").output)
+    whole = invoke(db, "collect", "--dry-run", "--full-history", "--format", "json").output
+    whole = json.loads(whole)
     assert whole["estimate"]["tweets"] == 9600 and whole["estimate"]["dollars"] == 48.0
-    capped = run(db, "collect", "--dry-run", "--max-reads", "100", "--format", "json").output
+    capped = invoke(db, "collect", "--dry-run", "--max-reads", "100", "--format", "json").output
     assert json.loads(capped)["estimate"]["most_tweets"] == 100
 
 
 def test_dry_run_estimates_a_weekly_run_from_each_members_past_activity(x, clock, tmp_path, town):
     x.headers["tweets"]["date"] = "Tue, 03 Nov 2026 06:00:00 GMT"  # when the first run ended
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    assert run(db, "collect").exit_code == 0
+    invoke(db, "members", "add", *MEMBERS)
+    assert invoke(db, "collect").exit_code == 0
     clock.now = _at(datetime(2026, 11, 10, 6, 0))
-    planned = json.loads(run(db, "collect", "--dry-run", "--format", "json").output)
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
     for member in planned["members"]:
         items = timeline_ids(town, member["username"])  # all within the 28 days before
         days = (datetime(2026, 11, 10, 6, 0) - library.tweet_time(max(items))).total_seconds()
@@ -981,12 +976,12 @@ def test_usage_shows_reads_and_dollars_per_day_and_per_billing_period_at_your_pr
         "billing_day = 15\n",
     )
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)  # 2022-10-07: the period from 2022-09-15
-    run(db, "collect")
+    invoke(db, "members", "add", *MEMBERS)  # 2022-10-07: the period from 2022-09-15
+    invoke(db, "collect")
     clock.now = _at(datetime(2022, 10, 20, 8, 0))  # the next period, from 2022-10-15
     x.community.post("bakery")
-    run(db, "collect")
-    usage = json.loads(run(db, "collect", "--usage", "--format", "json").output)
+    invoke(db, "collect")
+    usage = json.loads(invoke(db, "collect", "--usage", "--format", "json").output)
     assert usage["since"].startswith("2022-10-15")
     assert [(d["start"], d["tweets"], d["users"]) for d in usage["days"]] == [("2022-10-20", 1, 0)]
     assert usage["dollars"] == pytest.approx(0.01)
@@ -997,7 +992,7 @@ def test_usage_shows_reads_and_dollars_per_day_and_per_billing_period_at_your_pr
     assert (before["tweets"], before["users"]) == (tweets, 3)
     assert before["dollars"] == pytest.approx(tweets * 0.01 + 3 * 0.02)
     assert usage["prices"]["post_read"] == 0.01
-    text = run(db, "collect", "--usage").output
+    text = invoke(db, "collect", "--usage").output
     assert "2022-10-20: 3 requests, 1 tweets, 0 users, $0.01" in text
     assert f"2022-09-15 to 2022-10-14: 7 requests, {tweets} tweets, 3 users" in text
     assert "of the 3,000,000 post reads a period allows" in text
@@ -1007,8 +1002,8 @@ def test_usage_shows_reads_and_dollars_per_day_and_per_billing_period_at_your_pr
 
 def test_usage_prices_default_to_xs_dated_public_prices(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    text = run(db, "collect", "--usage").output
+    invoke(db, "members", "add", *MEMBERS)
+    text = invoke(db, "collect", "--usage").output
     assert "3 users read, about $0.03" in text
     assert "$0.005 a post read, $0.01 a user read (the defaults: X's public prices of February" in (
         text
@@ -1026,7 +1021,7 @@ def test_usage_prices_default_to_xs_dated_public_prices(x, tmp_path):
 )
 def test_a_bad_price_table_is_one_line_naming_the_file(x, tmp_path, monkeypatch, prices, message):
     path = _config(tmp_path, monkeypatch, 0o600, f"[x.prices]\n{prices}\n")
-    result = run(tmp_path / "r.db", "collect", "--usage")
+    result = invoke(tmp_path / "r.db", "collect", "--usage")
     assert result.exit_code == 1
     assert f"{path}: [x.prices] {message}" in result.output and "Traceback" not in result.output
 
@@ -1038,12 +1033,12 @@ def test_an_interrupted_member_continues_its_older_part_then_reads_new_tweets_in
     x, clock, tmp_path, town
 ):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    first = run(db, "collect", "--max-reads", "5")  # one page of 4, then the budget stops it
+    invoke(db, "members", "add", "bakery")
+    first = invoke(db, "collect", "--max-reads", "5")  # one page of 4, then the budget stops it
     assert "not finished, continues next run" in first.output
     fresh = int(town.post("bakery", "Just out of the oven: cinnamon buns, order now! 10% off"))
     x.requests.clear()
-    rerun = run(db, "collect")
+    rerun = invoke(db, "collect")
     assert rerun.exit_code == 0, rerun.output
     asked = [p for e, p, _ in x.requests if e == "tweets"]
     assert "until_id" in asked[0]  # the older part first
@@ -1064,9 +1059,9 @@ def test_an_interrupted_member_continues_its_older_part_then_reads_new_tweets_in
 
 def test_dry_run_says_an_interrupted_member_is_finished_then_caught_up(x, tmp_path):
     db = tmp_path / "r.db"
-    run(db, "members", "add", "bakery")
-    run(db, "collect", "--max-reads", "5")
-    planned = json.loads(run(db, "collect", "--dry-run", "--format", "json").output)
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--max-reads", "5")
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
     assert planned["members"][0]["what"] == (
         "resume the interrupted sweep (tweets older than until_id), then newer tweets"
     )
@@ -1099,8 +1094,8 @@ def test_retweeters_seen_on_monday_morning_are_dated_in_the_week_of_the_original
     """The originals are from Monday 2 November 2026 (2026-W45); X answers on 9 November 06:00."""
     x.headers["retweeted_by"]["date"] = "Mon, 09 Nov 2026 06:00:00 GMT"
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    assert run(db, "collect", "--retweeters", "--tz", tz).exit_code == 0
+    invoke(db, "members", "add", *MEMBERS)
+    assert invoke(db, "collect", "--retweeters", "--tz", tz).exit_code == 0
     times = _approximate_times(db)
     assert len(times) == 3 and set(times.values()) == {dated}
 
@@ -1108,8 +1103,8 @@ def test_retweeters_seen_on_monday_morning_are_dated_in_the_week_of_the_original
 def test_a_retweeter_new_since_the_last_lookup_is_dated_in_that_lookups_week(x, tmp_path, town):
     x.headers["retweeted_by"]["date"] = "Wed, 11 Nov 2026 10:00:00 GMT"  # 2026-W46
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters")
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
     before = _approximate_times(db)
     assert set(before.values()) == {"2026-11-08 23:59:59.000000"}  # the originals' week
     ann, bob = town.user("fan_ann")["id"], town.user("fan_bob")["id"]
@@ -1119,7 +1114,7 @@ def test_a_retweeter_new_since_the_last_lookup_is_dated_in_that_lookups_week(x, 
     original = ann_only.pop()
     town.retweet("fan_bob", original)  # after the lookup of 11 November, or it would be listed
     x.headers["retweeted_by"]["date"] = "Mon, 16 Nov 2026 06:00:00 GMT"
-    run(db, "collect", "--retweeters")
+    invoke(db, "collect", "--retweeters")
     after = _approximate_times(db)
     assert after[f"{bob}:{original}"] == "2026-11-15 23:59:59.000000"  # 2026-W46, not W45
     assert {k: v for k, v in after.items() if k in before} == before  # the others stay
@@ -1128,9 +1123,9 @@ def test_a_retweeter_new_since_the_last_lookup_is_dated_in_that_lookups_week(x, 
 def test_the_monday_thank_list_has_the_retweeters_collected_that_morning(x, tmp_path, town):
     x.headers["retweeted_by"]["date"] = "Mon, 09 Nov 2026 06:00:00 GMT"
     db = tmp_path / "r.db"
-    run(db, "members", "add", *MEMBERS)
-    run(db, "collect", "--retweeters", "--tz", "Europe/London")
-    result = run(
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters", "--tz", "Europe/London")
+    result = invoke(
         db, "thank", "bakery", "--week", "2026-W45", "--tz", "Europe/London", "--format", "json"
     )
     assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 from retweetring.cli.main import cli
 
@@ -85,5 +85,5 @@ def test_the_tweet_id_examples_work_on_the_example_database(example_db, tmp_path
     db = tmp_path / "example.db"
     shutil.copy(example_db, db)
     for example in examples:
-        result = CliRunner().invoke(cli, ["--db", str(db), *example.split()])
+        result = invoke(db, *example.split())
         assert result.exit_code == 0, f"`retweetring {example}`: {result.output}"

@@ -1,73 +1,29 @@
 """The bundled example, imported through the CLI, checked against an independent count.
 
-The independent count reads the JSONL with the standard library and applies the definitions
-with plain dicts: no normaliser, store, SQL or graph code is shared with the product. Only the
-promotional classifier is shared, because it is part of the definition of support.
+The independent count (``example_counts``) reads the JSONL with the standard library and applies
+the definitions with plain dicts.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from retweetring.cli.main import cli
-from retweetring.promo import shipped_classifier
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
-
-
-def _independent_weights() -> dict[tuple[str, str], int]:
-    users: dict[str, dict] = {}
-    tweets: dict[str, dict] = {}
-    retweets: dict[str, tuple[str, str]] = {}
-    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
-        page = json.loads(line)
-        for user in page["includes"]["users"]:
-            users[user["id"]] = user
-        for tweet in page["data"] + page["includes"].get("tweets", []):
-            kinds = {ref["type"]: ref["id"] for ref in tweet.get("referenced_tweets", [])}
-            if "retweeted" in kinds:
-                retweets[tweet["id"]] = (tweet["author_id"], kinds["retweeted"])
-            else:
-                tweets[tweet["id"]] = tweet
-    originals: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for retweeter, original_id in retweets.values():
-        original = tweets[original_id]
-        author = users[original["author_id"]]
-        urls = [
-            u.get("expanded_url") or u["url"] for u in original.get("entities", {}).get("urls", [])
-        ]
-        promotional = (
-            shipped_classifier()
-            .classify(original["text"], urls, author["username"], author["name"], author.get("url"))
-            .promotional
-        )
-        if retweeter != original["author_id"] and promotional:
-            originals[(users[retweeter]["username"], author["username"])].add(original_id)
-    return {pair: len(ids) for pair, ids in originals.items()}
-
-
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("e2e") / "example.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(EXAMPLE)])
-    assert result.exit_code == 0, result.output
-    return db
+import example_counts
+from conftest import invoke
 
 
 def _json(db: Path, *args: str):
-    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--format", "json"])
+    result = invoke(db, *args, "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 def test_report_matches_an_independent_count(example_db):
-    weights = _independent_weights()
+    weights = example_counts.weights()
     report = _json(example_db, "report")
     assert report["support_events"] == sum(weights.values())
     assert report["edges"] == len(weights)
@@ -77,7 +33,7 @@ def test_report_matches_an_independent_count(example_db):
 
 
 def test_mutual_pairs_match_an_independent_count(example_db):
-    weights = _independent_weights()
+    weights = example_counts.weights()
     rows = _json(example_db, "mutual", "--min-support", "2")
     got = {(r["a"], r["b"]): (r["a_to_b"], r["b_to_a"]) for r in rows}
     expected = {
@@ -91,7 +47,7 @@ def test_mutual_pairs_match_an_independent_count(example_db):
 
 
 def test_introductions_match_an_independent_count(example_db):
-    weights = _independent_weights()
+    weights = example_counts.weights()
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in weights:
         if (b, a) in weights:
@@ -110,3 +66,13 @@ def test_example_has_every_kind_of_relationship(example_db):
     report = _json(example_db, "report")
     assert report["mutual_pairs"] >= 5 and report["one_sided"] >= 5
     assert len(report["communities"]) >= 3
+
+
+def test_a_window_counts_only_the_retweets_made_in_it(example_db):
+    weights = example_counts.weights(datetime(2026, 10, 12), datetime(2026, 11, 9))
+    assert 0 < sum(weights.values()) < sum(example_counts.weights().values())
+    report = _json(example_db, "report", "--since", "2026-10-12", "--until", "2026-11-09")
+    assert report["support_events"] == sum(weights.values())
+    assert report["edges"] == len(weights)
+    assert report["active_accounts"] == len(example_counts.accounts(weights))
+    assert report["mutual_pairs"] == len(example_counts.mutual_pairs(weights))

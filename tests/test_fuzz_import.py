@@ -13,12 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-from conftest import Community
+from conftest import Community, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retweetring.cli.main import cli
 from retweetring.store.check import check_database
 from retweetring.store.session import open_database
 
@@ -111,7 +109,7 @@ def test_mutated_pages_import_or_are_rejected_with_file_and_line(lines: list[str
         db = Path(tmp) / "fuzz.db"
         source = Path(tmp) / "fuzz.jsonl"
         source.write_text("\n".join([json.dumps(BASE[0]), *lines]) + "\n", encoding="utf-8")
-        result = CliRunner().invoke(cli, ["--db", str(db), "import", str(source)])
+        result = invoke(db, "import", str(source))
         assert result.exit_code in (0, 1), result.output
         assert not isinstance(result.exception, Exception), repr(result.exception)
         assert "Traceback" not in result.output

@@ -9,12 +9,10 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from click.testing import CliRunner
-from conftest import PERSONAL_TEXT, PROMO_TEXT
+from conftest import PERSONAL_TEXT, PROMO_TEXT, invoke
 from sqlalchemy import insert
 
 from retweetring.analytics.posting import posting_balance
-from retweetring.cli.main import cli
 from retweetring.graph import Window
 from retweetring.store.models import Member, Tweet
 from retweetring.store.queries import find_account, posting_counts
@@ -105,16 +103,6 @@ def test_min_tweets_below_one_is_refused():
 
 
 # --- the counts, from a real database ----------------------------------------------------------
-
-
-@pytest.fixture
-def run(db_path):
-    """Run ``retweetring --db <tmp file> ARGS`` and return the click Result."""
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", str(db_path), *args])
-
-    return invoke
 
 
 @pytest.fixture
@@ -356,10 +344,8 @@ def _median(values: list[float]) -> float:
 def test_the_example_matches_an_independent_sqlite3_count(example_db, since, until, min_tweets):
     expected = _independent(example_db, since or "", until or "9999")
     window = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
-    result = CliRunner().invoke(
-        cli,
-        ["--db", str(example_db), "balance", *window, "--min-tweets", str(min_tweets)]
-        + ["--format", "json"],
+    result = invoke(
+        example_db, "balance", *window, "--min-tweets", str(min_tweets), "--format", "json"
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)

@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import PERSONAL_TEXT, PROMO_TEXT
 from fake_classifier import MarkerClassifier
 
 import retweetring.promo
-from retweetring.cli.main import cli
+import retweetring.promo.model
 from retweetring.promo.reclassify import reclassify
 from retweetring.store.queries import count_stale_decisions
 from retweetring.store.session import open_database
@@ -40,17 +39,8 @@ def classifier(monkeypatch) -> MarkerClassifier:
     """The classifier every command loads, in place of the real one."""
     fake = MarkerClassifier()
     monkeypatch.setattr(retweetring.promo, "load_classifier", lambda db, rules=None: fake)
+    monkeypatch.setattr(retweetring.promo.model, "decision_version", lambda db: fake.version)
     return fake
-
-
-@pytest.fixture
-def run(db_path):
-    """Run ``retweetring --db <tmp file> ARGS`` and return the click Result."""
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return invoke
 
 
 def _decide(db_path: Path, decisions: dict[str, bool], model: str | None = "old-1") -> None:

@@ -9,11 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from retweetring.cli.main import cli
 from retweetring.errors import DatabaseError
 from retweetring.sources.ingest import import_file
 from retweetring.store import session
@@ -29,10 +28,6 @@ def rows(db_path: Path, table: str) -> list[tuple]:
         return sorted(conn.execute(f"SELECT * FROM {table}"), key=repr)
 
 
-def run(db: str, *args: str):
-    return CliRunner().invoke(cli, ["--db", db, *args])
-
-
 @pytest.fixture
 def busy_page(community, tmp_path) -> Path:
     """Forty accounts, each retweeting the next one's promotion: one page, 120 rows."""
@@ -43,8 +38,8 @@ def busy_page(community, tmp_path) -> Path:
 
 
 def test_db_check_passes_on_a_healthy_database(db_path, busy_page):
-    assert run(str(db_path), "import", str(busy_page)).exit_code == 0
-    result = run(str(db_path), "db", "check", "--format", "json")
+    assert invoke(str(db_path), "import", str(busy_page)).exit_code == 0
+    result = invoke(str(db_path), "db", "check", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report == {"ok": True, "problems": [], "accounts": 40, "tweets": 40, "retweets": 40,
@@ -52,21 +47,21 @@ def test_db_check_passes_on_a_healthy_database(db_path, busy_page):
 
 
 def test_db_check_finds_orphaned_retweets_and_exits_1(db_path, busy_page):
-    run(str(db_path), "import", str(busy_page))
+    invoke(str(db_path), "import", str(busy_page))
     with sqlite3.connect(db_path) as conn:  # foreign keys are off in a plain connection
         conn.execute("DELETE FROM tweets WHERE id = (SELECT MIN(original_id) FROM retweets)")
-    result = run(str(db_path), "db", "check")
+    result = invoke(str(db_path), "db", "check")
     assert result.exit_code == 1
     assert "1 retweets whose original tweet is missing" in result.output
     assert "foreign keys: 1 rows point at missing rows (in retweets)" in result.output
 
 
 def test_db_check_on_a_damaged_file_is_one_line_and_exit_1(db_path, busy_page):
-    run(str(db_path), "import", str(busy_page))
+    invoke(str(db_path), "import", str(busy_page))
     data = bytearray(db_path.read_bytes())
     data[4096:8192] = b"\xde\xad\xbe\xef" * 1024  # overwrite the second page
     db_path.write_bytes(data)
-    result = run(str(db_path), "db", "check")
+    result = invoke(str(db_path), "db", "check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "problem: integrity" in result.output or "malformed" in result.output
@@ -74,12 +69,12 @@ def test_db_check_on_a_damaged_file_is_one_line_and_exit_1(db_path, busy_page):
 
 def test_read_only_database_is_a_clear_error_and_changes_nothing(db_path, busy_page, community,
                                                                  tmp_path):
-    run(str(db_path), "import", str(busy_page))
+    invoke(str(db_path), "import", str(busy_page))
     before = {table: rows(db_path, table) for table in TABLES}
     community.retweet("newcomer", community.post("shop1"))
     more = community.write(tmp_path / "more.jsonl")
     read_only = f"sqlite:///file:{db_path}?mode=ro&uri=true"
-    result = run(read_only, "import", str(more))
+    result = invoke(read_only, "import", str(more))
     assert result.exit_code == 1
     assert "readonly" in result.output and "Traceback" not in result.output
     assert {table: rows(db_path, table) for table in TABLES} == before
@@ -127,7 +122,7 @@ def test_full_disk_through_the_cli_is_one_line(db_path, busy_page, monkeypatch):
         dbapi_connection.execute("PRAGMA max_page_count=12")
 
     monkeypatch.setattr(session, "_sqlite_pragmas", tiny)
-    result = run(str(db_path), "import", str(busy_page))
+    result = invoke(str(db_path), "import", str(busy_page))
     assert result.exit_code == 1
     assert "full" in result.output and "Traceback" not in result.output
 
@@ -150,17 +145,17 @@ def test_hostile_names_are_stored_and_printed_literally(db_path, community, tmp_
         community.retweet(name, community.post(other))
         community.retweet(other, community.post(name))
     source = community.write(tmp_path / "hostile.jsonl")
-    assert run(str(db_path), "import", str(source)).exit_code == 0
+    assert invoke(str(db_path), "import", str(source)).exit_code == 0
     with sqlite3.connect(db_path) as conn:
         stored = {row[0] for row in conn.execute("SELECT username FROM accounts")}
     assert stored == set(HOSTILE)
-    pairs = json.loads(run(str(db_path), "mutual", "--format", "json").stdout)
+    pairs = json.loads(invoke(str(db_path), "mutual", "--format", "json").stdout)
     assert {p["a"] for p in pairs} | {p["b"] for p in pairs} == set(HOSTILE)
-    listed = run(str(db_path), "accounts", "--format", "csv")
+    listed = invoke(str(db_path), "accounts", "--format", "csv")
     assert {row["username"] for row in csv.DictReader(io.StringIO(listed.stdout))} == set(HOSTILE)
-    text = run(str(db_path), "introductions", "--account", "[bold red]markup[/]")
+    text = invoke(str(db_path), "introductions", "--account", "[bold red]markup[/]")
     assert text.exit_code == 0 and "[bold red]markup[/]" in text.output
-    one_sided = run(str(db_path), "one-sided", "--account", "x; DROP TABLE accounts; --")
+    one_sided = invoke(str(db_path), "one-sided", "--account", "x; DROP TABLE accounts; --")
     assert one_sided.exit_code == 0
 
 
@@ -213,7 +208,7 @@ def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
     monkeypatch.setattr("retweetring.reports.summary.mutual_rows", _crash_with_the_token)
     args = ["--db", str(db_path), *(["--debug"] if debug else []), "mutual"]
-    result = CliRunner().invoke(cli, args)
+    result = invoke(None, *args)
     assert result.exit_code == 1
     assert TOKEN not in result.output and "Bearer ***" in result.output
     if debug:
@@ -225,7 +220,7 @@ def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
 
 @pytest.mark.parametrize("url", ["postgresql://me:pw@localhost/shop", "mysql://me:pw@db/shop"])
 def test_a_database_other_than_sqlite_is_refused_in_one_line(url):
-    result = CliRunner().invoke(cli, ["--db", url, "mutual"])
+    result = invoke(url, "mutual")
     assert result.exit_code == 1
     assert "retweetring stores its data in SQLite only" in result.output
     assert "pw" not in result.output and "Traceback" not in result.output

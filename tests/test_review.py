@@ -10,12 +10,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fake_classifier import MarkerClassifier
 
 import retweetring.cli.tweets
 import retweetring.promo
-from retweetring.cli.main import cli
 from retweetring.store.queries import review_tweets
 
 # name: (score, override, accounts other than the author that retweet it)
@@ -41,14 +39,6 @@ def classifier(monkeypatch) -> MarkerClassifier:
     fake = MarkerClassifier()
     monkeypatch.setattr(retweetring.promo, "load_classifier", lambda db, rules=None: fake)
     return fake
-
-
-@pytest.fixture
-def run(db_path):
-    def invoke(*args: str, input: str | None = None):
-        return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input)
-
-    return invoke
 
 
 @pytest.fixture

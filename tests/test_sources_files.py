@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pytest
@@ -135,13 +136,12 @@ def test_too_big_single_document_is_refused(
         (b"PK\x03\x04" + b"\x00" * 30, "looks like a ZIP archive"),
         (b"SQLite format 3\x00" + b"\x00" * 80, "looks like an SQLite database"),
         (b'{"a": 1}\x00\x00\x00\n', r"binary data \(NUL bytes\)"),
-        (b'{"text": "caf\xe9"}\n', "not UTF-8 text"),
+        (b'{"t": "\xe9\xe8\xea\xe0\xf9"}\n', r"binary data \(not UTF-8 text\)"),
         ('{"a": "x"}\n'.encode("utf-16"), "UTF-16 text"),
         (gzip.compress(b""), "empty file once decompressed"),
         (gzip.compress(PNG_HEADER), "looks like a PNG image once decompressed"),
         (gzip.compress(gzip.compress(b"{}")), "gzip inside gzip"),
         (b"\x1f\x8b" + b"garbage" * 10, "broken gzip file"),
-        (gzip.compress(jsonl(PAGES))[:-12], "broken gzip file"),
     ],
 )
 def test_unusable_files_are_refused_before_any_page(
@@ -201,13 +201,28 @@ def test_permission_error_is_an_input_file_error(
         read_pages(tmp_path / "secret.jsonl")
 
 
-def test_gzip_corrupt_late_in_the_file_fails_when_reached(tmp_path: Path) -> None:
+def test_a_truncated_gzip_yields_every_complete_line_then_names_the_cut(tmp_path: Path) -> None:
     many = jsonl([{"data": [{"id": str(i), "text": os.urandom(200).hex()}]} for i in range(2000)])
     compressed = gzip.compress(many)
-    path = write(tmp_path / "late.jsonl.gz", compressed[: len(compressed) * 3 // 4])
-    pages = read_pages(path)
+    cut = compressed[: len(compressed) * 3 // 4]
+    path = write(tmp_path / "late.jsonl.gz", cut)
+    inflate = zlib.decompressobj(wbits=31)
+    complete = inflate.decompress(cut).count(b"\n")  # what can be read before the cut
+    seen = []
+    with pytest.raises(InputFileError, match=r"late.jsonl.gz: the gzip file is truncated"):
+        for lineno, _page in read_pages(path):
+            seen.append(lineno)
+    assert seen == list(range(1, complete + 1))
+
+
+def test_gzip_damaged_late_in_the_file_fails_when_reached(tmp_path: Path) -> None:
+    many = jsonl([{"data": [{"id": str(i), "text": os.urandom(200).hex()}]} for i in range(9000)])
+    compressed = bytearray(gzip.compress(many))
+    middle = len(compressed) * 3 // 4
+    compressed[middle : middle + 64] = bytes(64)
+    path = write(tmp_path / "late.jsonl.gz", bytes(compressed))
     with pytest.raises(InputFileError, match=r"late.jsonl.gz: broken gzip file after line \d+"):
-        for _ in pages:
+        for _ in read_pages(path):
             pass
 
 

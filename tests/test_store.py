@@ -113,6 +113,47 @@ def test_newer_username_replaces_older_but_not_the_reverse(engine, db_path, comm
     assert "bakery_renamed" in usernames and "bakery" not in usernames
 
 
+def _seen_at(page: dict, retrieved_at: str) -> dict:
+    """A copy of ``page`` as twarc retrieved it at ``retrieved_at``."""
+    copy = json.loads(json.dumps(page))
+    copy["__twarc"] = {"retrieved_at": retrieved_at}
+    return copy
+
+
+def _sightings(db_path: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT username, first_seen, last_seen FROM accounts")
+        return {username: (first, last) for username, first, last in rows}
+
+
+def test_an_older_file_imported_after_a_newer_one_keeps_the_newer_last_seen(
+    engine, db_path, community, tmp_path
+):
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    newer = community.write(
+        tmp_path / "newer.jsonl", [_seen_at(page, "2026-11-01T00:00:00+00:00")]
+    )
+    older = community.write(
+        tmp_path / "older.jsonl", [_seen_at(page, "2026-10-01T00:00:00+00:00")]
+    )
+    import_file(engine, newer)
+    import_file(engine, older)
+    seen = ("2026-10-01 00:00:00.000000", "2026-11-01 00:00:00.000000")
+    assert _sightings(db_path) == {"bakery": seen, "florist": seen}
+
+
+def test_an_older_page_after_a_newer_one_in_one_file_keeps_the_newer_last_seen(
+    engine, db_path, community, tmp_path
+):
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    pages = [_seen_at(page, "2026-11-01T00:00:00+00:00"), _seen_at(page, "2026-10-01T00:00:00Z")]
+    import_file(engine, community.write(tmp_path / "both.jsonl", pages))
+    seen = ("2026-10-01 00:00:00.000000", "2026-11-01 00:00:00.000000")
+    assert _sightings(db_path) == {"bakery": seen, "florist": seen}
+
+
 def test_progress_reports_bytes_read_up_to_the_file_size(engine, community, tmp_path):
     for n in range(200):
         community.retweet(f"shop{n % 5}", community.post(f"shop{(n + 1) % 5}"))

@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
-from retweetring.cli.main import cli
 from retweetring.reports.formats import spreadsheet_cell
 
 HOSTILE_NAME = "Bea \x1b]0;TITLE\x07\x1b[2J\x0b\x08\u202e Bakes"
 HOSTILE_TEXT = "Fresh sourdough today \x1b[31m20% off\x1b[0m all loaves\r - order now at the shop!"
-FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 
 
 @pytest.fixture
@@ -35,13 +34,13 @@ def hostile_db(tmp_path: Path, community) -> Path:
         community.retweet(fan, community.post(author, HOSTILE_TEXT))
     path = community.write(tmp_path / "hostile.jsonl")
     db = tmp_path / "hostile.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(path)])
+    result = invoke(db, "import", str(path))
     assert result.exit_code == 0, result.output
     return db
 
 
 def _run(db: Path, *args: str, columns: int = 200) -> str:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args], env={"COLUMNS": str(columns)})
+    result = invoke(db, *args, env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -73,7 +72,7 @@ def test_escaped_names_stay_readable(hostile_db):
 
 def test_an_error_message_naming_a_hostile_file_is_escaped(tmp_path):
     bad = tmp_path / "shop\x1b[2J.jsonl"
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "import", str(bad)])
+    result = invoke(tmp_path / "x.db", "import", str(bad))
     assert result.exit_code == 1
     assert "\x1b" not in result.output
     assert r"shop\x1b[2J.jsonl" in result.output

@@ -3,37 +3,24 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import matplotlib.image
 import pytest
-from click.testing import CliRunner
 
-from retweetring.cli.main import cli
-from retweetring.sources.ingest import import_file
-from retweetring.store.session import open_database
 from retweetring.thanks import weekly
 from retweetring.thanks.tweet_length import weighted_length
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
 FILES = {"thank-you.md", "drafts.txt", "my-support-map.png", "community-map.png"}
 
 
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("weekly") / "example.db"
-    engine = open_database(str(db))
-    import_file(engine, EXAMPLE)
-    engine.dispose()
-    return db
+@pytest.fixture
+def db_path(example_db):
+    """Every test here reads the shared example database (the ``run`` fixture's default)."""
+    return example_db
 
 
-def run(db: Path, *args: str):
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def test_weekly_writes_the_thank_list_drafts_and_both_maps(example_db, tmp_path):
-    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47",
+def test_weekly_writes_the_thank_list_drafts_and_both_maps(run, tmp_path):
+    result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47",
                  "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -41,7 +28,7 @@ def test_weekly_writes_the_thank_list_drafts_and_both_maps(example_db, tmp_path)
     assert report["folder"] == str(folder) and set(report["files"]) == FILES
     assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}  # no work folders left over
     assert {p.name for p in folder.iterdir()} == FILES
-    thanks = json.loads(run(example_db, "thank", "hollys_bakery", "--week", "2026-W47",
+    thanks = json.loads(run("thank", "hollys_bakery", "--week", "2026-W47",
                             "--format", "json").stdout)
     markdown = (folder / "thank-you.md").read_text(encoding="utf-8")
     drafts = (folder / "drafts.txt").read_text(encoding="utf-8")
@@ -57,18 +44,18 @@ def test_weekly_writes_the_thank_list_drafts_and_both_maps(example_db, tmp_path)
         assert image.shape[:2] == (1200, 1600) and image.std() > 0.01
 
 
-def test_running_again_replaces_the_week_folder(example_db, tmp_path):
+def test_running_again_replaces_the_week_folder(run, tmp_path):
     folder = tmp_path / "2026-W47"
     folder.mkdir()
     (folder / "stale.txt").write_text("from an older run")
-    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
     assert result.exit_code == 0, result.output
     assert {p.name for p in folder.iterdir()} == FILES
     assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}
 
 
 def test_a_crash_mid_way_leaves_the_older_folder_and_no_half_written_one(
-    example_db, tmp_path, monkeypatch
+    run, tmp_path, monkeypatch
 ):
     folder = tmp_path / "2026-W47"
     folder.mkdir()
@@ -78,17 +65,18 @@ def test_a_crash_mid_way_leaves_the_older_folder_and_no_half_written_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(weekly, "community_map", broken_map)
-    result = run(example_db, "weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
     assert result.exit_code == 1 and "No space left on device" in result.output
-    assert "Traceback" not in result.output
+    assert f"cannot write {folder}: No space left on device; nothing was written" in result.output
+    assert "[Errno" not in result.output and "Traceback" not in result.output
     assert {p.name for p in tmp_path.iterdir()} == {"2026-W47"}
     assert {p.name for p in folder.iterdir()} == {"thank-you.md"}
     assert (folder / "thank-you.md").read_text() == "last run's list"
 
 
-def test_a_map_with_nothing_to_draw_is_skipped_with_a_note(example_db, tmp_path):
+def test_a_map_with_nothing_to_draw_is_skipped_with_a_note(run, tmp_path):
     # the newcomer opens in week 5: in week 1 nobody supports it and it supports nobody
-    result = run(example_db, "weekly", "tideandtonic", "-o", str(tmp_path), "--week", "2026-W40")
+    result = run("weekly", "tideandtonic", "-o", str(tmp_path), "--week", "2026-W40")
     assert result.exit_code == 0, result.output
     assert "skipped my-support-map.png: @tideandtonic gives and receives no support" in (
         result.output
@@ -105,10 +93,29 @@ def test_a_map_with_nothing_to_draw_is_skipped_with_a_note(example_db, tmp_path)
     ids=["unknown account", "week without data"],
 )
 def test_unknown_account_or_empty_week_is_one_line_and_writes_nothing(
-    example_db, tmp_path, args, message
+    run, tmp_path, args, message
 ):
     out = tmp_path / "out"
-    result = run(example_db, "weekly", *args, "-o", str(out))
+    result = run("weekly", *args, "-o", str(out))
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_work_folders_left_by_a_killed_run_are_removed_by_the_next(run, tmp_path):
+    import os
+    import time
+
+    killed = tmp_path / ".2026-W46-k1ll3d_x"
+    killed.mkdir()
+    (killed / "thank-you.md").write_text("half")
+    fresh = tmp_path / ".2026-W47-running"  # another run that is still writing
+    fresh.mkdir()
+    mine = tmp_path / ".notes"  # the user's own hidden folder
+    mine.mkdir()
+    hour_ago = time.time() - 2 * weekly.STALE_AFTER
+    for path in (killed, mine):
+        os.utime(path, (hour_ago, hour_ago))
+    result = run("weekly", "hollys_bakery", "-o", str(tmp_path), "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"2026-W47", ".2026-W47-running", ".notes"}

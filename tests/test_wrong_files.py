@@ -7,9 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from retweetring.cli.main import cli
+from conftest import invoke
 
 COUNTS = {
     "data": [{"end": "2026-11-02T00:00:00.000Z", "start": "2026-11-01T00:00:00.000Z",
@@ -57,7 +55,7 @@ def test_file_of_the_wrong_kind_says_what_it_looks_like_and_writes_nothing(
     source = tmp_path / name
     source.write_bytes(content)
     db = tmp_path / "r.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(source)])
+    result = invoke(db, "import", str(source))
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert _rows(db) == NOTHING
@@ -69,7 +67,7 @@ def test_user_pages_add_accounts_only(tmp_path):
     source = tmp_path / "users.jsonl"
     source.write_bytes(_lines(users))
     db = tmp_path / "r.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(source)])
+    result = invoke(db, "import", str(source))
     assert result.exit_code == 0, result.output
     assert _rows(db) == {"accounts": 2, "tweets": 0, "retweets": 0, "imports": 1}
 
@@ -77,7 +75,7 @@ def test_user_pages_add_accounts_only(tmp_path):
 def test_recorded_user_lookup_pages_add_accounts_only(tmp_path, shared_fixtures):
     db = tmp_path / "r.db"
     source = shared_fixtures / "twarc2" / "users.jsonl"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(source)])
+    result = invoke(db, "import", str(source))
     assert result.exit_code == 0, result.output
     rows = _rows(db)
     assert rows["accounts"] > 0 and (rows["tweets"], rows["retweets"]) == (0, 0)
@@ -86,7 +84,7 @@ def test_recorded_user_lookup_pages_add_accounts_only(tmp_path, shared_fixtures)
 def test_many_bad_lines_show_twenty_then_a_count_by_reason(tmp_path):
     source = tmp_path / "counts.jsonl"
     source.write_bytes(_lines(*[COUNTS] * 50))
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "import", str(source)])
+    result = invoke(tmp_path / "r.db", "import", str(source))
     lines = result.output.splitlines()
     assert sum(line.startswith(f"{source}:") and ": looks like" in line for line in lines) == 20
     assert f"{source}: 30 more rejected lines not shown" in result.output

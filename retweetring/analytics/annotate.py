@@ -11,9 +11,9 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-from ._graph import check_min_support, weight
-from ._labels import node_ranks
 from .communities import communities, community_of
+from .labels import node_ranks
+from .shared import check_min_support, weight
 
 __all__ = ["NO_COMMUNITY", "annotated_graph"]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ._graph import weight
-from ._labels import node_ranks
+from .labels import node_ranks
+from .shared import weight
 
 __all__ = ["Balance", "support_balance"]
 
@@ -85,8 +85,7 @@ def support_balance(G: nx.DiGraph) -> list[Balance]:
         supporters[v] += 1
     rank = node_ranks(G)
     result = [
-        Balance(node, given[node], received[node], supported[node], supporters[node])
-        for node in G
+        Balance(node, given[node], received[node], supported[node], supporters[node]) for node in G
     ]
     result.sort(key=lambda b: (-b.given, rank[b.account]))
     return result

@@ -6,8 +6,8 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
-from ._graph import build_mutual_graph, check_min_support
-from ._labels import node_ranks
+from .labels import node_ranks
+from .shared import build_mutual_graph, check_min_support
 
 __all__ = ["communities", "community_of"]
 

@@ -6,8 +6,8 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-from ._graph import build_mutual_graph, check_min_support, check_positive, check_top
-from ._labels import node_ranks
+from .labels import node_ranks
+from .shared import build_mutual_graph, check_min_support, check_positive, check_top
 
 __all__ = ["top_connectors"]
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ._graph import check_min_support, check_top, mutual_partners, partners_of
-from ._labels import SortKey, node_ranks, sort_key
+from .labels import SortKey, node_ranks, sort_key
+from .shared import check_min_support, check_top, mutual_partners, partners_of
 
 if TYPE_CHECKING:
     import numpy as np

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ._graph import build_mutual_graph, check_min_support, mutual_edges, weight
-from ._labels import node_ranks
+from .labels import node_ranks
+from .shared import build_mutual_graph, check_min_support, mutual_edges, weight
 
 __all__ = ["MutualPair", "mutual_graph", "mutual_pairs", "reciprocity"]
 

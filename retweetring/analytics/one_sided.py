@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from ._graph import check_min_support, weight
-from ._labels import sort_key
+from .labels import sort_key
+from .shared import check_min_support, weight
 
 __all__ = ["OneSided", "one_sided"]
 

@@ -10,6 +10,7 @@ import click
 from retweetring.cli.options import (
     account_node,
     analytics_options,
+    count_option,
     emit_report,
     emit_rows,
     format_option,
@@ -61,13 +62,7 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
 
 @click.command()
 @analytics_options
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Accounts and pairs shown in each ranking of the report.",
-)
+@count_option("--top", 10, "Accounts and pairs shown in each ranking of the report.")
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -168,13 +163,7 @@ def one_sided_cmd(
 @click.command()
 @analytics_options
 @click.option("--account", metavar="USERNAME", help="Only introductions for this account.")
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="Show the N best-scored introductions.",
-)
+@count_option("--top", 20, "Show the N best-scored introductions.")
 @click.pass_context
 def introductions(
     ctx: click.Context,

@@ -22,14 +22,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
         retweetring --db community.db db upgrade
     """
-    from retweetring.store.session import create_db_engine, upgrade
+    from retweetring.store.opening import open_store
 
     state = state_of(ctx)
-    engine = create_db_engine(state.db)
-    try:
-        done = upgrade(engine)
-    finally:
-        engine.dispose()
+    engine, done = open_store(state.db, on_wait=state.warn)
+    engine.dispose()
     state.report_upgrade(done)
 
 
@@ -70,14 +67,10 @@ def db_current(ctx: click.Context) -> None:
 
         retweetring db current
     """
-    from retweetring.store.session import create_db_engine, current_revision, head_revision
+    from retweetring.store.opening import inspect_revision
+    from retweetring.store.session import HEAD_REVISION as head
 
-    engine = create_db_engine(state_of(ctx).db)
-    try:
-        current = current_revision(engine)
-    finally:
-        engine.dispose()
-    head = head_revision()
+    current = inspect_revision(state_of(ctx).db)
     status = "up to date" if current == head else "needs `retweetring db upgrade`"
     click.echo(f"current: {current or 'empty'}  newest: {head}  ({status})")
 

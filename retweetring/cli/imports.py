@@ -42,7 +42,8 @@ def import_cmd(
     """Import twarc2 JSONL files or saved X API v2 responses (plain or .gz), or an X archive.
 
     Retweets of promotional tweets become support events. Importing a file again, or a file
-    that repeats pages, changes nothing. Malformed lines are reported as FILE:LINE: reason
+    that repeats pages, changes nothing. FILE - reads standard input
+    (twarc2 search ... | retweetring import -). Malformed lines are reported as FILE:LINE: reason
     and skipped; the rest is imported and the exit status is 1. An X archive is its .zip,
     its extracted folder, or its data/tweets.js (see README for what it can tell).
     With --format json, every file given has an entry; "error" says why a file was not
@@ -55,6 +56,7 @@ def import_cmd(
         retweetring import twitter-2026-11-20-abc123.zip
     """
     from retweetring.promo import load_classifier
+    from retweetring.sources.files import display_name
     from retweetring.sources.ingest import import_file
 
     state = state_of(ctx)
@@ -64,14 +66,15 @@ def import_cmd(
     results: list[dict[str, Any]] = []
     failed = False
     for done, path in enumerate(files):
+        shown_path = display_name(path)
         state.interrupted = (
-            f"interrupted while importing {path}: {done:,} of {len(files):,} files imported "
+            f"interrupted while importing {shown_path}: {done:,} of {len(files):,} files imported "
             "completely; what was written is kept, and running the same command again "
             "finishes without duplicates"
         )
         shown = _ErrorLines(state)
         try:
-            with progress_bar(state, f"importing {path.name}") as on_progress:
+            with progress_bar(state, f"importing {display_name(path.name)}") as on_progress:
                 result = import_file(
                     engine,
                     path,
@@ -84,7 +87,7 @@ def import_cmd(
         except RetweetringError as exc:
             state.warn(f"Error: {exc}")
             failed = True
-            results.append({"path": str(path), "error": str(exc)})
+            results.append({"path": shown_path, "error": str(exc)})
             continue
         failed = failed or result.lines_rejected > 0
         results.append({**import_json(result), "error": None})

@@ -87,7 +87,9 @@ def _database_error(exc: BaseException) -> Any:
 
 def _one_line(exc: BaseException) -> str:
     if (database := _database_error(exc)) is not None:
-        return f"database error: {database.orig}"
+        from retweetring.store.session import describe_database_error
+
+        return describe_database_error(database)
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)

@@ -9,13 +9,14 @@ import click
 
 from retweetring.cli.options import (
     account_node,
+    count_option,
     format_option,
     load_analysis,
     state_of,
     window_options,
 )
+from retweetring.defaults import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 from retweetring.reports.formats import to_json
-from retweetring.reports.maps import DEFAULT_DPI, DEFAULT_SIZE, parse_size
 
 
 def _size(_ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
@@ -41,12 +42,10 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     help="The PNG file to write.",
 )
 @click.option("--account", metavar="USERNAME", help="Map the support around this account.")
-@click.option(
+@count_option(
     "--top",
-    type=click.IntRange(min=1),
-    default=150,
-    show_default=True,
-    help="Draw the N most connected accounts (with --account: its N strongest relationships).",
+    150,
+    "Draw the N most connected accounts (with --account: its N strongest relationships).",
 )
 @click.option(
     "--introductions",
@@ -70,7 +69,8 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     type=click.IntRange(50, 600),
     default=DEFAULT_DPI,
     show_default=True,
-    help="Pixels per inch: higher draws larger text and nodes in the same image size.",
+    help="Pixels per inch: higher draws larger text and nodes in the same image size, "
+    "as large as the title and legend fit.",
 )
 @format_option(["text", "json"], help="Report what was drawn as a line of text or as JSON.")
 @click.pass_context

@@ -42,6 +42,13 @@ def format_option(
     )
 
 
+def count_option(name: str, default: int, help: str) -> Callable[[Callable[..., Any]], Any]:
+    """A ``--top``/``--limit`` style option: a positive count with a default shown in help."""
+    return click.option(
+        name, type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
 rules_option = click.option(
     "--rules",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -66,17 +73,13 @@ class State:
     _decisions_checked: bool = False
 
     def engine(self) -> Engine:
-        """Open the database (migrating it to the newest schema) on first use."""
+        """Open the database on first use: migrated to the newest schema, or read-only."""
         if self._engine is None:
-            from retweetring.store.session import create_db_engine, upgrade
+            from retweetring.store.opening import open_store
 
-            engine = create_db_engine(self.db)
-            try:
-                self.report_upgrade(upgrade(engine), quiet=True)
-            except BaseException:
-                engine.dispose()
-                raise
+            engine, done = open_store(self.db, on_wait=self.warn)
             self._engine = engine
+            self.report_upgrade(done, quiet=True)
         return self._engine
 
     def analytics_engine(self) -> Engine:
@@ -88,10 +91,10 @@ class State:
         engine = self.engine()
         if not self._decisions_checked:
             self._decisions_checked = True
-            from retweetring.promo import load_classifier
+            from retweetring.promo.model import decision_version
             from retweetring.store.queries import count_stale_decisions
 
-            version = load_classifier(engine).version
+            version = decision_version(engine)
             stale = count_stale_decisions(engine, version)
             if stale:
                 self.notes.append(

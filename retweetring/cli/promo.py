@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from retweetring.cli.options import format_option, rules_from, rules_option, state_of
+from retweetring.cli.options import count_option, format_option, rules_from, rules_option, state_of
 from retweetring.reports.formats import to_json_line
 
 TOP_FEATURES = 15
@@ -78,13 +78,7 @@ def promo_fit(ctx: click.Context, rules: Path | None, fmt: str) -> None:
 
 
 @promo.command("show")
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=TOP_FEATURES,
-    show_default=True,
-    help="How many of the strongest features of each sign.",
-)
+@count_option("--top", TOP_FEATURES, "How many of the strongest features of each sign.")
 @format_option(("text", "json"))
 @click.pass_context
 def promo_show(ctx: click.Context, top: int, fmt: str) -> None:

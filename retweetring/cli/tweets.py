@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from retweetring.cli.options import (
+    count_option,
     emit_rows,
     format_option,
     progress_bar,
@@ -37,13 +38,7 @@ def tweets(ctx: click.Context) -> None:
 @tweets.command("list")
 @click.option("--account", metavar="USERNAME", help="Only tweets by this account.")
 @click.option("--promotional/--personal", default=None, help="Only one kind of tweet.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="Show the N newest tweets.",
-)
+@count_option("--limit", 50, "Show the N newest tweets.")
 @format_option()
 @click.pass_context
 def tweets_list(

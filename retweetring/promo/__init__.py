@@ -12,16 +12,32 @@ Public API
 
 from __future__ import annotations
 
-from retweetring.promo.classifier import Classifier, load_classifier, shipped_classifier
-from retweetring.promo.rules import (
-    DEFAULT_RULES,
-    LinkCue,
-    PromoResult,
-    PromoRules,
-    TextCue,
-    classify,
-    load_rules,
-)
+from importlib import import_module
+from typing import Any
+
+_HOMES = {
+    "Classifier": "classifier",
+    "load_classifier": "classifier",
+    "shipped_classifier": "classifier",
+    "DEFAULT_RULES": "rules",
+    "LinkCue": "rules",
+    "PromoResult": "rules",
+    "PromoRules": "rules",
+    "TextCue": "rules",
+    "classify": "rules",
+    "load_rules": "rules",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names on first use: the rules compile when a classifier is needed,
+    not when a command that only reads starts."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_RULES",

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, select
 
-from retweetring.promo.features import Extractor, extractor_for
+from retweetring.promo.features import Extractor, Vocabulary, extractor_for
 from retweetring.promo.model import Model, shipped_model
 from retweetring.promo.rules import DEFAULT_RULES, PromoResult, PromoRules
 
@@ -37,8 +37,12 @@ class Classifier:
     model: Model
     rules: PromoRules = DEFAULT_RULES
     _extractor: Extractor = field(init=False, repr=False, compare=False)
-    _words: dict[str, float] = field(init=False, repr=False, compare=False)
-    _weights: dict[str, float] = field(init=False, repr=False, compare=False)
+    _words: Vocabulary = field(init=False, repr=False, compare=False)
+    _weights: dict[str, tuple[float, int]] = field(init=False, repr=False, compare=False)
+    """Feature -> (weight, rank) for every feature of non-zero weight; rank 0 is the
+    strongest (largest absolute weight, then name)."""
+    _reasons: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
+    """By rank: what a reason writes before and after the snippet, and the feature."""
     _version: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,10 +50,13 @@ class Classifier:
         for cue in (*self.rules.text_cues, *self.rules.link_cues):
             prefix = "cue:" if cue in self.rules.text_cues else "link:"
             weights.setdefault(prefix + cue.name, cue.weight)
-        object.__setattr__(self, "_weights", weights)
-        words = {k[2:]: w for k, w in weights.items() if k.startswith("w:")}
-        object.__setattr__(self, "_words", words)
-        object.__setattr__(self, "_extractor", extractor_for(self.rules))
+        extractor = extractor_for(self.rules)
+        object.__setattr__(self, "_extractor", extractor)
+        words = [k[2:] for k in weights if k.startswith("w:")]
+        object.__setattr__(self, "_words", extractor.vocabulary(dict.fromkeys(words)))
+        ranked = sorted(((w, f) for f, w in weights.items() if w), key=lambda p: (-abs(p[0]), p[1]))
+        object.__setattr__(self, "_weights", {f: (w, r) for r, (w, f) in enumerate(ranked)})
+        object.__setattr__(self, "_reasons", tuple(self._reason(f, w) for w, f in ranked))
         version = self.model.version
         if self.rules is not DEFAULT_RULES and self.rules != DEFAULT_RULES:
             version += "+rules-" + hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
@@ -103,23 +110,28 @@ class Classifier:
         found = self._extractor.features(text or "", urls, username, name, site, self._words)
         weights = self._weights
         logit = self.model.bias
-        parts = []
+        ranks = []
         for feature in found:
-            weight = weights.get(feature)
-            if weight:
-                logit += weight
-                parts.append((weight, feature))
+            weighed = weights.get(feature)
+            if weighed is not None:
+                logit += weighed[0]
+                ranks.append(weighed[1])
         score = round(self.model.probability(logit), 4)
-        parts.sort(key=lambda p: (-abs(p[0]), p[1]))
-        reasons = tuple(self._reason(f, found[f], w) for w, f in parts[:REASONS])
-        return PromoResult(promotional=score >= self.threshold, score=score, reasons=reasons)
+        ranks.sort()
+        table = self._reasons
+        reasons = []
+        for rank in ranks[:REASONS]:
+            before, after, feature = table[rank]
+            reasons.append(before + found[feature] + after)
+        return PromoResult(promotional=score >= self.threshold, score=score, reasons=tuple(reasons))
 
-    def _reason(self, feature: str, snippet: str, weight: float) -> str:
-        """One reason: ``"try our" (+1.2)`` for words, ``invitation: come in (+1.1)`` else."""
+    def _reason(self, feature: str, weight: float) -> tuple[str, str, str]:
+        """What one reason writes around its snippet: ``"try our" (+1.2)`` for words,
+        ``invitation: come in (+1.1)`` else; and the feature."""
         if feature.startswith("w:"):
-            return f'"{snippet}" ({weight:+.1f})'
+            return '"', f'" ({weight:+.1f})', feature
         label = self._extractor.labels.get(feature, feature)
-        return f"{label}: {snippet} ({weight:+.1f})"
+        return f"{label}: ", f" ({weight:+.1f})", feature
 
 
 @lru_cache(maxsize=8)

@@ -44,6 +44,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "STRUCTURAL_CUES",
     "Extractor",
+    "Vocabulary",
     "tokens",
 ]
 
@@ -273,6 +274,78 @@ class TextTable:
     patterns: tuple[str, ...]
 
 
+_Pair = tuple[tuple[str, ...], tuple[str, ...], bool]
+"""What a pair of tokens gives: its features anywhere (its word feature first), its features
+at the start of a clause, and whether longer phrases start with it."""
+_Head = tuple[str | None, tuple[str, ...], tuple[str, ...], dict[str, _Pair] | None]
+"""What a token gives: its word feature or None, its features anywhere, its features at the
+start of a clause, and the pairs it starts (next token -> :data:`_Pair`) or None."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words and phrases an :class:`Extractor` looks for, indexed by their first token,
+    so a token that starts nothing costs one dictionary lookup and a pair is looked up only
+    after a token that starts one (see :meth:`Extractor.vocabulary`)."""
+
+    heads: dict[str, _Head]
+    grams: Mapping[str, tuple[str, ...]]
+    """Phrases of three tokens or more, anywhere."""
+    starts: Mapping[str, tuple[str, ...]]
+    """Phrases of three tokens or more, at the start of a clause."""
+
+
+def _vocabulary(
+    words: Iterable[str],
+    grams: Mapping[str, tuple[str, ...]],
+    starts: Mapping[str, tuple[str, ...]],
+    prefixes: Iterable[str],
+) -> Vocabulary:
+    """Index ``words`` (word features without ``w:``), phrases anywhere (``grams``), phrases at
+    clause starts (``starts``) and the pairs that start longer phrases (``prefixes``)."""
+    heads: dict[str, list] = {}
+    pairs: dict[tuple[str, str], list] = {}
+
+    def entry(gram: str) -> list | None:
+        parts = gram.split(" ")
+        if len(parts) == 1:
+            return heads.setdefault(gram, [None, [], [], None])
+        if len(parts) == 2:
+            heads.setdefault(parts[0], [None, [], [], None])
+            return pairs.setdefault((parts[0], parts[1]), [None, [], [], False])
+        return None  # never a token or a pair: looked up whole from its prefix
+
+    for word in words:
+        found = entry(word)
+        if found is not None:
+            found[0] = "w:" + word
+    for table, slot in ((grams, 1), (starts, 2)):
+        for gram, features in table.items():
+            found = entry(gram)
+            if found is not None:
+                found[slot].extend(features)
+    for prefix in prefixes:
+        found = entry(prefix)
+        if found is not None and " " in prefix:
+            found[3] = True
+    for (first, second), (word, anywhere, at_start, prefix) in pairs.items():
+        head = heads[first]
+        if head[3] is None:
+            head[3] = {}
+        features = ((word,) if word else ()) + tuple(anywhere)
+        head[3][second] = (features, tuple(at_start), prefix)
+    return Vocabulary(
+        {k: (w, tuple(a), tuple(s), p) for k, (w, a, s, p) in heads.items()},
+        {k: v for k, v in grams.items() if k.count(" ") >= 2},
+        {k: v for k, v in starts.items() if k.count(" ") >= 2},
+    )
+
+
+def _breaks(key: str) -> bool:
+    """Whether a clause starts after this token: a mark or a connector."""
+    return key in CLAUSE_CONNECTORS or (len(key) == 1 and not key.isalnum())
+
+
 @dataclass
 class Extractor:
     """Finds the features of tweets for one set of cue families and link cues.
@@ -294,6 +367,8 @@ class Extractor:
     _starts: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _digit_grams: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _prefixes: frozenset[str] = field(init=False, repr=False)
+    _bare: Vocabulary = field(init=False, repr=False)
+    _digits: Vocabulary = field(init=False, repr=False)
     _patterns: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None], ...] = field(
         init=False, repr=False
     )
@@ -352,6 +427,13 @@ class Extractor:
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
+        self._bare = self.vocabulary({})
+        # Among the tokens as written: phrases with digits; phrases at clause starts never
+        # have digits, so they were all found among the word features' tokens already.
+        long_digits = any(k.count(" ") >= 2 for k in self._digit_grams)
+        self._digits = _vocabulary(
+            {}, self._digit_grams, {}, self._prefixes if long_digits else ()
+        )
         self._patterns = tuple(patterns)
         self._needs = tuple(
             sorted({n for _, _, needs in patterns for n in needs or () if n != _DIGIT})
@@ -364,7 +446,7 @@ class Extractor:
         username: str | None = None,
         name: str | None = None,
         site: str | None = None,
-        words: Mapping[str, object] | None = None,
+        words: Mapping[str, object] | Vocabulary | None = None,
     ) -> dict[str, str]:
         """Return the features of one tweet, each with the snippet that produced it.
 
@@ -378,9 +460,10 @@ class Extractor:
             The author's handle and display name, to recognise a site named like the author.
         site : str, optional
             The author's profile website: a link to the same site is a link to their own site.
-        words : mapping, optional
-            Keep only the word features that are keys of this mapping (a model's weights);
-            by default every word and pair of words is returned.
+        words : mapping or Vocabulary, optional
+            Keep only the word features that are keys of this mapping (a model's weights),
+            or the :meth:`vocabulary` built from one; by default every word and pair of
+            words is returned.
 
         Returns
         -------
@@ -396,7 +479,7 @@ class Extractor:
         """
         folded = _fold(text)
         found: dict[str, str] = {}
-        links = list(dict.fromkeys(u for u in urls if u))
+        links = list(dict.fromkeys(u for u in urls if u)) if urls else []
         if "://" in folded or "www." in folded:
             # A t.co link in the text is the shortened form of an expanded URL when those are
             # given: it is not another link.
@@ -407,15 +490,23 @@ class Extractor:
         digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
-        raw = _TOKEN.findall(folded) if digits else None
         keys = _TOKEN.findall(_DIGITS.sub("0", folded)) if digits else _TOKEN.findall(folded)
         if "@" in folded:
             keys = [("@" if k[0] == "@" and len(k) > 1 else k) for k in keys]
-        pairs = [f"{a} {b}" for a, b in zip(keys, keys[1:], strict=False)]
-        self._lookup(keys, pairs, found, words)
-        if raw is not None and self._digit_grams:
-            raw_pairs = [f"{a} {b}" for a, b in zip(raw, raw[1:], strict=False)]
-            self._lookup(raw, raw_pairs, found, {}, self._digit_grams)
+        if words is None:  # every word and pair
+            vocabulary = self._bare
+            for i, key in enumerate(keys):
+                found.setdefault("w:" + key, key)
+                if i < len(keys) - 1:
+                    pair = f"{key} {keys[i + 1]}"
+                    found.setdefault("w:" + pair, pair)
+        elif isinstance(words, Vocabulary):
+            vocabulary = words
+        else:
+            vocabulary = self.vocabulary(words)
+        self._scan(keys, vocabulary, found)
+        if digits and self._digit_grams:
+            self._scan(_TOKEN.findall(folded), self._digits, found)
         if "#" in folded:
             for key in keys:
                 if key[0] == "#" and key.endswith("hour") and len(key) > 5:
@@ -448,59 +539,71 @@ class Extractor:
             found["s:reply"] = "@…"
         return found
 
-    def _lookup(
-        self,
-        keys: list[str],
-        pairs: list[str],
-        found: dict[str, str],
-        words: Mapping[str, object] | None,
-        grams: Mapping[str, tuple[str, ...]] | None = None,
-    ) -> None:
-        """Add the word features and the phrase features of a tweet's tokens and pairs."""
-        if grams is None:
-            grams = self._grams
-        every = words is None
-        last = len(pairs)
-        for i, key in enumerate(keys):  # in the order of the text, a pair before its first word
-            pair = pairs[i] if i < last else None
-            if every:
-                found.setdefault("w:" + key, key)
-                if pair is not None:
-                    found.setdefault("w:" + pair, pair)
-            else:
-                if key in words:  # type: ignore[operator]
-                    found["w:" + key] = key
-                if pair is not None and pair in words:  # type: ignore[operator]
-                    found["w:" + pair] = pair
-            if pair is not None and pair in grams:
-                for feature in grams[pair]:
+    def vocabulary(self, words: Mapping[str, object]) -> Vocabulary:
+        """Return the table :meth:`features` matches tokens with when it keeps only ``words``.
+
+        Build it once for a model (its word features without the ``w:`` prefix) and pass it
+        as ``words``; a mapping passed there is turned into one on every call.
+        """
+        return _vocabulary(words, self._grams, self._starts, self._prefixes)
+
+    def _scan(self, keys: list[str], vocabulary: Vocabulary, found: dict[str, str]) -> None:
+        """Add the word and phrase features of a tweet's tokens, in the order of the text.
+
+        At each token: its word feature, then its pair's word and phrase features, then its
+        own phrase features; then the clause-start phrases; then phrases of three words or
+        more, looked up from the pairs that start them.
+        """
+        heads = vocabulary.heads
+        last = len(keys) - 1
+        starts: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
+        longer: list[int] = []
+        for i, key in enumerate(keys):
+            head = heads.get(key)
+            if head is None:
+                continue
+            word, grams, key_starts, pairs = head
+            if word is not None and word not in found:
+                found[word] = key
+            pair_starts: tuple[str, ...] = ()
+            if pairs is not None and i < last:
+                entry = pairs.get(keys[i + 1])
+                if entry is not None:
+                    features, pair_starts, prefix = entry
+                    if features:
+                        pair = f"{key} {keys[i + 1]}"
+                        for feature in features:
+                            if feature not in found:
+                                found[feature] = pair
+                    if prefix:
+                        longer.append(i)
+            for feature in grams:
+                if feature not in found:
+                    found[feature] = key
+            if key_starts or pair_starts:
+                starts.append((i, key_starts, pair_starts))
+        for i, key_starts, pair_starts in starts:
+            if i and not _breaks(keys[i - 1]):
+                continue
+            for feature in key_starts:
+                found.setdefault(feature, keys[i])
+            if pair_starts:
+                pair = f"{keys[i]} {keys[i + 1]}"
+                for feature in pair_starts:
                     found.setdefault(feature, pair)
-            if key in grams:
-                for feature in grams[key]:
-                    found.setdefault(feature, key)
-        # Clause starts: the first token, and each token after a mark or a connector.
-        firsts = [
-            0,
-            *(
-                i + 1
-                for i, key in enumerate(keys[:-1])
-                if key in CLAUSE_CONNECTORS or (len(key) == 1 and not key.isalnum())
-            ),
-        ] if keys else []
-        starts = self._starts
-        for i in firsts:
-            for gram in (keys[i], pairs[i] if i < len(pairs) else None):
-                for feature in starts.get(gram, ()) if gram else ():
-                    found.setdefault(feature, gram)
-        if self._prefixes:
-            for i, pair in enumerate(pairs):
-                if pair in self._prefixes:
-                    for length in range(3, min(len(keys) - i, 6) + 1):
-                        phrase = " ".join(keys[i : i + length])
-                        tables = (grams, starts) if i in firsts else (grams,)
-                        for table in tables:
-                            for feature in table.get(phrase, ()):
-                                found.setdefault(feature, phrase)
+        if longer:
+            grams_table, starts_table = vocabulary.grams, vocabulary.starts
+            for i in longer:
+                tables = (
+                    (grams_table, starts_table)
+                    if starts_table and (not i or _breaks(keys[i - 1]))
+                    else (grams_table,)
+                )
+                for length in range(3, min(last + 1 - i, 6) + 1):
+                    phrase = " ".join(keys[i : i + length])
+                    for table in tables:
+                        for feature in table.get(phrase, ()):
+                            found.setdefault(feature, phrase)
 
     def _question_offer(self, keys: list[str], found: dict[str, str]) -> None:
         """A question, then an offer or an invitation: "Need a website? We have slots free"."""

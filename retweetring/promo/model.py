@@ -118,3 +118,18 @@ def shipped_model() -> Model:
     """Return the model shipped in the package (``retweetring/promo/model.json``)."""
     document = resources.files("retweetring.promo").joinpath("model.json").read_bytes()
     return Model.from_json(document, "retweetring/promo/model.json")
+
+
+def decision_version(db: Any) -> str:
+    """Return the version of the model ``db``'s decisions should come from, without building a
+    classifier: its active community model's (``promo fit``), else the shipped model's. It is
+    :attr:`retweetring.promo.Classifier.version` for the database's classifier without rules.
+    """
+    from sqlalchemy import select
+
+    from retweetring.store.models import PromoModel
+    from retweetring.store.session import connection
+
+    with connection(db) as conn:
+        version = conn.scalar(select(PromoModel.version).where(PromoModel.active.is_(True)))
+    return str(version) if version is not None else shipped_model().version

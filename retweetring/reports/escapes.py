@@ -7,6 +7,8 @@ _CONTROL_ESCAPES = {
     code: chr(code).encode("unicode_escape").decode("ascii")
     for code in [*range(0x20), *range(0x7F, 0xA0), *map(ord, _BIDI_CONTROLS)]
 }
+# Bytes of a file name that are not UTF-8 arrive as lone surrogates (Python's surrogateescape).
+_CONTROL_ESCAPES.update({code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 0xDD00)})
 _MULTILINE_ESCAPES = {code: shown for code, shown in _CONTROL_ESCAPES.items() if code != 0x0A}
 
 

@@ -16,6 +16,7 @@ CSV is two files beside each other: ``STEM-nodes.csv`` and ``STEM-edges.csv``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from retweetring.analytics._labels import sorted_nodes
 from retweetring.analytics.annotate import annotated_graph
+from retweetring.analytics.labels import sorted_nodes
 from retweetring.defaults import EXPORT_FORMATS
 from retweetring.reports.formats import csv_writer
 
@@ -181,16 +182,11 @@ def export_graph(
         )
     E = export_ready(G, min_support, window_label=window_label)
     path = Path(path)
-    if fmt == "graphml":
-        for node in E:
-            E.nodes[node]["label"] = E.nodes[node]["username"]
-        nx.write_graphml(E, path, encoding="utf-8")
+    if fmt in ("graphml", "gexf"):
+        _xml_ready(E)
+        write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+        write(E, path, encoding="utf-8")
         paths: tuple[Path, ...] = (path,)
-    elif fmt == "gexf":
-        for node in E:
-            E.nodes[node]["label"] = E.nodes[node]["username"]
-        nx.write_gexf(E, path, encoding="utf-8")
-        paths = (path,)
     elif fmt == "json":
         data = nx.node_link_data(E, edges="edges")
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -199,6 +195,31 @@ def export_graph(
         paths = _write_csv(E, path)
     mutual = sum(1 for _, _, m in E.edges(data="mutual") if m) // 2
     return ExportResult(paths, fmt, E.number_of_nodes(), E.number_of_edges(), mutual)
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Return ``text`` with each character XML 1.0 forbids (most control characters, U+FFFE,
+    lone surrogates) replaced by U+FFFD, so that Gephi and other XML readers can open it.
+
+    >>> xml_safe("Bea\x1b[2J\x0b\ufffe Bakes")
+    'Bea\ufffd[2J\ufffd\ufffd Bakes'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _xml_ready(E: nx.DiGraph) -> None:
+    """Give every node its ``label`` and make every text attribute :func:`xml_safe`."""
+    for node in E:
+        E.nodes[node]["label"] = E.nodes[node]["username"]
+    items = [E.graph, *(attrs for _, attrs in E.nodes(data=True))]
+    items += [attrs for _, _, attrs in E.edges(data=True)]
+    for attrs in items:
+        for key, value in attrs.items():
+            if isinstance(value, str):
+                attrs[key] = xml_safe(value)
 
 
 def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:

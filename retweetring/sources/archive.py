@@ -36,8 +36,8 @@ import orjson
 
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.records import PLATFORM_X, Account, PageRecords, Retweet, Tweet
-from retweetring.sources.files import MAX_DOCUMENT_BYTES, _reason, sha256_file
-from retweetring.sources.v2 import _short, _text, _to_id, _urls, parse_time
+from retweetring.sources.files import MAX_DOCUMENT_BYTES, sha256_file, short_reason
+from retweetring.sources.v2 import clean_text, parse_id, parse_time, short_repr, tweet_urls
 
 __all__ = [
     "MAX_MEMBER_BYTES",
@@ -199,7 +199,7 @@ class ArchiveSource:
             except KeyError:
                 raise InputFileError(f"{label}: no such member") from None
             except _ZIP_ERRORS as exc:
-                raise InputFileError(f"{label}: cannot read: {_reason(exc)}") from None
+                raise InputFileError(f"{label}: cannot read: {short_reason(exc)}") from None
             except OSError as exc:
                 raise InputFileError(f"{label}: cannot read: {exc.strerror or exc}") from None
         else:
@@ -236,7 +236,7 @@ class ArchiveSource:
             value = orjson.loads(memoryview(data)[match.end() : end])
         except orjson.JSONDecodeError as exc:
             raise InputFileError(
-                f"{label}: not valid JSON after the window.YTD prefix: {_reason(exc)}"
+                f"{label}: not valid JSON after the window.YTD prefix: {short_reason(exc)}"
             ) from None
         if type(value) is not list:
             raise InputFileError(f"{label}: not a JSON array after the window.YTD prefix")
@@ -255,10 +255,10 @@ class ArchiveSource:
         account = entry.get("account", entry) if entry is not None else None
         if type(account) is not dict:
             raise InputFileError(f"{label}: no account object")
-        owner_id = _to_id(account.get("accountId"))
+        owner_id = parse_id(account.get("accountId"))
         if owner_id is None:
             raise InputFileError(
-                f"{label}: accountId {_short(account.get('accountId'))} is not a numeric id"
+                f"{label}: accountId {short_repr(account.get('accountId'))} is not a numeric id"
             )
         username = account.get("username")
         name = account.get("accountDisplayName")
@@ -279,7 +279,7 @@ class ArchiveSource:
         entry = items[0] if items and type(items[0]) is dict else None
         profile = entry.get("profile", entry) if entry is not None else None
         description = profile.get("description") if type(profile) is dict else None
-        return _text(description.get("website")) if type(description) is dict else None
+        return clean_text(description.get("website")) if type(description) is dict else None
 
     def _label(self, member: str) -> str:
         if self.kind == "zip":
@@ -379,7 +379,9 @@ def _open_zip(name: str, size: int, max_member_bytes: int) -> ArchiveSource:
         with zipfile.ZipFile(name) as zf:
             names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (*_ZIP_ERRORS, OSError) as exc:
-        raise InputFileError(f"{name}: not a readable zip archive ({_reason(exc)})") from None
+        raise InputFileError(
+            f"{name}: looks like a ZIP archive, but not a readable one ({short_reason(exc)})"
+        ) from None
     tweets, found = _select(name, names)
     return _source(name, "zip", tweets, found, size, max_member_bytes)
 
@@ -473,7 +475,7 @@ def parse_archive_time(value: object) -> datetime | None:
     if value is None:
         return None
     if type(value) is not str:
-        raise ValueError(f"{_short(value)} is not a time string")
+        raise ValueError(f"{short_repr(value)} is not a time string")
     parts = value.split()
     if len(parts) != 6 or parts[1] not in _MONTHS:
         return parse_time(value)
@@ -530,10 +532,10 @@ def _entry(item: object, owner: Account) -> PageRecords | _SelfRetweet:
     if type(item) is not dict:
         raise BadRecordError("not a tweet object")
     raw_id = item.get("id_str", item.get("id"))
-    tweet_id = _to_id(raw_id)
+    tweet_id = parse_id(raw_id)
     if tweet_id is None:
         raise BadRecordError(
-            "no id_str" if raw_id is None else f"id_str {_short(raw_id)} is not a numeric id"
+            "no id_str" if raw_id is None else f"id_str {short_repr(raw_id)} is not a numeric id"
         )
     text = item.get("full_text", item.get("text"))
     if type(text) is not str:
@@ -542,9 +544,9 @@ def _entry(item: object, owner: Account) -> PageRecords | _SelfRetweet:
         created = parse_archive_time(item.get("created_at"))
     except (ValueError, OverflowError):
         raise BadRecordError(
-            f"tweet {tweet_id}: created_at {_short(item.get('created_at'))} is not a time"
+            f"tweet {tweet_id}: created_at {short_repr(item.get('created_at'))} is not a time"
         ) from None
-    urls = _urls(item)
+    urls = tweet_urls(item)
     match = _RETWEET_PREFIX.match(text)
     if match is None:
         tweet = Tweet(PLATFORM_X, tweet_id, owner.id, created, text, urls)
@@ -576,11 +578,12 @@ def _retweeted_author(
         screen_name = mention.get("screen_name")
         if type(screen_name) is not str or screen_name.lower() != wanted:
             continue
-        author_id = _to_id(mention.get("id_str", mention.get("id")))
+        author_id = parse_id(mention.get("id_str", mention.get("id")))
         if author_id is None:
             raw = mention.get("id_str", mention.get("id"))
             raise BadRecordError(
-                f"tweet {tweet_id}: the id_str {_short(raw)} of @{screen_name} is not a numeric id"
+                f"tweet {tweet_id}: the id_str {short_repr(raw)} of @{screen_name} "
+                "is not a numeric id"
             )
         name = mention.get("name")
         return Account(
@@ -598,7 +601,7 @@ def _mentioned_id(username: str, items: list[Any]) -> int | None:
         mentions = entities.get("user_mentions") if type(entities) is dict else None
         for mention in mentions if type(mentions) is list else ():
             if type(mention) is dict and str(mention.get("screen_name")).lower() == wanted:
-                found = _to_id(mention.get("id_str", mention.get("id")))
+                found = parse_id(mention.get("id_str", mention.get("id")))
                 if found is not None:
                     return found
     return None

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import hashlib
+import io
 import os
+import shutil
+import stat
+import sys
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, cast
+from contextlib import contextmanager
+from typing import Any, BinaryIO, cast
 
 import orjson
 
@@ -21,6 +26,13 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 MAX_LINE_BYTES = 50 * 1024 * 1024
 """Longest line of a JSON Lines file; a longer line is skipped without being held in memory."""
+
+BINARY_SAMPLE = 1024
+BINARY_SHARE = 0.1
+"""A file is refused as binary when it starts with a known binary signature, or when more
+than this share of the characters in its first :data:`BINARY_SAMPLE` bytes are NUL, other
+control characters or invalid UTF-8 and neither of its first two lines is JSON. A bad byte
+anywhere else costs only the line that holds it."""
 
 _CHUNK = 1024 * 1024
 _PROBE = 64 * 1024
@@ -35,16 +47,147 @@ _MAGIC = (
     (b"%PDF-", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive (unzip it first)"),
     (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program (ELF executable)"),
     (b"BZh", "a bzip2 file"),
     (b"\xfd7zXZ\x00", "an xz file"),
     (b"(\xb5/\xfd", "a zstd file"),
     (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
-    (b"\xff\xfe", "UTF-16 text (save it as UTF-8)"),
-    (b"\xfe\xff", "UTF-16 text (save it as UTF-8)"),
+    (b"\xff\xfe{\x00", "UTF-16 text (save it as UTF-8)"),
+    (b"\xff\xfe[\x00", "UTF-16 text (save it as UTF-8)"),
+    (b"\xfe\xff\x00{", "UTF-16 text (save it as UTF-8)"),
+    (b"\xfe\xff\x00[", "UTF-16 text (save it as UTF-8)"),
 )
 
 
-def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+class _Gunzip(io.RawIOBase):
+    """gzip data, decompressed as it is read. Unlike :class:`gzip.GzipFile`, every byte before
+    a cut or damage is returned first; only the read after them raises (``EOFError`` for a
+    truncated file, ``zlib.error`` for damage). Several members are read one after another.
+    """
+
+    def __init__(self, fileobj: BinaryIO, close_file: bool = True) -> None:
+        self.fileobj = fileobj
+        self._close_file = close_file
+        self._start()
+
+    def _start(self) -> None:
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._pending = b""
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Only back to the start (``seek(0)``): the data is read again from the beginning."""
+        if (offset, whence) != (0, io.SEEK_SET):
+            raise io.UnsupportedOperation("gzip input can only go back to its start")
+        self.fileobj.seek(0)
+        self._start()
+        return 0
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            inflate = self._inflate
+            if inflate.unconsumed_tail:
+                data = inflate.unconsumed_tail
+            elif inflate.eof:
+                data = inflate.unused_data or self.fileobj.read(_CHUNK)
+                if not data.startswith(_GZIP_MAGIC[: len(data)]) or not data:
+                    return 0  # the end, or padding after the last member (as gzip allows)
+                inflate = self._inflate = zlib.decompressobj(wbits=31)
+            else:
+                data = self.fileobj.read(_CHUNK)
+                if not data:
+                    raise EOFError("compressed file ended before the end-of-stream marker")
+            self._pending = inflate.decompress(data, _CHUNK)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        self._position += n
+        return n
+
+    def close(self) -> None:
+        if self._close_file:
+            self.fileobj.close()
+        super().close()
+
+
+class _GzipInput(io.BufferedReader):
+    """A buffered :class:`_Gunzip`; ``fileobj`` is the file as stored, for progress."""
+
+    @property
+    def fileobj(self) -> BinaryIO:
+        return cast(_Gunzip, self.raw).fileobj
+
+
+def _gunzip(raw: BinaryIO) -> BinaryIO:
+    return cast(BinaryIO, _GzipInput(_Gunzip(raw), _CHUNK))
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """Return a file's name as it can be printed: bytes that are not UTF-8 shown as ``\\xNN``.
+
+    >>> display_name(os.fsdecode(b"caf\\xe9.jsonl"))
+    'caf\\\\xe9.jsonl'
+    """
+    if os.fspath(path) == STDIN:
+        return "<stdin>"
+    text = os.fsdecode(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+STDIN = "-"
+"""The file name that means standard input."""
+
+
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read as a stream, once: ``-`` (standard input), a named pipe or a
+    character device."""
+    if os.fspath(path) == STDIN:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+@contextmanager
+def regular_file(path: str | os.PathLike[str]) -> Iterator[str | os.PathLike[str]]:
+    """Yield ``path`` itself, or for a stream (see :func:`is_stream`) a temporary copy of it.
+
+    A stream is read exactly once, into a private temporary file that is removed afterwards,
+    so that it can be checked, hashed and read like any file.
+    """
+    if not is_stream(path):
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(prefix="retweetring-input-", delete=False) as copy:
+        try:
+            if os.fspath(path) == STDIN:
+                shutil.copyfileobj(sys.stdin.buffer, copy, _CHUNK)
+            else:
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, copy, _CHUNK)
+        except OSError as exc:
+            os.unlink(copy.name)
+            raise InputFileError(
+                f"{display_name(path)}: cannot read: {exc.strerror or exc}"
+            ) from None
+    try:
+        yield copy.name
+    finally:
+        os.unlink(copy.name)
+
+
+def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryIO:
     """Open an input file for reading its text as bytes, decompressing gzip transparently.
 
     The file is checked before anything is returned, so that a caller can refuse it before
@@ -68,9 +211,10 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
         gzip file, or binary data (NUL bytes, invalid UTF-8, or a known binary format such as a
         PNG image) rather than text. The message is one line naming the file.
     """
-    name = os.fspath(path)
+    file = os.fspath(path)
+    name = display_name(path) if name is None else name
     try:
-        raw = open(name, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        raw = open(file, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     except FileNotFoundError:
         raise InputFileError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -80,16 +224,23 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
     except OSError as exc:
         raise InputFileError(f"{name}: cannot open: {exc.strerror or exc}") from None
     try:
-        if os.path.isdir(name):  # some platforms open directories without an error
+        if os.path.isdir(file):  # some platforms open directories without an error
             raise InputFileError(f"{name}: is a directory, not a file")
         head = raw.read(_PROBE)
         if head[:2] == _GZIP_MAGIC:
+            head = b""
+            probe = _Gunzip(raw, close_file=False)
             raw.seek(0)
-            stream = cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
-            try:
-                head = stream.read(_PROBE)
+            try:  # what can be decompressed is checked, even when the file is cut short
+                while len(head) < _PROBE and (chunk := probe.read(_PROBE - len(head))):
+                    head += chunk
             except _GZIP_ERRORS as exc:
-                raise InputFileError(f"{name}: broken gzip file ({_reason(exc)})") from None
+                if not head:
+                    raise InputFileError(
+                        f"{name}: broken gzip file ({short_reason(exc)})"
+                    ) from None
+            raw.seek(0)
+            stream = _gunzip(raw)
         else:
             stream = raw
         _check_text(name, stream is not raw, stream, head)
@@ -104,7 +255,9 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 def read_pages(
-    path: str | os.PathLike[str], on_position: Callable[[int], None] | None = None
+    path: str | os.PathLike[str],
+    on_position: Callable[[int], None] | None = None,
+    name: str | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Return an iterator over the pages of a JSON Lines or JSON input file.
 
@@ -141,8 +294,8 @@ def read_pages(
         one JSON document; when a single document is larger than :data:`MAX_DOCUMENT_BYTES`;
         and while iterating, when gzip data is corrupt further into the file.
     """
-    name = os.fspath(path)
-    stream = open_input(name)
+    name = display_name(path) if name is None else name
+    stream = open_input(path, name)
     try:
         lines = _bounded_lines(stream)
         lineno, first = _next_line(lines, 0)
@@ -231,7 +384,7 @@ def _json_lines(
                 try:
                     page = loads(line)
                 except decode_error as exc:
-                    yield lineno, BadRecordError(f"not valid JSON: {_reason(exc)}")
+                    yield lineno, BadRecordError(line_problem(line, exc))
                     continue
                 if type(page) is list:
                     for element in page:
@@ -278,11 +431,23 @@ def _not_json_lines(
         stream.close()
         if too_big:
             raise InputFileError(
-                f"{name}: not JSON Lines (line {lineno}: {_reason(first_error)}), and too big "
+                f"{name}: not JSON Lines (line {lineno}: {short_reason(first_error)}), and too big "
                 f"to read as one JSON document (over {MAX_DOCUMENT_BYTES >> 20} MiB)"
             )
-        raise InputFileError(f"{name}: neither JSON Lines nor JSON ({_reason(error)})")
-    return _bad_first(name, stream, lines, lineno, first_error, second_no, page)
+        raise InputFileError(f"{name}: neither JSON Lines nor JSON ({short_reason(error)})")
+    return _bad_first(name, stream, lines, lineno, first, first_error, second_no, page)
+
+
+def line_problem(line: bytes, exc: BaseException) -> str:
+    """Say why a line of a JSON Lines file is not JSON: binary bytes, not UTF-8, or the parse
+    error."""
+    if b"\x00" in line:
+        return "binary data (NUL bytes), not JSON text"
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text (invalid byte at offset {bad.start})"
+    return f"not valid JSON: {short_reason(exc)}"
 
 
 def _bad_first(
@@ -290,12 +455,13 @@ def _bad_first(
     stream: BinaryIO,
     lines: Iterator[bytes],
     lineno: int,
+    first_line: bytes,
     first_error: orjson.JSONDecodeError,
     second_no: int,
     second: object,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Yield a JSON Lines file whose first non-blank line, ``lineno``, is not valid JSON."""
-    yield lineno, BadRecordError(f"not valid JSON: {_reason(first_error)}")
+    yield lineno, BadRecordError(line_problem(first_line, first_error))
     yield from _json_lines(name, stream, lines, second_no, second)
 
 
@@ -349,14 +515,14 @@ def _check_text(name: str, gz: bool, stream: BinaryIO, head: bytes) -> None:
             raise InputFileError(f"{name}: looks like {what}{where}, not JSON")
     if head[:2] == _GZIP_MAGIC:
         raise InputFileError(f"{name}: gzip inside gzip; decompress it once first")
-    if b"\x00" in head:
-        raise InputFileError(f"{name}: binary data (NUL bytes){where}, not JSON text")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _PROBE)
-    except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"{name}: not UTF-8 text{where} (invalid byte at offset {exc.start}), not JSON"
-        ) from None
+    start = head[:BINARY_SAMPLE]
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(
+        start, final=len(head) <= BINARY_SAMPLE
+    )
+    odd = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r"))
+    if odd > BINARY_SHARE * len(text) and not _holds_json_line(head):
+        what = "NUL bytes" if "\x00" in text else "not UTF-8 text"
+        raise InputFileError(f"{name}: binary data ({what}){where}, not JSON text")
     if not head:
         raise InputFileError(f"{name}: empty file{where}")
     body = head[len(_UTF8_BOM) :] if head.startswith(_UTF8_BOM) else head
@@ -367,16 +533,31 @@ def _check_text(name: str, gz: bool, stream: BinaryIO, head: bytes) -> None:
         raise InputFileError(f"{name}: empty file{where} (only whitespace)")
 
 
+def _holds_json_line(head: bytes) -> bool:
+    """Whether one of the first two lines of ``head`` (the start of a file) is JSON: then the
+    odd bytes around it are a damaged line, not a binary file."""
+    lines = [line.strip() for line in head.split(b"\n")[:-1]]
+    for line in [line for line in lines if line][:2]:
+        try:
+            orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        return True
+    return False
+
+
 def _read_error(name: str, stream: BinaryIO, exc: BaseException, lineno: int = 0) -> str:
     """Return the one-line message for a failure to read or decompress ``stream``."""
     where = f" after line {lineno}" if lineno else ""
-    if isinstance(stream, gzip.GzipFile):
-        return f"{name}: broken gzip file{where} ({_reason(exc)})"
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _reason(exc)
+    if isinstance(stream, _GzipInput):
+        if isinstance(exc, EOFError):
+            return f"{name}: the gzip file is truncated (cut short){where}"
+        return f"{name}: broken gzip file{where} ({short_reason(exc)})"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else short_reason(exc)
     return f"{name}: cannot read{where}: {reason}"
 
 
-def _reason(exc: BaseException) -> str:
+def short_reason(exc: BaseException) -> str:
     """Return a short one-line reason from an exception."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."

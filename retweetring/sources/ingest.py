@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
-from retweetring.errors import BadRecordError, UnknownAccountError
+from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PageRecords, account_label
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
+from retweetring.sources.files import display_name, is_stream, regular_file
 from retweetring.store.models import Import
 from retweetring.store.session import begin_write, refresh_statistics
 from retweetring.store.writer import WriteCounts, write_pages
@@ -127,23 +128,24 @@ def import_file(
         The file cannot be read at all, or an archive file is malformed or its owner unknown;
         nothing was written.
     """
-    name = str(path)
+    name = display_name(path)
     if classifier is None:
         classifier = load_classifier(engine)
-    archive = open_archive(path)
+    archive = None if is_stream(path) else open_archive(path)
     if archive is not None:
         return _import_archive(
             engine, archive, owner, force, classifier, on_error, on_progress, batch_rows
         )
-    size = os.path.getsize(path) if os.path.isfile(path) else 0
-    position = None if on_progress is None else (lambda done: on_progress(done, size))
-    # read_pages checks the file first: InputFileError comes before anything is written.
-    pages = read_pages(path, on_position=position)
-    result = ImportResult(path=name, sha256=sha256_file(path))
-    if not force and _imported_before(engine, result.sha256):
-        result.already_imported = True
-        return result
-    _store(engine, result, _normalised(pages), classifier, on_error, batch_rows)
+    with regular_file(path) as file:
+        size = os.path.getsize(file) if os.path.isfile(file) else 0
+        position = None if on_progress is None else (lambda done: on_progress(done, size))
+        # read_pages checks the file first: InputFileError comes before anything is written.
+        pages = read_pages(file, on_position=position, name=name)
+        result = ImportResult(path=name, sha256=sha256_file(file))
+        if not force and _imported_before(engine, result.sha256):
+            result.already_imported = True
+            return result
+        _store(engine, result, _normalised(pages), classifier, on_error, batch_rows)
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -237,7 +239,7 @@ def _store(
             if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
-                        source=str(Path(name).resolve()),
+                        source=name if name == "<stdin>" else str(Path(name).resolve()),
                         sha256=result.sha256,
                         lines_read=result.lines_read,
                         lines_accepted=result.lines_accepted,
@@ -252,23 +254,30 @@ def _store(
         pending, pending_rows = [], 0
 
     with _gc_paused():
-        for where, page in entries:
-            result.lines_read += 1
-            if isinstance(page, BadRecordError):
-                result.lines_rejected += 1
-                line = f"{name}:{where}: {page}"
-                result.reasons[str(page)] += 1
-                if len(result.errors) < MAX_ERRORS_KEPT:
-                    result.errors.append(line)
-                if on_error is not None:
-                    on_error(line)
-                continue
-            result.pages += 1
-            result.unattributed += page.unattributed
-            pending.append(page)
-            pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
-            if pending_rows >= batch_rows:
-                flush(final=False)
+        try:
+            for where, page in entries:
+                result.lines_read += 1
+                if isinstance(page, BadRecordError):
+                    result.lines_rejected += 1
+                    line = f"{name}:{where}: {page}"
+                    result.reasons[str(page)] += 1
+                    if len(result.errors) < MAX_ERRORS_KEPT:
+                        result.errors.append(line)
+                    if on_error is not None:
+                        on_error(line)
+                    continue
+                result.pages += 1
+                result.unattributed += page.unattributed
+                pending.append(page)
+                pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
+                if pending_rows >= batch_rows:
+                    flush(final=False)
+        except InputFileError as exc:  # the file is damaged or cut short further in
+            flush(final=False)  # every line before the damage is kept
+            raise InputFileError(
+                f"{exc}; the {result.lines_read:,} lines before it were imported (the file is "
+                "not recorded as imported)"
+            ) from None
         flush(final=True)
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)

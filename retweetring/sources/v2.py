@@ -138,7 +138,7 @@ def parse_time(value: object) -> datetime | None:
     if value is None:
         return None
     if type(value) is not str:
-        raise ValueError(f"{_short(value)} is not a time string")
+        raise ValueError(f"{short_repr(value)} is not a time string")
     # Python 3.10's fromisoformat does not accept the "Z" suffix the API uses.
     dt = datetime.fromisoformat(value[:-1] if value[-1:] == "Z" else value)
     if dt.tzinfo is not None:
@@ -164,7 +164,7 @@ def _tweet_page(
         i += 1
         if type(obj) is not dict:
             raise BadRecordError("a tweet is not a JSON object")
-        tid = _to_id(obj.get("id"))
+        tid = parse_id(obj.get("id"))
         if tid is None:
             raise BadRecordError(_bad_id("tweet", obj))
         if tid in ids:
@@ -185,10 +185,9 @@ def _tweet_page(
     authors: set[int] = set()
     unattributed = 0
     platform = PLATFORM_X
-    to_id = _to_id
     to_time = parse_time
     for tid, obj in objects:
-        author_id = to_id(obj.get("author_id"))
+        author_id = parse_id(obj.get("author_id"))
         if author_id is None:
             raise BadRecordError(_bad_field(f"tweet {tid}", obj, "author_id"))
         authors.add(author_id)
@@ -198,14 +197,14 @@ def _tweet_page(
                 created = to_time(created)
             except ValueError:
                 raise BadRecordError(
-                    f"tweet {tid}: created_at {_short(created)} is not an ISO 8601 time"
+                    f"tweet {tid}: created_at {short_repr(created)} is not an ISO 8601 time"
                 ) from None
         original_id = None
         refs = obj.get("referenced_tweets")
         if type(refs) is list:
             for ref in refs:
                 if type(ref) is dict and ref.get("type") == "retweeted":
-                    original_id = to_id(ref.get("id"))
+                    original_id = parse_id(ref.get("id"))
                     if original_id is None:
                         raise BadRecordError(_bad_field(f"tweet {tid}", ref, "id", "retweeted "))
                     break
@@ -221,7 +220,9 @@ def _tweet_page(
                     author_id,
                     created,
                     text if type(text) is str else "",
-                    tuple(dict.fromkeys(_urls(obj) + _urls(note))) if whole is note else _urls(obj),
+                    tuple(dict.fromkeys(tweet_urls(obj) + tweet_urls(note)))
+                    if whole is note
+                    else tweet_urls(obj),
                 )
             )
         else:
@@ -268,11 +269,10 @@ def _accounts(users: list[Any], seen_at: datetime | None, known: set[int]) -> li
     """Return one account per distinct user object, adding each id to ``known``."""
     accounts: list[Account] = []
     platform = PLATFORM_X
-    to_id = _to_id
     for user in users:
         if type(user) is not dict:
             raise BadRecordError("a user is not a JSON object")
-        uid = to_id(user.get("id"))
+        uid = parse_id(user.get("id"))
         if uid is None:
             raise BadRecordError(_bad_id("user", user))
         if uid in known:
@@ -316,15 +316,15 @@ def _profile_site(user: dict[str, Any]) -> str | None:
             if type(link) is dict:
                 candidates += (link.get("expanded_url"), link.get("unwound_url"))
     candidates.append(user.get("url"))
-    return next(filter(None, map(_text, candidates)), None)
+    return next(filter(None, map(clean_text, candidates)), None)
 
 
-def _text(value: object) -> str | None:
+def clean_text(value: object) -> str | None:
     """Return ``value`` stripped when it is a string with more than blanks, else None."""
     return value.strip() or None if type(value) is str else None
 
 
-def _urls(obj: dict[str, Any]) -> tuple[str, ...]:
+def tweet_urls(obj: dict[str, Any]) -> tuple[str, ...]:
     """Return the expanded URLs of a tweet's ``entities.urls``."""
     entities = obj.get("entities")
     if not entities or type(entities) is not dict:
@@ -341,7 +341,7 @@ def _urls(obj: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _to_id(value: object) -> int | None:
+def parse_id(value: object) -> int | None:
     """Return an id given as a decimal string or an int, or None when it is not one."""
     if type(value) is str:
         if len(value) < 20 and value.isdigit() and value.isascii():
@@ -374,7 +374,7 @@ def _retrieved_at(page: dict[str, Any]) -> datetime | None:
         return parse_time(value)
     except ValueError:
         raise BadRecordError(
-            f"__twarc.retrieved_at {_short(value)} is not an ISO 8601 time"
+            f"__twarc.retrieved_at {short_repr(value)} is not an ISO 8601 time"
         ) from None
 
 
@@ -394,7 +394,7 @@ def _kind(item: object) -> str:
         return "looks like an X archive tweets.js entry, not an API page"
     if "title" in item and ("detail" in item or "status" in item or "type" in item):
         detail = item.get("detail") or item.get("title")
-        return f"looks like an API error response: {_short(detail, 120)}"
+        return f"looks like an API error response: {short_repr(detail, 120)}"
     if "event_type" in item:
         return "looks like a direct messages page, not tweets"
     if "host_ids" in item or ("creator_id" in item and "state" in item):
@@ -416,7 +416,7 @@ def _bad_field(label: str, obj: dict[str, Any], field: str, what: str = "") -> s
     raw = obj.get(field)
     if raw is None:
         return f"{label}: missing {what}{field}"
-    return f"{label}: {what}{field} {_short(raw)} is not a numeric id"
+    return f"{label}: {what}{field} {short_repr(raw)} is not a numeric id"
 
 
 def _bad_id(label: str, obj: dict[str, Any]) -> str:
@@ -425,11 +425,11 @@ def _bad_id(label: str, obj: dict[str, Any]) -> str:
     if raw is None:
         key = "username" if label == "user" else "text"
         hint = obj.get(key)
-        return f"a {label} has no id" + (f" ({key} {_short(hint)})" if hint else "")
-    return f"{label} id {_short(raw)} is not a numeric id"
+        return f"a {label} has no id" + (f" ({key} {short_repr(hint)})" if hint else "")
+    return f"{label} id {short_repr(raw)} is not a numeric id"
 
 
-def _short(value: object, limit: int = 40) -> str:
+def short_repr(value: object, limit: int = 40) -> str:
     """Return a short repr of ``value`` for messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -278,8 +278,6 @@ def count_stale_decisions(db: Engine | Connection, version: str, platform: str =
         return conn.scalar(select(func.count()).select_from(Tweet).where(stale)) or 0
 
 
-"""How far from the threshold a score may be for ``review_tweets`` to list the tweet."""
-
 _EPSILON = 1e-9
 """Scores this close to the margin's edge count as inside it (0.7 - 0.5 is not 0.2 in floats)."""
 

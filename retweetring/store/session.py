@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+from weakref import WeakKeyDictionary
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
-from retweetring.config import database_url
+from retweetring.config import DB_ENV, DEFAULT_DB_FILE
 from retweetring.errors import DatabaseError, SchemaTooNewError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -29,49 +32,206 @@ WRITE_OPTION = "retweetring_write"
 """Execution option marking a connection whose transactions will write (see ``begin_write``)."""
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, read_only: bool = False) -> None:
     # Let SQLAlchemy's "begin" event start transactions (see _sqlite_begin) instead of the
     # sqlite3 module, which never begins one before a SELECT: reads would see no snapshot.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    if not read_only:  # a read-only file keeps the journal mode it has
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def create_db_engine(db: str | None = None) -> Engine:
-    """Return an engine for ``db`` (path or URL); SQLite gets WAL, foreign keys, a busy timeout."""
-    url = database_url(db)
+@dataclass(frozen=True)
+class Target:
+    """Where a ``--db`` value points: the URL to open, the name to show, and the file if any."""
+
+    url: URL
+    shown: str
+    """The database as the user gave it (a password in a URL hidden), for messages."""
+    path: Path | None
+    """The SQLite file, when the value names one plainly (not in-memory, not a ``file:`` URI)."""
+    memory: bool = False
+
+
+def resolve_db(db: str | None = None) -> Target:
+    """Return where ``db`` (a path, a URL, or None for the default) points.
+
+    Raises
+    ------
+    DatabaseError
+        The value is not a valid URL, or names a database other than SQLite.
+    """
+    value = db or os.environ.get(DB_ENV) or DEFAULT_DB_FILE
+    if "://" not in value:
+        path = Path(value).expanduser().resolve()
+        return Target(URL.create("sqlite", database=str(path)), value, path)
     try:
-        backend = make_url(url).get_backend_name()
+        url = make_url(value)
+        backend = url.get_backend_name()
     except ArgumentError as exc:
-        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
+        raise DatabaseError(f"cannot use database {safe_url(value)}: {exc}") from None
+    shown = safe_url(value) if url.password else value
     if backend != "sqlite":
         raise DatabaseError(
-            f"cannot use database {safe_url(url)}: retweetring stores its data in SQLite only "
+            f"cannot use database {shown}: retweetring stores its data in SQLite only "
             "(give a file path or a sqlite:/// URL)"
         )
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        return Target(url, shown, None, memory=True)
+    if database.startswith("file:") or "uri" in url.query:
+        return Target(url, shown, None)
+    return Target(url, shown, Path(database).expanduser().resolve())
+
+
+_SHOWN: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
+
+
+def shown_name(engine: Engine | Connection) -> str:
+    """Return the database of ``engine`` as the user gave it, for messages."""
+    base = engine.engine
+    return _SHOWN.get(base) or safe_url(base.url.render_as_string(hide_password=False))
+
+
+def create_db_engine(
+    db: str | Target | None = None,
+    *,
+    read_only: bool = False,
+    immutable: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Engine:
+    """Return an engine for ``db`` (path, URL or Target); SQLite gets foreign keys, a busy timeout.
+
+    A writable file also gets WAL. ``read_only`` opens a plain file with SQLite's ``mode=ro``
+    (``immutable`` adds ``immutable=1``, for a file no one can write). An in-memory database is
+    one database for the engine's life. ``on_wait`` is told, once, when a write has to wait for
+    another process holding the database. Errors from the database carry the name shown
+    (see ``describe_database_error``).
+    """
+    target = db if isinstance(db, Target) else resolve_db(db)
+    url = target.url
+    options: dict[str, Any] = {}
+    if target.memory:
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    if read_only and target.path is not None:
+        query = {"uri": "true", "mode": "ro", **({"immutable": "1"} if immutable else {})}
+        url = URL.create("sqlite", database="file:" + quote(str(target.path)), query=query)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, **options)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
-        raise DatabaseError(f"cannot use database {safe_url(url)}: {exc}") from None
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        raise DatabaseError(f"cannot use database {target.shown}: {exc}") from None
+    _SHOWN[engine] = target.shown
+    shown = target.shown
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection, _record, read_only or url.query.get("mode") == "ro")
+
+    def on_begin(conn: Connection) -> None:
+        _sqlite_begin(conn, on_wait, shown)
+
+    def on_error(context: Any) -> None:
+        if context.sqlalchemy_exception is not None:
+            context.sqlalchemy_exception.retweetring_database = shown
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "handle_error", on_error)
     return engine
 
 
-def _sqlite_begin(conn: Connection) -> None:
+def describe_database_error(exc: BaseException) -> str:
+    """Return one line for an error the database raised, naming the database when known."""
+    orig = getattr(exc, "orig", exc)
+    shown = getattr(exc, "retweetring_database", None)
+    message = str(orig)
+    if shown is None:
+        return f"database error: {message}"
+    if "locked" in message or "busy" in message:
+        return (
+            f"database {shown} is locked: another process held it for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s; try again when it has finished"
+        )
+    if "readonly" in message:
+        return f"database {shown} is read-only (attempt to write a readonly database)"
+    return f"database error in {shown}: {message}"
+
+
+def _sqlite_begin(
+    conn: Connection, on_wait: Callable[[str], None] | None = None, shown: str = ""
+) -> None:
     """Begin every SQLite transaction explicitly: a read sees one snapshot throughout.
 
     A writing transaction (``begin_write``) takes the write lock at once (``BEGIN
     IMMEDIATE``), so it waits out another writer with the busy timeout instead of failing
-    when it turns from reading to writing.
+    when it turns from reading to writing; ``on_wait`` hears at once that it is waiting.
     """
     immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not immediate:
+        conn.exec_driver_sql("BEGIN")
+        return
+    if on_wait is not None:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        locked = False
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            locked = "locked" in str(exc) or "busy" in str(exc)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if locked:
+            on_wait(
+                f"waiting for {holder_of(conn.engine.url.database)} holding database {shown} "
+                f"(up to {BUSY_TIMEOUT_MS // 1000} s)..."
+            )
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def holder_of(database: str | None) -> str:
+    """Return who holds a lock on an SQLite file, in words: ``process 4242 (retweetring
+    import ...)``, or ``another process`` when the system does not say (Linux's
+    ``/proc/locks`` names the process holding a lock on the file or its ``-wal``/``-shm``).
+    """
+    if not database or database.startswith("file:"):
+        return "another process"
+    inodes = set()
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            inodes.add(os.stat(database + suffix).st_ino)
+        except OSError:
+            continue
+    try:
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return "another process"
+    pids = []
+    for line in table.splitlines():
+        fields = line.split()
+        if "->" in fields or len(fields) < 6:
+            continue  # a process waiting for the lock, not holding it
+        pid, where = fields[4], fields[5].split(":")
+        on_file = len(where) == 3 and where[2].isdigit() and int(where[2]) in inodes
+        if on_file and pid.isdigit() and int(pid) != os.getpid() and pid not in pids:
+            pids.append(pid)
+    if not pids:
+        return "another process"
+    return ", ".join(f"process {pid}{_command_of(pid)}" for pid in pids)
+
+
+def _command_of(pid: str) -> str:
+    """`` (the command line)`` of a process, shortened; empty when it cannot be read."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return ""
+    command = " ".join(w.decode(errors="replace") for w in words if w)
+    return f" ({command[:60]}{'...' if len(command) > 60 else ''})" if command else ""
 
 
 def refresh_statistics(engine: Engine) -> None:
@@ -105,30 +265,42 @@ def safe_url(url: str) -> str:
         return "<invalid database URL>"
 
 
+HEAD_REVISION = "0004"
+"""The newest schema revision this version knows; a test checks it against the migrations."""
+
+REVISIONS = ("0001", "0002", "0003", HEAD_REVISION)
+"""Every schema revision this version knows, oldest first."""
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     """Return an Alembic config pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("retweetring.migrations")))
-    if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    if engine is not None:  # configparser reads "%" as interpolation
+        url = engine.url.render_as_string(hide_password=False)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
 def head_revision() -> str:
     """Return the newest schema revision this version of retweetring knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return HEAD_REVISION
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the database's schema revision, or None for an empty database."""
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            has_table = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).first()
+            if has_table is None:
+                return None
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except OperationalError as exc:
-        where = safe_url(str(engine.url))
-        raise DatabaseError(f"cannot open database {where}: {exc.orig}") from None
+        raise DatabaseError(f"cannot open database {shown_name(engine)}: {exc.orig}") from None
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -179,28 +351,33 @@ def upgrade(engine: Engine) -> Upgrade:
         The database has a revision this version does not know: it was made by a newer one.
     """
     before = current_revision(engine)
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    if before is not None and before not in known:
-        raise SchemaTooNewError(
-            f"database {safe_url(str(engine.url))} has schema revision {before}, made by a newer "
-            "retweetring than this one; upgrade retweetring (pip install -U retweetring)"
-        )
-    head = head_revision()
+    if before is not None and before not in REVISIONS:
+        raise too_new(shown_name(engine), before)
+    head = HEAD_REVISION
     result = Upgrade(before, head)
     if before != head:
+        from alembic import command
+
         if before is not None:
             result.backup = backup_sqlite(engine, before)
-        cfg = alembic_config(engine)
+        cfg = alembic_config()
         try:
             with begin_write(engine) as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
-            raise DatabaseError(
-                f"cannot migrate database {safe_url(str(engine.url))}: {exc.orig}"
-            ) from None
+            where = shown_name(engine)
+            raise DatabaseError(f"cannot migrate database {where}: {exc.orig}") from None
     return result
+
+
+def too_new(shown: str, revision: str) -> SchemaTooNewError:
+    """The error for a database whose schema revision a newer retweetring made."""
+    return SchemaTooNewError(
+        f"database {shown} has schema revision {revision}, newer than this retweetring knows "
+        f"(newest {HEAD_REVISION}): it was made by a newer retweetring; upgrade retweetring "
+        "(pip install -U retweetring)"
+    )
 
 
 def open_database(db: str | None = None) -> Engine:

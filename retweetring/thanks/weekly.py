@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from retweetring.errors import EmptyMapError
+from retweetring.errors import EmptyMapError, OutputError
 from retweetring.graph import support_graph
 from retweetring.reports.maps import community_map, ego_map
 from retweetring.reports.thanks import render_markdown
@@ -24,6 +26,9 @@ THANKS_FILE = "thank-you.md"
 DRAFTS_FILE = "drafts.txt"
 EGO_MAP_FILE = "my-support-map.png"
 COMMUNITY_MAP_FILE = "community-map.png"
+STALE_AFTER = 3600.0
+"""Seconds after which a hidden work folder of an earlier run is taken as left by a kill."""
+_WORK_FOLDER = re.compile(r"\.\d{4}-W\d{2}-[A-Za-z0-9_]+")
 
 
 @dataclass
@@ -91,13 +96,17 @@ def write_weekly(
     label = thanks.week.describe()
     graph = support_graph(engine, window, all_retweets=all_retweets)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     final = out / thanks.week.label
     result = WeeklyResult(
         final, thanks.week.label, len(thanks.supporters), len(thanks.support_back)
     )
-    work = Path(tempfile.mkdtemp(prefix=f".{thanks.week.label}-", dir=out))
-    work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the folder is the user's own
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        remove_stale_work(out)
+        work = Path(tempfile.mkdtemp(prefix=f".{thanks.week.label}-", dir=out))
+        work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the folder is the user's own
+    except OSError as exc:
+        raise OutputError(f"cannot write the weekly folder in {out}: {exc.strerror}") from None
     try:
         (work / THANKS_FILE).write_text(render_markdown(thanks, posts), encoding="utf-8")
         (work / DRAFTS_FILE).write_text(_drafts_text(posts), encoding="utf-8")
@@ -132,10 +141,32 @@ def write_weekly(
             else:
                 result.files.append(name)
         _replace_folder(work, final)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise OutputError(
+            f"cannot write {final}: {exc.strerror or exc}; nothing was written (an older "
+            "folder for the week, if any, is kept)"
+        ) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return result
+
+
+def remove_stale_work(out: Path, now: float | None = None) -> list[Path]:
+    """Remove the hidden work folders (``.YYYY-Www-xxxx``) a killed run left in ``out``.
+
+    Only folders of that pattern older than :data:`STALE_AFTER` are removed: a run in
+    progress finishes in seconds. Returns what was removed.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for path in out.iterdir():
+        stale = now - path.stat().st_mtime > STALE_AFTER
+        if stale and path.is_dir() and _WORK_FOLDER.fullmatch(path.name):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def _umask() -> int:

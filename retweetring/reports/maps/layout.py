@@ -1,4 +1,5 @@
-"""Seeded force-directed positions for the support maps.
+"""Where the maps put each account: seeded force-directed positions for the community map,
+rings around one account for the ego map.
 
 igraph does the work when it is installed: Kamada-Kawai for small maps, where it spaces
 accounts more evenly, and Fruchterman-Reingold above ``KAMADA_KAWAI_MAX`` accounts (0.24 s for
@@ -9,16 +10,18 @@ same graph and seed give the same positions, whatever order the nodes were added
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 
 import networkx as nx
 import numpy as np
 
-from retweetring.analytics._labels import node_ranks
+from retweetring.analytics import Introduction
+from retweetring.analytics.labels import node_ranks
 
-__all__ = ["spring_positions"]
+__all__ = ["Positions", "ego_positions", "spring_positions"]
 
 Positions = dict[Hashable, tuple[float, float]]
 
@@ -142,3 +145,43 @@ def _normalised(nodes: list[Hashable], coords: np.ndarray) -> Positions:
     if extent > 0:
         coords = coords / extent
     return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, coords, strict=True)}
+
+
+def ego_positions(
+    centre: Hashable,
+    kept: Sequence[Hashable],
+    relation: dict[Hashable, str],
+    intros: Sequence[Introduction],
+    intro_nodes: Sequence[Hashable],
+) -> Positions:
+    """The account at the centre, its relationships on a ring by kind, introductions outside."""
+    pos: Positions = {centre: (0.0, 0.0)}
+    groups = [[n for n in kept if relation[n] == k] for k in ("mutual", "supporter", "supported")]
+    total = len(kept)
+    if total:
+        gap = 0.35 if total > 3 else 0.0
+        sizes = [len(g) for g in groups if g]
+        step = (2 * math.pi - gap * len(sizes)) / total
+        angle = math.pi / 2 + (len(groups[0]) * step) / 2  # mutual partners around the top
+        for group in groups:
+            if not group:
+                continue
+            for i, node in enumerate(group):
+                radius = 1.0 if total <= 24 or i % 2 == 0 else 0.86
+                a = angle - (i + 0.5) * step
+                pos[node] = (radius * math.cos(a), radius * math.sin(a))
+            angle -= len(group) * step + gap
+    angles = []
+    for intro in intros:
+        vias = [pos[b] for b in intro.via if b in pos]
+        if vias:
+            angles.append(math.atan2(sum(y for _, y in vias), sum(x for x, _ in vias)))
+        else:
+            angles.append(-math.pi / 2)
+    placed: list[float] = []
+    for node, a in sorted(zip(intro_nodes, angles, strict=True), key=lambda p: p[1]):
+        while any(abs(math.remainder(a - b, 2 * math.pi)) < 0.3 for b in placed):
+            a += 0.3
+        placed.append(a)
+        pos[node] = (1.45 * math.cos(a), 1.45 * math.sin(a))
+    return pos

@@ -1,4 +1,4 @@
-"""Private helpers shared by the analytics modules: validation, weights, mutual support.
+"""Helpers the analytics modules share: validation, weights, mutual support.
 
 Self-loops are ignored everywhere in the analytics: an account cannot support itself.
 """
