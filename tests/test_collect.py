@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -1131,3 +1132,38 @@ def test_the_monday_thank_list_has_the_retweeters_collected_that_morning(x, tmp_
     assert result.exit_code == 0, result.output
     supporters = {s["username"] for s in json.loads(result.output)["supporters"]}
     assert {"fan_ann", "fan_bob"} <= supporters
+
+
+# --- the README for a shop owner ---------------------------------------------------------------
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_has_one_cron_line_that_collects_and_then_writes_the_weekly_folder():
+    blocks = re.findall(r"```cron\n(.*?)```", README, re.S)
+    assert len(blocks) == 1, "one cron block in README.md"
+    (line,) = blocks[0].strip().splitlines()
+    assert line.startswith("0 6 * * 1 ")
+    assert line.index("retweetring collect") < line.index("retweetring weekly")
+    assert "; .venv/bin/retweetring weekly" in line  # after collect, whatever its status
+    assert len(set(re.findall(r"--tz (\S+)", line))) == 1  # the same weeks for both
+    collect_options = re.search(r"retweetring collect (.*?) >>", line).group(1)
+    help_text = invoke(None, "collect", "--help").output
+    for option in re.findall(r"--[a-z-]+", collect_options):
+        assert option in help_text
+    assert "bearer_token" not in line and "X_BEARER_TOKEN" not in line
+
+
+def test_the_help_and_the_readme_name_every_exit_status_and_the_dated_prices():
+    from retweetring.cli.collect import EX_NO_CREDITS, EX_TEMPFAIL, EX_USAGE_CAP
+    from retweetring.config import PRICES_AS_OF, Prices
+
+    help_text = " ".join(invoke(None, "collect", "--help").output.split())
+    for status in (EX_TEMPFAIL, EX_NO_CREDITS, EX_USAGE_CAP):
+        assert f" {status} " in help_text and f"| {status} |" in README
+    assert len({EX_TEMPFAIL, EX_NO_CREDITS, EX_USAGE_CAP, 0, 1}) == 5
+    prices = Prices()
+    assert f"${prices.post_read:.3f} a post read, ${prices.user_read:.3f} a user read" in help_text
+    assert f"X's public prices of {PRICES_AS_OF}" in help_text
+    readme = " ".join(README.split())
+    assert f"${prices.post_read:.3f} a post read and ${prices.user_read:.3f} a user read" in readme

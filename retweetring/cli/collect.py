@@ -416,10 +416,10 @@ def _print_usage(state: State, fmt: str) -> None:
     if data.periods:
         click.echo("By billing period:")
     for p in data.periods:
-        share = p.tweets / cost.monthly_post_cap if cost.monthly_post_cap else 0.0
+        share = 100 * p.tweets / cost.monthly_post_cap if cost.monthly_post_cap else 0.0
         click.echo(
             f"  {p.start} to {p.end}: {_counts(p.requests, p.tweets, p.users, p.dollars)} "
-            f"({share:.2%} of the {cost.monthly_post_cap:,} post reads a period allows)"
+            f"({share:.3g}% of the {cost.monthly_post_cap:,} post reads a period allows)"
         )
     defaults = f" (the defaults: X's public prices of {PRICES_AS_OF})"
     if cost != _DEFAULT_PRICES:
