@@ -19,6 +19,7 @@ from retweetring.cli.options import (
     rules_from,
     rules_option,
     state_of,
+    valid_time_zone,
 )
 from retweetring.config import PRICES_AS_OF, Prices
 from retweetring.defaults import FIRST_RUN_DAYS, TIMELINE_CAP
@@ -90,16 +91,6 @@ def _exit_status(exc: BaseException | None) -> int:
     if isinstance(exc, RateLimited):
         return EX_TEMPFAIL
     return 0
-
-
-def _zone(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from retweetring.thanks.lists import time_zone
-
-    try:
-        time_zone(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
-    return value
 
 
 def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | None = None) -> XApi:
@@ -286,7 +277,7 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     "--tz",
     default="UTC",
     show_default=True,
-    callback=_zone,
+    callback=valid_time_zone,
     metavar="ZONE",
     help="The time zone of your weeks (as `weekly --tz`): retweeters found by --retweeters are "
     "dated no later than the end of the week their tweet was posted in.",

@@ -518,28 +518,26 @@ def _activity(conn: Connection, account_id: int, until: datetime | None) -> int:
     if until is None:
         return 0
     start = until - timedelta(days=ACTIVITY_DAYS)
-    tweets = conn.scalar(
-        select(func.count())
-        .select_from(Tweet)
-        .where(
-            Tweet.platform == PLATFORM_X,
-            Tweet.author_id == account_id,
-            Tweet.created_at >= start,
-            Tweet.created_at < until,
-        )
+    kinds = (  # approximate retweets (negative ids) are not on the member's timeline
+        (Tweet, Tweet.author_id == account_id),
+        (RetweetRow, and_(RetweetRow.retweeter_id == account_id, RetweetRow.id > 0)),
     )
-    retweets = conn.scalar(
-        select(func.count())
-        .select_from(RetweetRow)
-        .where(
-            RetweetRow.platform == PLATFORM_X,
-            RetweetRow.retweeter_id == account_id,
-            RetweetRow.id > 0,  # approximate events are not on the member's timeline
-            RetweetRow.created_at >= start,
-            RetweetRow.created_at < until,
+    return sum(
+        int(
+            conn.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(
+                    model.platform == PLATFORM_X,
+                    whose,
+                    model.created_at >= start,
+                    model.created_at < until,
+                )
+            )
+            or 0
         )
+        for model, whose in kinds
     )
-    return int(tweets or 0) + int(retweets or 0)
 
 
 @dataclass(frozen=True)
