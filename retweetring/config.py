@@ -1,11 +1,14 @@
-"""Where the database is (``--db``, ``$RETWEETRING_DB``, ``./retweetring.db``); the X API token."""
+"""Where the database is (``--db``, ``$RETWEETRING_DB``, ``./retweetring.db``); the X API token
+and the prices of its reads."""
 
 from __future__ import annotations
 
 import os
 import stat
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from retweetring.errors import ConfigError
 
@@ -159,3 +162,75 @@ def _token_from_file(path: Path) -> str:
     if not isinstance(token, str):
         raise ConfigError(f'{path}: no bearer_token = "..." under [x]')
     return token
+
+
+# --- X API prices ------------------------------------------------------------------------------
+
+PRICES_AS_OF = "February 2026"
+"""When the default prices were X's public pay-per-use prices (docs.x.com, pricing)."""
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What X charges for reads, to estimate dollars from the ledger's counts.
+
+    The defaults are X's public pay-per-use prices of :data:`PRICES_AS_OF`; ``[x.prices]`` in the
+    configuration file overrides any of them.
+    """
+
+    post_read: float = 0.005
+    """Dollars per post (tweet) read."""
+    user_read: float = 0.010
+    """Dollars per user read."""
+    monthly_post_cap: int = 3_000_000
+    """Post reads allowed in one billing period."""
+    billing_day: int = 1
+    """The day of the month (UTC) on which a billing period starts."""
+
+    def cost(self, posts: int, users: int) -> float:
+        """Dollars for ``posts`` post reads and ``users`` user reads."""
+        return posts * self.post_read + users * self.user_read
+
+
+def prices() -> Prices:
+    """Return the read prices: the defaults, overridden by ``[x.prices]`` in the config file.
+
+    Raises
+    ------
+    ConfigError
+        The file is not valid TOML, or a price is not a number of the right range.
+    """
+    path = config_path()
+    if not path.is_file():
+        return Prices()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    section = data.get("x", {})
+    table = section.get("prices", {}) if isinstance(section, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [x.prices] must be a table")
+    known = {f.name: f for f in fields(Prices)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(
+                f"{path}: [x.prices] has no setting {key!r} (known: {', '.join(known)})"
+            )
+        values[key] = _price_value(path, key, value, known[key].type == "int")
+    if not 1 <= values.get("billing_day", 1) <= 31:
+        raise ConfigError(f"{path}: [x.prices] billing_day must be a day of the month, 1 to 31")
+    return Prices(**values)
+
+
+def _price_value(path: Path, key: str, value: object, whole: bool) -> float | int:
+    """One ``[x.prices]`` setting, checked: a number not below zero (a whole one if ``whole``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{path}: [x.prices] {key} must be a number not below zero")
+    if whole:
+        if value != int(value):
+            raise ConfigError(f"{path}: [x.prices] {key} must be a whole number")
+        return int(value)
+    return float(value)

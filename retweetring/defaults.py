@@ -31,3 +31,11 @@ def parse_size(text: str) -> tuple[int, int]:
     if not (200 <= width <= 10_000 and 200 <= height <= 10_000):
         raise ValueError(f"size {text!r}: width and height must be 200 to 10000 pixels")
     return width, height
+
+
+FIRST_RUN_DAYS = 30
+"""How far back ``collect`` reads a member never collected, unless ``--since`` or
+``--full-history`` says otherwise."""
+
+TIMELINE_CAP = 3200
+"""The most recent tweets of a timeline that X's ``GET /2/users/:id/tweets`` serves."""

@@ -3,8 +3,10 @@
 Status lines and headers (``x-rate-limit-*``, ``date``, ``content-type`` ...) come from the
 tweepy cassettes in ``../shared/fixtures/tweepy-cassettes``; bodies are built from a
 :class:`conftest.Community` whose tweet ids are real snowflakes of their times. Faults
-(429, 5xx, connection resets, truncated bodies, 401/403) are injected by endpoint and call
-number. Nothing leaves the process: ``responses`` answers every request.
+(429, 5xx, connection resets, truncated bodies, 401/403, 402 out of credits, the usage cap, the
+daily app limit) are injected by endpoint and call number. Nothing leaves the process:
+``responses`` answers every request. The shared fixtures hold no recording of a 402 or a usage
+cap: those bodies are copied from live answers published by others (see each constant).
 """
 
 from __future__ import annotations
@@ -88,6 +90,31 @@ def make_town() -> SnowflakeCommunity:
     return town
 
 
+CREDITS_DEPLETED = {
+    "type": "https://api.twitter.com/2/problems/credits",
+    "title": "CreditsDepleted",
+    "detail": "Your enrolled account [1780000000000000000] does not have any credits to fulfill "
+    "this request.",
+}
+"""The 402 body of a pay-per-use account without credits, as X sends it: type, title and
+detail as reported from live answers in public projects (the detail also in tweepy's
+``HTTPException`` message "402 Payment Required\nYour enrolled account [...] does not have any
+credits to fulfill this request."); the account id is made up."""
+
+USAGE_CAPPED = {
+    "account_id": "1780000000000000000",
+    "product_name": "standard-basic",
+    "title": "UsageCapExceeded",
+    "period": "Monthly",
+    "scope": "Product",
+    "detail": "Usage cap exceeded: Monthly product cap",
+    "type": "https://api.twitter.com/2/problems/usage-capped",
+}
+"""The 429 body of a reached usage cap, verbatim from the live answer quoted in
+xdevplatform/xdk issue #25 (2026-02-07; account id made up), which came with
+``x-rate-limit-limit: 40000`` and ``x-rate-limit-remaining: 39999``."""
+
+
 @dataclass
 class Fault:
     """Answer calls ``at`` .. ``at + times - 1`` of ``endpoint`` with ``kind``."""
@@ -157,6 +184,20 @@ class FakeX:
             headers["x-rate-limit-remaining"] = "0"
             headers["x-rate-limit-reset"] = str(int(self.clock.now) + fault.reset_in)
             return 200, headers, text
+        if fault.kind in ("daily", "daily-429"):  # X's app limit for 24 hours, used up
+            headers["x-app-limit-24hour-limit"] = "10000"
+            headers["x-app-limit-24hour-remaining"] = "0"
+            headers["x-app-limit-24hour-reset"] = str(int(self.clock.now) + fault.reset_in)
+            if fault.kind == "daily":
+                return 200, headers, text
+            return 429, headers, json.dumps({"title": "Too Many Requests", "status": 429})
+        if fault.kind == "402":
+            return 402, headers, json.dumps(CREDITS_DEPLETED)
+        if fault.kind == "usage-cap":  # the rate-limit window is far from used up
+            headers["x-rate-limit-limit"] = "40000"
+            headers["x-rate-limit-remaining"] = "39999"
+            headers["x-rate-limit-reset"] = str(int(self.clock.now) + 900)
+            return 429, headers, json.dumps(USAGE_CAPPED)
         if fault.kind == "truncated":
             return 200, headers, text[: len(text) // 2]
         if fault.kind == "reset":

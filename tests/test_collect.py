@@ -10,11 +10,12 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -362,6 +363,11 @@ PERSISTENT = {
     "connection resets on every retry": ([Fault("tweets", 3, "reset", times=7)], (), 1),
     "truncated bodies on every retry": ([Fault("tweets", 3, "truncated", times=7)], (), 1),
     "503 while reading retweeters": ([Fault("retweeted_by", 2, "503", times=7)], (), 1),
+    "402 out of credits": ([Fault("tweets", 3, "402")], (), 76),
+    "402 while reading retweeters": ([Fault("retweeted_by", 1, "402")], (), 76),
+    "429 usage cap": ([Fault("tweets", 3, "usage-cap")], (), 77),
+    "the daily app limit used up": ([Fault("tweets", 3, "daily")], (), 75),
+    "429 at the daily app limit": ([Fault("tweets", 3, "daily-429")], (), 75),
 }
 
 
@@ -757,3 +763,407 @@ def test_a_request_the_api_refuses_skips_that_member_only(x, clock, tmp_path, to
         result.output
     )
     assert "@cafe: 2 pages" in result.output and "@florist: 2 pages" in result.output
+
+
+# --- money: credits, the usage cap, the daily app limit ---------------------------------------
+
+
+def _statuses(db: Path) -> list[int]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT status FROM api_requests ORDER BY id")]
+
+
+def _error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "Error" in line or "stopped:" in line]
+
+
+def test_out_of_credits_stops_the_run_at_the_first_402_and_keeps_what_was_stored(
+    x, clock, tmp_path, town
+):
+    """The 402 body is X's (fake_x.CREDITS_DEPLETED): one line, exit 76, no member tried after."""
+    restart(x, clock, [Fault("tweets", 3, "402", times=10)])  # cafe's first page, and after
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect")
+    assert result.exit_code == 76
+    assert x.calls["tweets"] == 3  # not once per member: the run stopped at the first 402
+    (line,) = _error_lines(result.output)
+    assert "out of credits (402 Payment Required: CreditsDepleted" in line
+    assert "https://console.x.com" in line and "everything fetched so far is saved" in line
+    assert "Traceback" not in result.output and TOKEN not in result.output
+    stored = {r[1] for r in dump(db, ("tweets",))["tweets"]} | {
+        r[1] for r in dump(db, ("retweets",))["retweets"]
+    }
+    assert timeline_ids(town, "bakery") <= stored  # bakery's pages, stored before the 402
+    assert _statuses(db).count(402) == 1
+
+
+def test_members_add_out_of_credits_is_one_line_and_exit_76(x, clock, tmp_path):
+    restart(x, clock, [Fault("users", 1, "402")])
+    result = invoke(tmp_path / "r.db", "members", "add", "bakery")
+    assert result.exit_code == 76
+    assert len(_error_lines(result.output)) == 1 and "out of credits" in result.output
+
+
+@pytest.mark.parametrize("no_wait", [False, True], ids=["waiting allowed", "--no-wait"])
+def test_a_usage_cap_is_not_taken_for_the_rate_limit(x, clock, tmp_path, no_wait):
+    """X's 429 UsageCapExceeded while x-rate-limit-remaining is 39999 (fake_x.USAGE_CAPPED)."""
+    restart(x, clock, [Fault("tweets", 2, "usage-cap", times=10)])
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", *(["--no-wait"] if no_wait else []))
+    assert result.exit_code == 77
+    assert clock.slept == []  # no wait for a window that is not used up
+    assert x.calls["tweets"] == 2
+    (line,) = _error_lines(result.output)
+    assert "usage cap or spending limit is reached (429: UsageCapExceeded" in line
+    assert "not the rate limit" in line and "monthly billing cycle" in line
+    assert "Run again after" not in result.output and "waiting 0" not in result.output
+
+
+def test_the_daily_app_limit_stops_before_the_next_request_and_says_when(x, clock, tmp_path):
+    """``x-app-limit-24hour-remaining: 0`` on a good answer: it is stored, nothing more is asked."""
+    restart(x, clock, [Fault("tweets", 1, "daily", reset_in=7200)])
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    result = invoke(db, "collect", "--retweeters")
+    assert result.exit_code == 75
+    assert x.calls["tweets"] == 1 and x.calls["retweeted_by"] == 0
+    assert clock.slept == []  # a day is too long to wait in a cron job
+    assert "daily app limit is reached" in result.output
+    assert "Run again after 2022-10-08 00:43:18 UTC" in result.output  # CLOCK_START + 2 h
+    assert "@bakery: 1 page, 4 tweets read" in result.output
+    x.faults.clear()
+    assert invoke(db, "collect").exit_code == 0
+
+
+# --- long posts -------------------------------------------------------------------------------
+
+
+LONG_POST = (
+    "Such a lovely sunrise over the harbour this morning. The gulls were calling and the fishing "
+    "boats were coming in, one by one, past the old lighthouse. Grateful to live in a place like "
+    "this, and for all the friendly faces on the quay who stop and say hello. Happy Tuesday all"
+    " - and our Christmas menu is out now: 20% off all bookings this week, order online!"
+)
+
+
+def test_a_long_posts_whole_note_tweet_text_is_stored_and_classified(x, tmp_path, town):
+    """A post over 280 characters: ``text`` is cut, ``note_tweet.text`` is whole (X API v2 post
+    object, field ``note_tweet``); the cut part alone reads as personal."""
+    uid = town.user("bakery")["id"]
+    tweet_id = str(snowflake_for(datetime(2026, 11, 3, 9)) + 7)
+    x.overrides[("tweets", 1)] = {
+        "data": [
+            {
+                "id": tweet_id,
+                "author_id": uid,
+                "created_at": "2026-11-03T09:00:00.000Z",
+                "text": LONG_POST[:270] + "…",
+                "note_tweet": {"text": LONG_POST, "entities": {}},
+                "public_metrics": {"retweet_count": 0},
+            }
+        ],
+        "meta": {"result_count": 1, "newest_id": tweet_id, "oldest_id": tweet_id},
+    }
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "bakery")
+    assert invoke(db, "collect").exit_code == 0, "collect failed"
+    assert "note_tweet" in x.requests[1][1]["tweet.fields"].split(",")
+    with sqlite3.connect(db) as conn:
+        text, promotional = conn.execute(
+            "SELECT text, is_promotional FROM tweets WHERE id = ?", (int(tweet_id),)
+        ).fetchone()
+    assert text == LONG_POST
+    assert promotional == 1
+
+
+# --- the first run ----------------------------------------------------------------------------
+
+
+def _at(moment: datetime) -> float:
+    return moment.replace(tzinfo=timezone.utc).timestamp()
+
+
+def test_a_first_run_reads_the_last_30_days_by_default_and_says_so(x, clock, tmp_path, town):
+    old = timeline_ids(town, "bakery")  # from 2026-11-02
+    town.START = datetime(2026, 11, 20, 9, 0)
+    recent = {int(town.post("bakery")), int(town.post("bakery", PERSONAL_TEXT))}
+    clock.now = _at(datetime(2026, 12, 10, 12, 0))
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect")
+    assert result.exit_code == 0, result.output
+    assert x.requests[-1][1]["since_id"] == str(snowflake_for(date(2026, 11, 10)) - 1)
+    assert "1 member never collected: reading their tweets since 2026-11-10 only" in result.output
+    stored = {r[1] for r in dump(db, ("tweets",))["tweets"]}
+    assert recent <= stored and not old & stored
+
+
+def test_full_history_reads_the_whole_timeline_on_a_first_run(x, clock, tmp_path, town):
+    clock.now = _at(datetime(2026, 12, 10, 12, 0))
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "bakery")
+    result = invoke(db, "collect", "--full-history")
+    assert result.exit_code == 0, result.output
+    assert "since_id" not in x.requests[-1][1]
+    assert "never collected" not in result.output
+    with sqlite3.connect(db) as conn:
+        stored = {r[0] for r in conn.execute("SELECT id FROM tweets UNION SELECT id FROM retweets")}
+    assert timeline_ids(town, "bakery") <= stored
+
+
+def test_since_and_full_history_together_are_refused(x, tmp_path):
+    result = invoke(tmp_path / "r.db", "collect", "--since", "2026-11-01", "--full-history")
+    assert result.exit_code == 2
+    assert "--since and --full-history cannot be used together" in result.output
+
+
+def test_dry_run_estimates_reads_and_dollars_before_anything_is_spent(x, tmp_path, monkeypatch):
+    """Members never collected and no activity known: 2 a day from 2022-09-07 00:00 to the
+    clock's 2022-10-07 22:43:18, 30.95 days: 62 tweets each."""
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    before = sum(x.calls.values())
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
+    assert sum(x.calls.values()) == before
+    assert [m["reads"] for m in planned["members"]] == [62, 62, 62]
+    assert planned["estimate"] == {
+        "tweets": 186,
+        "users": 0,
+        "dollars": pytest.approx(0.93),
+        "most_tweets": 9600,
+        "most_users": 0,
+        "most_dollars": pytest.approx(48.0),
+    }
+    text = invoke(db, "collect", "--dry-run").output
+    assert "estimated: about 186 tweets and 0 users read, about $0.93" in text
+    assert "at most 9,600 tweets and 0 users, $48.00" in text
+    assert "members never collected are read from 2022-09-07 (the last 30 days" in text
+    whole = invoke(db, "collect", "--dry-run", "--full-history", "--format", "json").output
+    whole = json.loads(whole)
+    assert whole["estimate"]["tweets"] == 9600 and whole["estimate"]["dollars"] == 48.0
+    capped = invoke(db, "collect", "--dry-run", "--max-reads", "100", "--format", "json").output
+    assert json.loads(capped)["estimate"]["most_tweets"] == 100
+
+
+def test_dry_run_estimates_a_weekly_run_from_each_members_past_activity(x, clock, tmp_path, town):
+    x.headers["tweets"]["date"] = "Tue, 03 Nov 2026 06:00:00 GMT"  # when the first run ended
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    assert invoke(db, "collect").exit_code == 0
+    clock.now = _at(datetime(2026, 11, 10, 6, 0))
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
+    for member in planned["members"]:
+        items = timeline_ids(town, member["username"])  # all within the 28 days before
+        days = (datetime(2026, 11, 10, 6, 0) - library.tweet_time(max(items))).total_seconds()
+        assert member["what"] == "tweets newer than since_id"
+        assert member["reads"] == round(len(items) / 28 * days / 86400)
+    assert planned["estimate"]["tweets"] == sum(m["reads"] for m in planned["members"])
+
+
+# --- money in the ledger -----------------------------------------------------------------------
+
+
+def test_usage_shows_reads_and_dollars_per_day_and_per_billing_period_at_your_prices(
+    x, clock, tmp_path, monkeypatch
+):
+    _config(
+        tmp_path,
+        monkeypatch,
+        0o600,
+        f'[x]\nbearer_token = "{TOKEN}"\n\n[x.prices]\npost_read = 0.01\nuser_read = 0.02\n'
+        "billing_day = 15\n",
+    )
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)  # 2022-10-07: the period from 2022-09-15
+    invoke(db, "collect")
+    clock.now = _at(datetime(2022, 10, 20, 8, 0))  # the next period, from 2022-10-15
+    x.community.post("bakery")
+    invoke(db, "collect")
+    usage = json.loads(invoke(db, "collect", "--usage", "--format", "json").output)
+    assert usage["since"].startswith("2022-10-15")
+    assert [(d["start"], d["tweets"], d["users"]) for d in usage["days"]] == [("2022-10-20", 1, 0)]
+    assert usage["dollars"] == pytest.approx(0.01)
+    (now, before) = usage["periods"]
+    assert (now["start"], now["end"]) == ("2022-10-15", "2022-11-14")
+    assert (before["start"], before["end"]) == ("2022-09-15", "2022-10-14")
+    tweets = sum(len(timeline_ids(x.community, m)) for m in MEMBERS) - 1
+    assert (before["tweets"], before["users"]) == (tweets, 3)
+    assert before["dollars"] == pytest.approx(tweets * 0.01 + 3 * 0.02)
+    assert usage["prices"]["post_read"] == 0.01
+    text = invoke(db, "collect", "--usage").output
+    assert "2022-10-20: 3 requests, 1 tweets, 0 users, $0.01" in text
+    assert f"2022-09-15 to 2022-10-14: 7 requests, {tweets} tweets, 3 users" in text
+    assert "of the 3,000,000 post reads a period allows" in text
+    assert "X may also bill the retweeted originals and their authors" in text
+    assert "bills a post read twice in one UTC day once" in text
+
+
+def test_usage_prices_default_to_xs_dated_public_prices(x, tmp_path):
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    text = invoke(db, "collect", "--usage").output
+    assert "3 users read, about $0.03" in text
+    assert "$0.005 a post read, $0.01 a user read (the defaults: X's public prices of February" in (
+        text
+    )
+
+
+@pytest.mark.parametrize(
+    "prices, message",
+    [
+        ("post_read = -1", "post_read must be a number not below zero"),
+        ('user_read = "cheap"', "user_read must be a number not below zero"),
+        ("billing_day = 40", "billing_day must be a day of the month"),
+        ("posts = 0.1", "has no setting 'posts'"),
+    ],
+)
+def test_a_bad_price_table_is_one_line_naming_the_file(x, tmp_path, monkeypatch, prices, message):
+    path = _config(tmp_path, monkeypatch, 0o600, f"[x.prices]\n{prices}\n")
+    result = invoke(tmp_path / "r.db", "collect", "--usage")
+    assert result.exit_code == 1
+    assert f"{path}: [x.prices] {message}" in result.output and "Traceback" not in result.output
+
+
+# --- finishing what was started ------------------------------------------------------------------
+
+
+def test_an_interrupted_member_continues_its_older_part_then_reads_new_tweets_in_one_run(
+    x, clock, tmp_path, town
+):
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "bakery")
+    first = invoke(db, "collect", "--max-reads", "5")  # one page of 4, then the budget stops it
+    assert "not finished, continues next run" in first.output
+    fresh = int(town.post("bakery", "Just out of the oven: cinnamon buns, order now! 10% off"))
+    x.requests.clear()
+    rerun = invoke(db, "collect")
+    assert rerun.exit_code == 0, rerun.output
+    asked = [p for e, p, _ in x.requests if e == "tweets"]
+    assert "until_id" in asked[0]  # the older part first
+    sweep_newest = max(timeline_ids(town, "bakery") - {fresh})
+    assert asked[-1]["since_id"] == str(sweep_newest) and "until_id" not in asked[-1]
+    # the 2 older tweets the first run left, then the new one: 2 pages, up to date
+    assert "@bakery: 2 pages, 3 tweets read" in rerun.output
+    assert "(up to date)" in rerun.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT 1 FROM tweets WHERE id = ?", (fresh,)).fetchone()
+        assert conn.execute(
+            "SELECT since_id, sweep_until_id FROM collect_checkpoints"
+        ).fetchone() == (
+            fresh,
+            None,
+        )
+
+
+def test_dry_run_says_an_interrupted_member_is_finished_then_caught_up(x, tmp_path):
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "bakery")
+    invoke(db, "collect", "--max-reads", "5")
+    planned = json.loads(invoke(db, "collect", "--dry-run", "--format", "json").output)
+    assert planned["members"][0]["what"] == (
+        "resume the interrupted sweep (tweets older than until_id), then newer tweets"
+    )
+
+
+# --- retweeter events on time -------------------------------------------------------------------
+
+
+def _approximate_times(db: Path) -> dict[int, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(
+            conn.execute(
+                "SELECT r.retweeter_id || ':' || r.original_id, r.created_at FROM retweets r "
+                "JOIN approximate_retweets a ON a.platform = r.platform AND a.id = r.id"
+            ).fetchall()
+        )
+
+
+@pytest.mark.parametrize(
+    "tz, dated",
+    [
+        ("UTC", "2026-11-08 23:59:59.000000"),  # Sunday, the last second of 2026-W45
+        ("Europe/London", "2026-11-08 23:59:59.000000"),  # GMT in November
+        ("America/New_York", "2026-11-09 04:59:59.000000"),  # Monday 00:00 EST is 05:00 UTC
+    ],
+)
+def test_retweeters_seen_on_monday_morning_are_dated_in_the_week_of_the_original(
+    x, tmp_path, tz, dated
+):
+    """The originals are from Monday 2 November 2026 (2026-W45); X answers on 9 November 06:00."""
+    x.headers["retweeted_by"]["date"] = "Mon, 09 Nov 2026 06:00:00 GMT"
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    assert invoke(db, "collect", "--retweeters", "--tz", tz).exit_code == 0
+    times = _approximate_times(db)
+    assert len(times) == 3 and set(times.values()) == {dated}
+
+
+def test_a_retweeter_new_since_the_last_lookup_is_dated_in_that_lookups_week(x, tmp_path, town):
+    x.headers["retweeted_by"]["date"] = "Wed, 11 Nov 2026 10:00:00 GMT"  # 2026-W46
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters")
+    before = _approximate_times(db)
+    assert set(before.values()) == {"2026-11-08 23:59:59.000000"}  # the originals' week
+    ann, bob = town.user("fan_ann")["id"], town.user("fan_bob")["id"]
+    ann_only = {k.split(":")[1] for k in before if k.startswith(ann)} - {
+        k.split(":")[1] for k in before if k.startswith(bob)
+    }
+    original = ann_only.pop()
+    town.retweet("fan_bob", original)  # after the lookup of 11 November, or it would be listed
+    x.headers["retweeted_by"]["date"] = "Mon, 16 Nov 2026 06:00:00 GMT"
+    invoke(db, "collect", "--retweeters")
+    after = _approximate_times(db)
+    assert after[f"{bob}:{original}"] == "2026-11-15 23:59:59.000000"  # 2026-W46, not W45
+    assert {k: v for k, v in after.items() if k in before} == before  # the others stay
+
+
+def test_the_monday_thank_list_has_the_retweeters_collected_that_morning(x, tmp_path, town):
+    x.headers["retweeted_by"]["date"] = "Mon, 09 Nov 2026 06:00:00 GMT"
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", *MEMBERS)
+    invoke(db, "collect", "--retweeters", "--tz", "Europe/London")
+    result = invoke(
+        db, "thank", "bakery", "--week", "2026-W45", "--tz", "Europe/London", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    supporters = {s["username"] for s in json.loads(result.output)["supporters"]}
+    assert {"fan_ann", "fan_bob"} <= supporters
+
+
+# --- the README for a shop owner ---------------------------------------------------------------
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_has_one_cron_line_that_collects_and_then_writes_the_weekly_folder():
+    blocks = re.findall(r"```cron\n(.*?)```", README, re.S)
+    assert len(blocks) == 1, "one cron block in README.md"
+    (line,) = blocks[0].strip().splitlines()
+    assert line.startswith("0 6 * * 1 ")
+    assert line.index("retweetring collect") < line.index("retweetring weekly")
+    assert "; .venv/bin/retweetring weekly" in line  # after collect, whatever its status
+    assert len(set(re.findall(r"--tz (\S+)", line))) == 1  # the same weeks for both
+    collect_options = re.search(r"retweetring collect (.*?) >>", line).group(1)
+    help_text = invoke(None, "collect", "--help").output
+    for option in re.findall(r"--[a-z-]+", collect_options):
+        assert option in help_text
+    assert "bearer_token" not in line and "X_BEARER_TOKEN" not in line
+
+
+def test_the_help_and_the_readme_name_every_exit_status_and_the_dated_prices():
+    from retweetring.cli.collect import EX_NO_CREDITS, EX_TEMPFAIL, EX_USAGE_CAP
+    from retweetring.config import PRICES_AS_OF, Prices
+
+    help_text = " ".join(invoke(None, "collect", "--help").output.split())
+    for status in (EX_TEMPFAIL, EX_NO_CREDITS, EX_USAGE_CAP):
+        assert f" {status} " in help_text and f"| {status} |" in README
+    assert len({EX_TEMPFAIL, EX_NO_CREDITS, EX_USAGE_CAP, 0, 1}) == 5
+    prices = Prices()
+    assert f"${prices.post_read:.3f} a post read, ${prices.user_read:.3f} a user read" in help_text
+    assert f"X's public prices of {PRICES_AS_OF}" in help_text
+    readme = " ".join(README.split())
+    assert f"${prices.post_read:.3f} a post read and ${prices.user_read:.3f} a user read" in readme

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,17 +19,34 @@ from retweetring.cli.options import (
     rules_from,
     rules_option,
     state_of,
+    valid_time_zone,
 )
+from retweetring.config import PRICES_AS_OF, Prices
+from retweetring.defaults import FIRST_RUN_DAYS, TIMELINE_CAP
 from retweetring.records import account_label
 from retweetring.reports.formats import to_json
 from retweetring.reports.imports import counted
 
 if TYPE_CHECKING:
-    from retweetring.sources.collect import Ledger
+    from retweetring.sources.collect import Ledger, Reads
     from retweetring.sources.x_api import XApi
 
 EX_TEMPFAIL = 75
-"""Exit status when the rate limit stopped a ``--no-wait`` run: try again later (sysexits.h)."""
+"""Exit status when the rate limit stopped a ``--no-wait`` run, or the daily app limit stopped
+a run: try again later (sysexits.h)."""
+EX_NO_CREDITS = 76
+"""Exit status when X answered 402: the account is out of credits (retweetring's own number)."""
+EX_USAGE_CAP = 77
+"""Exit status when X refused reads for the usage cap or the spending limit (retweetring's own
+number)."""
+EXIT_STATUSES = (
+    "Exit status: 0 done (also when --max-reads stopped it); 1 an error, or some member or "
+    f"tweet could not be read; {EX_TEMPFAIL} rate limit (with --no-wait) or daily app limit: run "
+    f"again after the time given; {EX_NO_CREDITS} out of credits: buy credits at "
+    f"console.x.com; {EX_USAGE_CAP} usage cap or spending limit reached."
+)
+
+_DEFAULT_PRICES = Prices()
 
 # Read at call time, so that tests can replace them.
 _sleep: Callable[[float], None] = time.sleep
@@ -60,6 +78,19 @@ class _Countdown:
         elif self._last is None or self._last - left >= 60 or left > self._last:
             click.echo(text, err=True)
             self._last = left
+
+
+def _exit_status(exc: BaseException | None) -> int:
+    """The exit status for what stopped a run early (0 for the read budget or nothing)."""
+    from retweetring.sources.x_api import OutOfCredits, RateLimited, UsageCapped
+
+    if isinstance(exc, OutOfCredits):
+        return EX_NO_CREDITS
+    if isinstance(exc, UsageCapped):
+        return EX_USAGE_CAP
+    if isinstance(exc, RateLimited):
+        return EX_TEMPFAIL
+    return 0
 
 
 def _api(state: State, ledger: Ledger, *, wait: bool = True, max_reads: int | None = None) -> XApi:
@@ -109,6 +140,7 @@ def _usernames(values: Sequence[str]) -> list[str]:
 
 def _add(ctx: click.Context, names: list[str]) -> None:
     from retweetring.sources.collect import Ledger, add_members
+    from retweetring.sources.x_api import DailyLimited, OutOfCredits, UsageCapped
 
     state = state_of(ctx)
     engine = state.engine()
@@ -116,6 +148,9 @@ def _add(ctx: click.Context, names: list[str]) -> None:
     api = _api(state, ledger)
     try:
         result = add_members(engine, api, ledger, names, clock=_clock)
+    except (OutOfCredits, UsageCapped, DailyLimited) as exc:
+        state.warn(f"Error: {exc}")
+        ctx.exit(_exit_status(exc))
     finally:
         ledger.flush_now(engine)
         api.close()
@@ -219,12 +254,19 @@ def members_list(ctx: click.Context, fmt: str) -> None:
 # --- collect ----------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(epilog=EXIT_STATUSES)
 @click.option(
     "--since",
     callback=parse_date,
     metavar="DATE",
-    help="Members never collected before: only tweets from this UTC date.",
+    help=f"Members never collected before: only tweets from this UTC date "
+    f"(default: the last {FIRST_RUN_DAYS} days).",
+)
+@click.option(
+    "--full-history",
+    is_flag=True,
+    help=f"Members never collected before: every tweet X still serves (up to {TIMELINE_CAP:,} "
+    "a member, which costs much more than the default window).",
 )
 @click.option(
     "--retweeters",
@@ -232,7 +274,18 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     help="Also read who retweeted members' promotional tweets (approximate times).",
 )
 @click.option(
-    "--no-wait", is_flag=True, help="At the rate limit, stop (exit 75) instead of waiting."
+    "--tz",
+    default="UTC",
+    show_default=True,
+    callback=valid_time_zone,
+    metavar="ZONE",
+    help="The time zone of your weeks (as `weekly --tz`): retweeters found by --retweeters are "
+    "dated no later than the end of the week their tweet was posted in.",
+)
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help=f"At the rate limit, stop (exit {EX_TEMPFAIL}) instead of waiting.",
 )
 @click.option(
     "--max-reads",
@@ -240,15 +293,29 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     metavar="N",
     help="Stop before reading more than N tweets and users in this run.",
 )
-@click.option("--dry-run", is_flag=True, help="Show what would be fetched; make no request.")
-@click.option("--usage", is_flag=True, help="Show this month's requests and reads, and stop.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be fetched, with the estimated reads and dollars; make no request.",
+)
+@click.option(
+    "--usage",
+    is_flag=True,
+    help=f"Show the requests, reads and estimated dollars per day and per billing period, and "
+    f"stop. Prices: ${_DEFAULT_PRICES.post_read:.3f} a post read, "
+    f"${_DEFAULT_PRICES.user_read:.3f} a user read, a cap of "
+    f"{_DEFAULT_PRICES.monthly_post_cap:,} post reads a month (X's public prices of "
+    f"{PRICES_AS_OF}); set yours under [x.prices] in the config file.",
+)
 @rules_option
 @format_option(["text", "json"], help="Output of --usage and --dry-run.")
 @click.pass_context
 def collect(
     ctx: click.Context,
     since: date | None,
+    full_history: bool,
     retweeters: bool,
+    tz: str,
     no_wait: bool,
     max_reads: int | None,
     dry_run: bool,
@@ -260,28 +327,52 @@ def collect(
 
     Each page is stored with the member's checkpoint in one transaction: interrupt it at any
     time and run it again to continue, without gaps or duplicates. Waits at the rate limit
-    with a countdown (or stops with --no-wait), retries server and network errors, and ends
-    with the requests made and tweets read. The bearer token comes from $X_BEARER_TOKEN or
-    the config file (see README).
+    with a countdown (or stops with --no-wait), retries server and network errors, stops at
+    the daily app limit, when the account is out of credits and at the usage cap or spending
+    limit, and ends with the requests made and tweets read. The bearer token comes from
+    $X_BEARER_TOKEN or the config file (see README, "Getting an X token").
 
     Example:
 
-        retweetring collect --since 2026-10-01 --max-reads 5000
+        retweetring collect --dry-run
     """
+    from retweetring.sources.collect import default_since
+
     state = state_of(ctx)
+    if since is not None and full_history:
+        raise click.UsageError("--since and --full-history cannot be used together")
     if usage:
         _print_usage(state, fmt)
         return
+    default_window = since is None and not full_history
+    first_run = None if full_history else since or default_since(_now())
     if dry_run:
-        _print_plan(state, since, retweeters, fmt)
+        _print_plan(state, first_run, default_window, retweeters, max_reads, fmt)
         return
-    _run(ctx, since, retweeters, not no_wait, max_reads, rules)
+    _run(ctx, first_run, default_window, retweeters, tz, not no_wait, max_reads, rules)
+
+
+def _reads_row(reads: Reads) -> dict[str, Any]:
+    return {
+        "start": reads.start,
+        "end": reads.end,
+        "requests": reads.requests,
+        "tweets": reads.tweets,
+        "users": reads.users,
+        "dollars": round(reads.dollars, 4),
+    }
+
+
+def _counts(requests: int, tweets: int, users: int, dollars: float) -> str:
+    return f"{requests:,} requests, {tweets:,} tweets, {users:,} users, ${dollars:,.2f}"
 
 
 def _print_usage(state: State, fmt: str) -> None:
+    from retweetring.config import config_path, prices
     from retweetring.sources.collect import usage
 
-    data = usage(state.engine(), _now())
+    data = usage(state.engine(), _now(), prices())
+    cost = data.prices
     if fmt == "json":
         click.echo(
             to_json(
@@ -290,26 +381,72 @@ def _print_usage(state: State, fmt: str) -> None:
                     "requests": data.requests,
                     "tweets": data.tweets,
                     "users": data.users,
+                    "dollars": round(data.dollars, 4),
                     "by_endpoint": data.by_endpoint,
+                    "days": [_reads_row(d) for d in data.days],
+                    "periods": [_reads_row(p) for p in data.periods],
+                    "prices": asdict(cost),
                 }
             )
         )
         return
     click.echo(
-        f"X API usage since {data.since:%Y-%m-%d} (this month, UTC): {data.requests:,} requests, "
-        f"{data.tweets:,} tweets read, {data.users:,} users read"
+        f"X API usage since {data.since:%Y-%m-%d} (this billing period, UTC): "
+        f"{data.requests:,} requests, {data.tweets:,} tweets read, {data.users:,} users read, "
+        f"about ${data.dollars:,.2f}"
     )
     for row in data.by_endpoint:
         click.echo(
             f"  {row['endpoint']}: {row['requests']:,} requests, {row['tweets']:,} tweets, "
             f"{row['users']:,} users"
         )
+    if data.days:
+        click.echo("By day (UTC):")
+    for d in data.days:
+        click.echo(f"  {d.start}: {_counts(d.requests, d.tweets, d.users, d.dollars)}")
+    if data.periods:
+        click.echo("By billing period:")
+    for p in data.periods:
+        share = 100 * p.tweets / cost.monthly_post_cap if cost.monthly_post_cap else 0.0
+        click.echo(
+            f"  {p.start} to {p.end}: {_counts(p.requests, p.tweets, p.users, p.dollars)} "
+            f"({share:.3g}% of the {cost.monthly_post_cap:,} post reads a period allows)"
+        )
+    defaults = f" (the defaults: X's public prices of {PRICES_AS_OF})"
+    if cost != _DEFAULT_PRICES:
+        defaults = ""
+    click.echo(
+        f"Prices: ${cost.post_read:.4g} a post read, ${cost.user_read:.4g} a user read"
+        f"{defaults}; set yours under [x.prices] in {config_path()}. Estimates: the ledger counts "
+        "the objects in each answer's data; X may also bill the retweeted originals and their "
+        "authors that come with them (includes), and bills a post read twice in one UTC day "
+        "once. console.x.com shows what X actually charged."
+    )
 
 
-def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) -> None:
-    from retweetring.sources.collect import REFRESH_WINDOW, plan, retweeter_candidates
+def _print_plan(
+    state: State,
+    since: date | None,
+    default_window: bool,
+    retweeters: bool,
+    max_reads: int | None,
+    fmt: str,
+) -> None:
+    from retweetring.config import prices
+    from retweetring.sources.collect import (
+        ASSUMED_PER_DAY,
+        REFRESH_WINDOW,
+        estimate,
+        plan,
+        retweeter_candidates,
+    )
 
     engine = state.engine()
+    now = _now()
+    planned = plan(engine, since, now)
+    cost = estimate(
+        engine, planned, retweeters=retweeters, now=now, prices=prices(), max_reads=max_reads
+    )
     rows = [
         {
             "username": p.username,
@@ -317,33 +454,51 @@ def _print_plan(state: State, since: date | None, retweeters: bool, fmt: str) ->
             "since_id": str(p.since_id) if p.since_id is not None else None,
             "until_id": str(p.until_id) if p.until_id is not None else None,
             "what": p.what,
+            "reads": p.reads,
+            "most_reads": p.most,
         }
-        for p in plan(engine, since)
+        for p in planned
     ]
     checks = len(retweeter_candidates(engine)) if retweeters else 0
     if fmt == "json":
-        click.echo(to_json({"members": rows, "retweeter_lookups": checks}))
+        click.echo(
+            to_json({"members": rows, "retweeter_lookups": checks, "estimate": asdict(cost)})
+        )
         return
     columns = [
         ("username", "member"),
         ("since_id", "since_id"),
         ("until_id", "until_id"),
         ("what", "would fetch"),
+        ("reads", "reads (about)"),
     ]
     emit_rows(state, "text", rows, columns, "collect --dry-run", "No members to collect.")
+    if default_window and any(p.what.startswith("first sweep") for p in planned):
+        click.echo(
+            f"members never collected are read from {since} (the last {FIRST_RUN_DAYS} days; "
+            "--since DATE or --full-history to change it)"
+        )
     if retweeters:
         click.echo(
             "then fresh retweet counts of members' promotional tweets from the last "
             f"{REFRESH_WINDOW.days} days, and the retweeters of those whose count grew "
             f"({checks:,} known now)"
         )
+    click.echo(
+        f"estimated: about {cost.tweets:,} tweets and {cost.users:,} users read, about "
+        f"${cost.dollars:,.2f}; at most {cost.most_tweets:,} tweets and {cost.most_users:,} "
+        f"users, ${cost.most_dollars:,.2f} (each member's past activity, or "
+        f"{ASSUMED_PER_DAY:g} tweets a day when none is known; see `collect --help` for prices)"
+    )
     click.echo("dry run: no request made")
 
 
 def _run(
     ctx: click.Context,
     since: date | None,
+    default_window: bool,
     retweeters: bool,
+    tz: str,
     wait: bool,
     max_reads: int | None,
     rules: Path | None,
@@ -353,8 +508,16 @@ def _run(
 
     state = state_of(ctx)
     engine = state.engine()
-    if not list_members(engine):
+    known = list_members(engine)
+    if not known:
         raise click.ClickException("no members yet: add some with `retweetring members add`")
+    new = [m for m in known if m.since_id is None and m.sweep_until_id is None]
+    if default_window and new:
+        state.warn(
+            f"{counted(len(new), 'member')} never collected: reading their tweets since "
+            f"{since} only (the last {FIRST_RUN_DAYS} days; --since DATE or --full-history "
+            "reads further back)"
+        )
     classifier = load_classifier(engine, rules_from(rules))
     ledger = Ledger()
     api = _api(state, ledger, wait=wait, max_reads=max_reads)
@@ -386,6 +549,7 @@ def _run(
             classifier=classifier,
             on_member=report,
             clock=_clock,
+            tz=tz,
         )
     finally:
         api.close()
@@ -402,8 +566,9 @@ def _run(
         state.warn(problem)
     if result.stopped:
         state.warn(f"stopped: {result.stopped}")
-        if result.resume_at is not None:
-            ctx.exit(EX_TEMPFAIL)
+        status = _exit_status(result.stopped_by)
+        if status:
+            ctx.exit(status)
     if result.problems or any(m.problems for m in result.members):
         ctx.exit(1)  # like `import` with rejected lines: the rest was done
 

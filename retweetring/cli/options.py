@@ -345,7 +345,8 @@ def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> No
         state.out.print(report(data))
 
 
-def _tz(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+def valid_time_zone(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An option callback: ``value`` if it names an IANA time zone, else a usage error."""
     from retweetring.thanks.lists import time_zone
 
     try:
@@ -361,7 +362,7 @@ def week_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "--tz",
         default="UTC",
         show_default=True,
-        callback=_tz,
+        callback=valid_time_zone,
         is_eager=True,
         metavar="ZONE",
         help="IANA time zone the week runs in (Monday 00:00 to Monday 00:00), e.g. Europe/London.",

@@ -18,19 +18,27 @@ How a member's timeline is read (``GET /2/users/:id/tweets`` returns newest twee
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select
 
-from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
+from retweetring.config import Prices
+from retweetring.defaults import FIRST_RUN_DAYS, TIMELINE_CAP
+from retweetring.errors import (
+    BadRecordError,
+    InputFileError,
+    RetweetringError,
+    UnknownAccountError,
+)
 from retweetring.graph import is_promotional
 from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PLATFORM_X, PageRecords, Retweet
@@ -39,8 +47,10 @@ from retweetring.sources.x_api import (
     ApiCall,
     ApiPage,
     BudgetReached,
+    OutOfCredits,
     RateLimited,
     RequestRejected,
+    UsageCapped,
     XApi,
 )
 from retweetring.store.models import (
@@ -51,24 +61,34 @@ from retweetring.store.models import (
     RetweeterCheck,
     Tweet,
 )
+from retweetring.store.models import Retweet as RetweetRow
 from retweetring.store.session import begin_write, connection, refresh_statistics
 from retweetring.store.writer import WriteCounts, write_pages
+from retweetring.thanks.lists import Week
 
 __all__ = [
     "AddResult",
+    "Candidate",
     "CollectResult",
+    "Estimate",
     "Ledger",
     "MemberRow",
     "PlanRow",
+    "Reads",
     "Usage",
     "add_members",
     "approximate_retweet_id",
+    "approximate_time",
+    "billing_period",
     "collect",
+    "default_since",
+    "estimate",
     "list_members",
     "plan",
     "read_member_file",
     "remove_members",
     "snowflake_for",
+    "tweet_time",
     "usage",
     "valid_username",
 ]
@@ -78,6 +98,11 @@ TWITTER_EPOCH_MS = 1288834974657
 APPROXIMATE_SOURCE = "retweeted_by"
 REFRESH_WINDOW = timedelta(days=14)
 """With ``--retweeters``, members' promotional tweets this recent get fresh retweet counts."""
+ACTIVITY_DAYS = 28
+"""The days of a member's past activity that estimate how much a run will read."""
+ASSUMED_PER_DAY = 2.0
+"""Tweets and retweets a day assumed of a member when no member's activity is known yet
+(about 15 a week)."""
 _USERNAME = re.compile(r"@?[A-Za-z0-9_]{1,15}")
 _UTC = timezone.utc
 
@@ -112,42 +137,125 @@ class Ledger:
 
 
 @dataclass(frozen=True)
+class Reads:
+    """Requests made and objects read over some time, and what X charges for them."""
+
+    start: date
+    """The first day (UTC)."""
+    end: date
+    """The last day (UTC), included."""
+    requests: int
+    tweets: int
+    users: int
+    dollars: float
+
+
+@dataclass(frozen=True)
 class Usage:
-    """Requests made and objects read since ``since`` (the start of the month)."""
+    """The ledger's requests and reads: the billing period containing ``now`` (from ``since``),
+    by endpoint and by day, and every billing period in the ledger, newest first."""
 
     since: datetime
     requests: int
     tweets: int
     users: int
     by_endpoint: list[dict[str, Any]]
+    dollars: float
+    days: list[Reads]
+    periods: list[Reads]
+    prices: Prices
 
 
-def usage(engine: Engine, now: datetime) -> Usage:
-    """Return this calendar month's (UTC) requests and reads from the ledger."""
-    start = datetime(now.year, now.month, 1)
-    query = (
+def billing_period(day: date, billing_day: int = 1) -> tuple[date, date]:
+    """Return the first and last day of the billing period that contains ``day``.
+
+    A period starts on ``billing_day`` of a month (the month's last day when it is shorter).
+
+    >>> billing_period(date(2026, 11, 20), 15)
+    (datetime.date(2026, 11, 15), datetime.date(2026, 12, 14))
+    >>> billing_period(date(2026, 3, 1), 31)
+    (datetime.date(2026, 2, 28), datetime.date(2026, 3, 30))
+    """
+
+    def start_in(year: int, month: int) -> date:
+        return date(year, month, min(billing_day, calendar.monthrange(year, month)[1]))
+
+    def next_month(year: int, month: int) -> tuple[int, int]:
+        return (year + 1, 1) if month == 12 else (year, month + 1)
+
+    year, month = day.year, day.month
+    if day < start_in(year, month):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return start_in(year, month), start_in(*next_month(year, month)) - timedelta(days=1)
+
+
+def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
+    """Return the ledger's requests, reads and estimated dollars (see :class:`Usage`)."""
+    prices = prices or Prices()
+    start, _end = billing_period(now.date(), prices.billing_day)
+    since = datetime.combine(start, dtime())
+    by_endpoint = (
         select(
             ApiRequest.endpoint,
             func.count(),
             func.coalesce(func.sum(ApiRequest.tweets), 0),
             func.coalesce(func.sum(ApiRequest.users), 0),
         )
-        .where(ApiRequest.at >= start)
+        .where(ApiRequest.at >= since)
         .group_by(ApiRequest.endpoint)
         .order_by(ApiRequest.endpoint)
+    )
+    day = func.date(ApiRequest.at)
+    by_day = (
+        select(
+            day,
+            func.count(),
+            func.coalesce(func.sum(ApiRequest.tweets), 0),
+            func.coalesce(func.sum(ApiRequest.users), 0),
+        )
+        .group_by(day)
+        .order_by(day)
     )
     with engine.connect() as conn:
         rows = [
             {"endpoint": e, "requests": n, "tweets": int(t), "users": int(u)}
-            for e, n, t, u in conn.execute(query)
+            for e, n, t, u in conn.execute(by_endpoint)
         ]
+        days = [
+            _reads(prices, date.fromisoformat(str(d)), date.fromisoformat(str(d)), n, t, u)
+            for d, n, t, u in conn.execute(by_day)
+        ]
+    periods: dict[tuple[date, date], list[Reads]] = {}
+    for d in days:
+        periods.setdefault(billing_period(d.start, prices.billing_day), []).append(d)
+    tweets = sum(r["tweets"] for r in rows)
+    users = sum(r["users"] for r in rows)
     return Usage(
-        start,
+        since,
         sum(r["requests"] for r in rows),
-        sum(r["tweets"] for r in rows),
-        sum(r["users"] for r in rows),
+        tweets,
+        users,
         rows,
+        prices.cost(tweets, users),
+        [d for d in days if d.start >= start],
+        [
+            _reads(
+                prices,
+                first,
+                last,
+                sum(d.requests for d in ds),
+                sum(d.tweets for d in ds),
+                sum(d.users for d in ds),
+            )
+            for (first, last), ds in sorted(periods.items(), reverse=True)
+        ],
+        prices,
     )
+
+
+def _reads(prices: Prices, start: date, end: date, requests: int, tweets: int, users: int) -> Reads:
+    tweets, users = int(tweets), int(users)
+    return Reads(start, end, requests, tweets, users, prices.cost(tweets, users))
 
 
 # --- members --------------------------------------------------------------------------------
@@ -326,42 +434,187 @@ def snowflake_for(moment: date | datetime) -> int | None:
     return ms << 22 if ms > 0 else None
 
 
+def tweet_time(tweet_id: int) -> datetime:
+    """Return when X made the tweet with this snowflake id (naive UTC); ``snowflake_for`` reversed.
+
+    >>> tweet_time(2116681624581046272)
+    datetime.datetime(2026, 11, 1, 0, 0)
+    """
+    ms = (tweet_id >> 22) + TWITTER_EPOCH_MS
+    return datetime(1970, 1, 1) + timedelta(milliseconds=ms)
+
+
+def default_since(now: datetime) -> date:
+    """The first day a member's first run reads when neither ``--since`` nor ``--full-history``
+    is given: :data:`FIRST_RUN_DAYS` before ``now``."""
+    return (now - timedelta(days=FIRST_RUN_DAYS)).date()
+
+
 @dataclass(frozen=True)
 class PlanRow:
-    """What a run would fetch for one member."""
+    """What a run would fetch for one member, and how many tweets it would read."""
 
     username: str | None
     account_id: int
     since_id: int | None
     until_id: int | None
     what: str
+    reads: int
+    """The tweets and retweets the run is expected to read, from the member's past activity."""
+    most: int
+    """The most it could read: X serves only the newest :data:`TIMELINE_CAP` of a timeline."""
 
 
-def plan(engine: Engine, since: date | None = None) -> list[PlanRow]:
-    """Return what ``collect`` would request for each member, in the order it would."""
+def plan(engine: Engine, since: date | None = None, now: datetime | None = None) -> list[PlanRow]:
+    """Return what ``collect`` would request for each member, in the order it would.
+
+    ``reads`` assumes each member tweets and retweets as often as in the
+    :data:`ACTIVITY_DAYS` days before their last collection, or, for a member never collected,
+    as the collected members do on average (:data:`ASSUMED_PER_DAY` when none is).
+    """
+    now = now or datetime.now(_UTC).replace(tzinfo=None)
+    members = _ordered(list_members(engine))
+    with engine.connect() as conn:
+        rates = {
+            m.account_id: _activity(conn, m.account_id, m.completed_at) / ACTIVITY_DAYS
+            for m in members
+            if m.completed_at is not None
+        }
+    assumed = sum(rates.values()) / len(rates) if rates else ASSUMED_PER_DAY
     rows = []
-    for m in _ordered(list_members(engine)):
-        since_id, until_id, _newest = _sweep_bounds(m, since)
+    for m in members:
+        since_id, until_id, newest = _sweep_bounds(m, since)
         if m.sweep_until_id is not None:
-            what = "resume the interrupted sweep: tweets older than until_id"
+            what = "resume the interrupted sweep (tweets older than until_id), then newer tweets"
+            spans = [(since_id, until_id), (newest, None)]
         elif m.since_id is not None:
             what = "tweets newer than since_id"
+            spans = [(since_id, None)]
         elif since_id is not None:
             what = f"first sweep: tweets since {since}"
+            spans = [(since_id, None)]
         else:
-            what = "first sweep: the whole timeline the API keeps (up to 3,200 tweets)"
-        rows.append(PlanRow(m.username, m.account_id, since_id, until_id, what))
+            what = f"first sweep: the whole timeline the API keeps (up to {TIMELINE_CAP:,} tweets)"
+            spans = [(None, None)]
+        days = sum(_days(low, high, now) for low, high in spans)
+        rate = rates.get(m.account_id, assumed)
+        reads = TIMELINE_CAP if days == float("inf") else min(TIMELINE_CAP, round(rate * days))
+        rows.append(
+            PlanRow(m.username, m.account_id, since_id, until_id, what, reads, TIMELINE_CAP)
+        )
     return rows
 
 
-def retweeter_candidates(db: Engine | Connection) -> list[tuple[int, int, int]]:
-    """Return (tweet id, author id, retweet count) of members' promotional tweets to check.
+def _days(low: int | None, high: int | None, now: datetime) -> float:
+    """Days between two tweet ids (``high`` None: now); unbounded below counts as forever."""
+    if low is None:
+        return float("inf")
+    end = tweet_time(high) if high is not None else now
+    return max(0.0, (end - tweet_time(low)).total_seconds() / 86400)
+
+
+def _activity(conn: Connection, account_id: int, until: datetime | None) -> int:
+    """The account's stored tweets and retweets in the :data:`ACTIVITY_DAYS` days to ``until``."""
+    if until is None:
+        return 0
+    start = until - timedelta(days=ACTIVITY_DAYS)
+    kinds = (  # approximate retweets (negative ids) are not on the member's timeline
+        (Tweet, Tweet.author_id == account_id),
+        (RetweetRow, and_(RetweetRow.retweeter_id == account_id, RetweetRow.id > 0)),
+    )
+    return sum(
+        int(
+            conn.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(
+                    model.platform == PLATFORM_X,
+                    whose,
+                    model.created_at >= start,
+                    model.created_at < until,
+                )
+            )
+            or 0
+        )
+        for model, whose in kinds
+    )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a run is expected to read and cost, and the most it could."""
+
+    tweets: int
+    users: int
+    dollars: float
+    most_tweets: int
+    most_users: int
+    most_dollars: float
+
+
+def estimate(
+    engine: Engine,
+    rows: Sequence[PlanRow],
+    *,
+    retweeters: bool,
+    now: datetime,
+    prices: Prices,
+    max_reads: int | None = None,
+) -> Estimate:
+    """Add up the reads of a planned run (and of ``--retweeters``) and price them.
+
+    ``--retweeters`` reads the members' promotional tweets of the last
+    :data:`REFRESH_WINDOW` again (posts) and lists the retweeters of those whose count grew
+    (users, as many as their retweet counts known now). ``max_reads`` caps both figures.
+    """
+    tweets = sum(r.reads for r in rows)
+    most_tweets = sum(r.most for r in rows)
+    users = 0
+    if retweeters:
+        recent = len(_recent_promotional(engine, now - REFRESH_WINDOW))
+        tweets += recent
+        most_tweets += recent
+        users = sum(c.retweet_count for c in retweeter_candidates(engine))
+    most_users = users
+    if max_reads is not None:
+        tweets, most_tweets = min(tweets, max_reads), min(most_tweets, max_reads)
+        users = min(users, max_reads - tweets)
+        most_users = min(most_users, max_reads - most_tweets)
+    return Estimate(
+        tweets,
+        users,
+        prices.cost(tweets, users),
+        most_tweets,
+        most_users,
+        prices.cost(most_tweets, most_users),
+    )
+
+
+class Candidate(NamedTuple):
+    """A member's promotional tweet whose retweeters are to be read."""
+
+    tweet_id: int
+    author_id: int
+    retweet_count: int
+    posted_at: datetime | None
+    checked_at: datetime | None
+    """When its retweeters were last read to the end, or None."""
+
+
+def retweeter_candidates(db: Engine | Connection) -> list[Candidate]:
+    """Return the members' promotional tweets whose retweeters are to be read.
 
     A tweet is checked when its retweet count (as last collected) is above the count at its
     last retweeters lookup, or it was never looked up.
     """
     query = (
-        select(RetweeterCheck.tweet_id, Tweet.author_id, RetweeterCheck.retweet_count)
+        select(
+            RetweeterCheck.tweet_id,
+            Tweet.author_id,
+            RetweeterCheck.retweet_count,
+            Tweet.created_at,
+            RetweeterCheck.checked_at,
+        )
         .join(
             Tweet,
             and_(Tweet.platform == RetweeterCheck.platform, Tweet.id == RetweeterCheck.tweet_id),
@@ -379,7 +632,7 @@ def retweeter_candidates(db: Engine | Connection) -> list[tuple[int, int, int]]:
         .order_by(RetweeterCheck.tweet_id)
     )
     with connection(db) as conn:
-        return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+        return [Candidate(*row) for row in conn.execute(query)]
 
 
 def _ordered(members: Iterable[MemberRow]) -> list[MemberRow]:
@@ -433,8 +686,11 @@ class CollectResult:
     """New approximate support events (retweeters seen through ``retweeted_by``)."""
     stopped: str | None = None
     """Why the run stopped before the end, or None."""
+    stopped_by: RetweetringError | None = None
+    """What stopped the run before the end (:class:`RateLimited`, :class:`DailyLimited`,
+    :class:`BudgetReached`, :class:`OutOfCredits` or :class:`UsageCapped`), or None."""
     resume_at: datetime | None = None
-    """When the rate limit that stopped the run resets."""
+    """When the rate limit (or daily app limit) that stopped the run resets."""
     problems: list[str] = field(default_factory=list)
     """Requests the API refused outside members' timelines; the run went on."""
 
@@ -462,14 +718,19 @@ def collect(
     on_page: Callable[[PageEvent], None] = lambda event: None,
     on_member: Callable[[MemberResult], None] = lambda result: None,
     clock: Callable[[], float] = time.time,
+    tz: str = "UTC",
 ) -> CollectResult:
     """Collect every member's new tweets and retweets, then (optionally) their retweeters.
 
-    The rate limit (when ``api`` may not wait) and the read budget stop the run cleanly:
-    everything fetched so far is stored and ``stopped`` says why. Other failures (the API
-    refusing the token, failing after every retry) propagate, also after storing everything
-    fetched. ``on_member`` is called after each member, even when the run stops there.
-    New tweets are classified with ``classifier``, by default the one the database uses.
+    A member whose last sweep was interrupted has its older part read first and then, in the
+    same run, the tweets newer than that sweep. The rate limit (when ``api`` may not wait), the
+    daily app limit, the read budget, missing credits and the usage cap stop the run cleanly:
+    everything fetched so far is stored, ``stopped`` says why and ``stopped_by`` is the
+    reason. Other failures (the API refusing the token, failing after every retry) propagate,
+    also after storing everything fetched. ``on_member`` is called after each member, even
+    when the run stops there. New tweets are classified with ``classifier``, by default the
+    one the database uses. Approximate retweeter events are dated in weeks of time zone
+    ``tz`` (see :func:`approximate_time`).
     """
     if classifier is None:
         classifier = load_classifier(engine)
@@ -479,7 +740,12 @@ def collect(
             mres = MemberResult(member.username, member.account_id)
             result.members.append(mres)
             try:
-                _sweep(engine, api, ledger, member, since, classifier, mres, on_page)
+                done = _sweep(engine, api, ledger, member, since, classifier, mres, on_page)
+                if member.sweep_until_id is not None and done is not None:
+                    caught_up = replace(
+                        member, since_id=done, sweep_until_id=None, sweep_newest_id=None
+                    )
+                    _sweep(engine, api, ledger, caught_up, None, classifier, mres, on_page)
             except RequestRejected as exc:  # this member only: go on with the others
                 mres.problems.append(str(exc))
             finally:
@@ -487,17 +753,18 @@ def collect(
         if retweeters:
             _refresh_retweet_counts(engine, api, ledger, _now(clock) - REFRESH_WINDOW)
             members = {m.account_id for m in list_members(engine)}
-            for tweet_id, author_id, count in retweeter_candidates(engine):
+            for candidate in retweeter_candidates(engine):
                 try:
                     result.approximate_new += _retweeters(
-                        engine, api, ledger, tweet_id, author_id, count, members, on_page
+                        engine, api, ledger, candidate, members, tz, on_page
                     )
                 except RequestRejected as exc:  # this tweet only
-                    result.problems.append(f"retweeters of tweet {tweet_id}: {exc}")
+                    result.problems.append(f"retweeters of tweet {candidate.tweet_id}: {exc}")
                     continue
                 result.retweeter_tweets += 1
-    except (RateLimited, BudgetReached) as exc:
+    except (RateLimited, BudgetReached, OutOfCredits, UsageCapped) as exc:
         result.stopped = str(exc)
+        result.stopped_by = exc
         result.resume_at = exc.resume_at if isinstance(exc, RateLimited) else None
     finally:
         ledger.flush_now(engine)
@@ -514,9 +781,13 @@ def _sweep(
     classifier: Classifier,
     mres: MemberResult,
     on_page: Callable[[PageEvent], None],
-) -> None:
-    """Read one member's timeline from the checkpoint on, storing page by page."""
+) -> int | None:
+    """Read one member's timeline from the checkpoint on, storing page by page.
+
+    Returns the member's new ``since_id`` when the sweep reached its end, else None.
+    """
     since_id, until_id, newest = _sweep_bounds(member, since)
+    done = None
     for page in api.user_tweets(member.account_id, since_id=since_id, until_id=until_id):
         records = _normalise(page)
         data = page.body.get("data")
@@ -534,8 +805,9 @@ def _sweep(
             values: dict[str, Any] = {"updated_at": page.served_at}
             if last:
                 boundary = [i for i in (since_id, newest) if i is not None]
+                done = max(boundary) if boundary else None
                 values |= {
-                    "since_id": max(boundary) if boundary else None,
+                    "since_id": done,
                     "sweep_until_id": None,
                     "sweep_newest_id": None,
                     "completed_at": page.served_at,
@@ -552,6 +824,7 @@ def _sweep(
         mres.tweets_read += len(ids)
         mres.complete = last
         on_page(PageEvent("timeline", member.account_id, mres.pages, last))
+    return done
 
 
 def _problems(body: dict[str, Any]) -> list[str]:
@@ -613,8 +886,8 @@ def _upsert_checkpoint(conn: Connection, account_id: int, values: dict[str, Any]
         conn.execute(insert(CollectCheckpoint).values(**key, **values))
 
 
-def _refresh_retweet_counts(engine: Engine, api: XApi, ledger: Ledger, since: datetime) -> None:
-    """Read the current retweet counts of members' promotional tweets made after ``since``."""
+def _recent_promotional(engine: Engine, since: datetime) -> list[int]:
+    """The ids of members' promotional tweets made after ``since``."""
     query = (
         select(Tweet.id)
         .join(Member, and_(Member.platform == Tweet.platform, Member.account_id == Tweet.author_id))
@@ -622,7 +895,12 @@ def _refresh_retweet_counts(engine: Engine, api: XApi, ledger: Ledger, since: da
         .order_by(Tweet.id)
     )
     with engine.connect() as conn:
-        ids = list(conn.scalars(query))
+        return list(conn.scalars(query))
+
+
+def _refresh_retweet_counts(engine: Engine, api: XApi, ledger: Ledger, since: datetime) -> None:
+    """Read the current retweet counts of members' promotional tweets made after ``since``."""
+    ids = _recent_promotional(engine, since)
     for start in range(0, len(ids), 100):
         page = api.tweets_by_id(ids[start : start + 100])
         records = _normalise(page)
@@ -647,26 +925,45 @@ def approximate_retweet_id(retweeter_id: int, original_id: int) -> int:
     return -(int.from_bytes(digest, "big") >> 1) - 1
 
 
+def approximate_time(
+    seen: datetime, posted: datetime | None, checked: datetime | None, tz: str = "UTC"
+) -> datetime:
+    """Return the time given to a retweet seen through ``retweeted_by`` (which has none).
+
+    It is ``seen``, but no later than the last second of the ISO week (in ``tz``) in which the
+    retweet could first have happened: the week the original was ``posted`` in or, when an
+    earlier complete lookup at ``checked`` did not list this retweeter yet, the week of that
+    lookup. So a Monday-morning collection dates last week's retweets in last week.
+
+    >>> approximate_time(datetime(2026, 11, 9, 6, 0), datetime(2026, 11, 4, 12, 0), None)
+    datetime.datetime(2026, 11, 8, 23, 59, 59)
+    """
+    known = [t for t in (posted, checked) if t is not None]
+    if not known:
+        return seen
+    week_end = Week.containing(max(known), tz).end_utc - timedelta(seconds=1)
+    return min(seen, week_end)
+
+
 def _retweeters(
     engine: Engine,
     api: XApi,
     ledger: Ledger,
-    tweet_id: int,
-    author_id: int,
-    count: int,
+    candidate: Candidate,
     members: set[int],
+    tz: str,
     on_page: Callable[[PageEvent], None],
 ) -> int:
     """Record the non-member retweeters of one tweet as approximate events; return new ones."""
     new = 0
+    tweet_id = candidate.tweet_id
     for number, page in enumerate(api.retweeted_by(tweet_id), 1):
         records = _normalise(page)
+        when = approximate_time(page.served_at, candidate.posted_at, candidate.checked_at, tz)
         events = [
-            Retweet(
-                PLATFORM_X, approximate_retweet_id(a.id, tweet_id), a.id, tweet_id, page.served_at
-            )
+            Retweet(PLATFORM_X, approximate_retweet_id(a.id, tweet_id), a.id, tweet_id, when)
             for a in records.accounts
-            if a.id not in members and a.id != author_id
+            if a.id not in members and a.id != candidate.author_id
         ]
         meta = page.body.get("meta")
         last = not (isinstance(meta, dict) and meta.get("next_token"))
@@ -685,7 +982,7 @@ def _retweeters(
                     .where(
                         RetweeterCheck.platform == PLATFORM_X, RetweeterCheck.tweet_id == tweet_id
                     )
-                    .values(checked_count=count, checked_at=page.served_at)
+                    .values(checked_count=candidate.retweet_count, checked_at=page.served_at)
                 )
             ledger.flush(conn)
         on_page(PageEvent("retweeters", tweet_id, number, last))

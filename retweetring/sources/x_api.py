@@ -7,6 +7,11 @@ through one guard that
 - waits for the rate-limit window to reset when ``x-rate-limit-remaining`` reached 0 or the API
   answered 429, calling ``on_wait`` every second so that a countdown can be shown, or raises
   :class:`RateLimited` at once when waiting is not allowed;
+- stops at the daily app limit (``x-app-limit-24hour-remaining`` reached 0) with
+  :class:`DailyLimited`, without waiting: it resets up to a day later;
+- stops the run at the first sign that the account cannot pay for reads: :class:`OutOfCredits`
+  (HTTP 402) and :class:`UsageCapped` (the monthly cap or the spending limit, which X answers
+  with 429 ``UsageCapExceeded`` while the rate limit itself is far from used up);
 - retries 5xx answers, connection errors and truncated bodies with capped exponential backoff;
 - refuses a request that could take the reads past the budget (:class:`BudgetReached`);
 - reports every request, failed or not, to ``on_request`` for the ledger.
@@ -38,8 +43,11 @@ __all__ = [
     "ApiPage",
     "AuthError",
     "BudgetReached",
+    "DailyLimited",
+    "OutOfCredits",
     "RateLimited",
     "RequestRejected",
+    "UsageCapped",
     "XApi",
     "TIMELINE_FIELDS",
     "USER_FIELDS",
@@ -81,6 +89,10 @@ MAX_RATE_LIMIT_WAITS = 5
 """429 answers to the same request before giving up."""
 NO_RESET_WAIT = 60.0
 """Seconds to wait after a 429 that says nothing about when the window resets."""
+TOP_UP = "https://console.x.com"
+"""Where an X developer account buys credits and sets its spending limit."""
+_CAP_MARKERS = ("usagecapexceeded", "usage-capped", "usage cap", "spending limit")
+"""Words of an error body that mean the usage cap or the spending limit, not the rate limit."""
 
 
 class RateLimited(RetweetringError):
@@ -91,6 +103,51 @@ class RateLimited(RetweetringError):
         super().__init__(
             f"X API rate limit reached; everything fetched so far is saved. Run again after "
             f"{resume_at:%Y-%m-%d %H:%M:%S} UTC to continue"
+        )
+
+
+class DailyLimited(RateLimited):
+    """The app's 24-hour request limit for an endpoint is used up; ``resume_at`` is its reset."""
+
+    def __init__(self, endpoint: str, resume_at: datetime) -> None:
+        self.resume_at = resume_at
+        RetweetringError.__init__(
+            self,
+            f"{endpoint}: the X API daily app limit is reached (x-app-limit-24hour-remaining 0); "
+            f"everything fetched so far is saved. Run again after {resume_at:%Y-%m-%d %H:%M:%S} "
+            "UTC to continue",
+        )
+
+
+class OutOfCredits(RetweetringError):
+    """X answered 402: the developer account has no credits left to pay for reads."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__(
+            f"the X API account is out of credits (402 Payment Required{said}); everything "
+            f"fetched so far is saved. Buy credits at {TOP_UP} (Billing), then run again to "
+            "continue"
+        )
+
+
+class UsageCapped(RetweetringError):
+    """X refuses reads because a usage cap or the account's spending limit is reached.
+
+    ``period`` is the cap's period as X names it (``Monthly``), or None when X does not say.
+    """
+
+    def __init__(self, status: int, said: str, period: str | None) -> None:
+        self.period = period
+        resets = (
+            f"X says it is the {period.lower()} cap, so it resets with the next "
+            f"{period.lower()} billing cycle"
+            if period
+            else "it resets with the next billing cycle"
+        )
+        super().__init__(
+            f"the X API usage cap or spending limit is reached ({status}{said}); this is not "
+            f"the rate limit, waiting will not help: {resets}, or raise the spending limit at "
+            f"{TOP_UP}. Everything fetched so far is saved; run again then to continue"
         )
 
 
@@ -132,6 +189,37 @@ class ApiPage(NamedTuple):
 class _Limit:
     remaining: int | None = None
     reset: float | None = None
+
+
+def _header_limit(response: requests.Response, prefix: str) -> _Limit | None:
+    """The ``PREFIX-remaining`` and ``PREFIX-reset`` headers of an answer, when both are there."""
+    remaining = response.headers.get(f"{prefix}-remaining")
+    reset = response.headers.get(f"{prefix}-reset")
+    if remaining and remaining.isdigit() and reset and reset.isdigit():
+        return _Limit(int(remaining), float(reset))
+    return None
+
+
+def _error_body(response: requests.Response) -> dict[str, Any]:
+    """The JSON object of an error answer, or an empty dict."""
+    try:
+        body = orjson.loads(response.content)
+    except (orjson.JSONDecodeError, TypeError):
+        return {}
+    return body if type(body) is dict else {}
+
+
+def _said(body: dict[str, Any]) -> str:
+    """What an error body says, as ``: title: detail`` (short), or an empty string."""
+    parts = [body.get(k) for k in ("title", "detail")]
+    text = ": ".join(str(p)[:200] for p in parts if isinstance(p, str) and p)
+    return f": {text}" if text else ""
+
+
+def _is_usage_cap(body: dict[str, Any]) -> bool:
+    """Whether an error body names the usage cap or the spending limit."""
+    text = " ".join(str(body.get(k, "")) for k in ("title", "type", "detail")).lower()
+    return any(marker in text for marker in _CAP_MARKERS)
 
 
 class _TimeoutSession(requests.Session):
@@ -211,6 +299,7 @@ class XApi:
         self._sleep = sleep
         self._clock = clock
         self._limits: dict[str, _Limit] = {}
+        self._daily: dict[str, _Limit] = {}
 
     def close(self) -> None:
         """Release the HTTP session and the log filter."""
@@ -325,6 +414,7 @@ class XApi:
                 response = method(*args, **kwargs)
             except tweepy.TooManyRequests as exc:
                 self._record(endpoint, 429)
+                self._stop_if_not_the_window(endpoint, exc.response)
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_WAITS:
                     raise ApiError(
@@ -338,6 +428,7 @@ class XApi:
             except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
                 status = exc.response.status_code
                 self._record(endpoint, status)
+                self._stop_if_not_the_window(endpoint, exc.response)
                 raise AuthError(_auth_message(status, exc.api_messages)) from None
             except tweepy.TwitterServerError as exc:
                 status = exc.response.status_code
@@ -346,6 +437,7 @@ class XApi:
             except tweepy.HTTPException as exc:
                 status = exc.response.status_code
                 self._record(endpoint, status)
+                self._stop_if_not_the_window(endpoint, exc.response)
                 detail = "; ".join(str(m) for m in exc.api_messages) or exc.response.reason
                 raise RequestRejected(
                     f"{endpoint}: the X API answered {status}: {detail}"
@@ -390,13 +482,38 @@ class XApi:
         self._on_request(ApiCall(_utc(self._clock()), endpoint, status, tweets, users))
 
     def _note_window(self, endpoint: str, response: requests.Response) -> None:
-        remaining = response.headers.get("x-rate-limit-remaining")
-        reset = response.headers.get("x-rate-limit-reset")
-        if remaining and remaining.isdigit() and reset and reset.isdigit():
-            self._limits[endpoint] = _Limit(int(remaining), float(reset))
+        window = _header_limit(response, "x-rate-limit")
+        if window is not None:
+            self._limits[endpoint] = window
+        daily = _header_limit(response, "x-app-limit-24hour")
+        if daily is not None:
+            self._daily[endpoint] = daily
+
+    def _stop_if_not_the_window(self, endpoint: str, response: requests.Response) -> None:
+        """Raise what an error answer means when it is about money or the day, not the window.
+
+        The body tells a usage cap or spending limit (any status) and 402 tells missing
+        credits; a 429 whose ``x-app-limit-24hour-remaining`` is 0 is the daily app limit.
+        """
+        body = _error_body(response)
+        status = response.status_code
+        if _is_usage_cap(body):
+            period = body.get("period")
+            raise UsageCapped(status, _said(body), period if isinstance(period, str) else None)
+        if status == 402:
+            raise OutOfCredits(_said(body))
+        daily = _header_limit(response, "x-app-limit-24hour")
+        if status == 429 and daily is not None and daily.remaining == 0 and daily.reset:
+            raise DailyLimited(endpoint, _utc(daily.reset).replace(microsecond=0))
 
     def _respect_window(self, endpoint: str) -> None:
-        """Wait (or raise :class:`RateLimited`) while the endpoint's window is used up."""
+        """Wait (or raise :class:`RateLimited`) while the endpoint's window is used up; raise
+        :class:`DailyLimited` while its daily app limit is."""
+        daily = self._daily.get(endpoint)
+        if daily is not None and daily.remaining == 0 and daily.reset is not None:
+            if daily.reset > self._clock():
+                raise DailyLimited(endpoint, _utc(daily.reset).replace(microsecond=0))
+            del self._daily[endpoint]
         limit = self._limits.get(endpoint)
         if limit is None or limit.remaining != 0 or limit.reset is None:
             return
