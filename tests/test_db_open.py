@@ -215,6 +215,43 @@ def test_really_read_only_folder_and_file_as_another_user():
         shutil.rmtree(folder)
 
 
+def _wal_database(path: Path, tables: str = "") -> Path:
+    """An SQLite file in WAL mode, closed cleanly (no -wal or -shm beside it)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    if tables:
+        conn.execute(tables)
+        conn.commit()
+    conn.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "command"),
+    [
+        ("current", ["db", "current"]),
+        ("newer", ["db", "current"]),
+        ("newer", ["accounts"]),
+        ("foreign", ["accounts"]),
+        ("foreign", ["db", "current"]),
+    ],
+)
+def test_looking_at_a_database_leaves_no_files_beside_it(tmp_path, kind, command):
+    db = tmp_path / "rr.db"
+    if kind == "foreign":
+        _wal_database(db, "CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
+    else:
+        make_db(db)
+        if kind == "newer":
+            set_revision(db, "9999")
+        _wal_database(db)
+    before = db.read_bytes()
+    run("--db", str(db), *command)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rr.db"]
+    assert db.read_bytes() == before
+
+
 # --- 18: messages name the database as given; locked and full databases ----------------------
 
 

@@ -1,8 +1,9 @@
 """Opening the database for a command: refusing what is not retweetring's, read-only files.
 
-A plain SQLite file is looked at first through a read-only connection, which changes nothing
-in it, so a file that is not retweetring's, was made by a newer retweetring, or cannot be
-written is refused or opened read-only before anything is written to it.
+A plain SQLite file is looked at first through a connection that only reads, which changes
+nothing in it and leaves no file beside it, so a file that is not retweetring's, was made by a
+newer retweetring, or cannot be written is refused or opened read-only before anything is
+written to it.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Probe:
 
 
 def probe_file(path: Path, shown: str, on_wait: Notify | None = None) -> Probe:
-    """Look at the SQLite file ``path`` through a read-only connection; change nothing.
+    """Look at the SQLite file ``path`` without changing it or leaving files beside it.
 
     Raises
     ------
@@ -75,7 +76,13 @@ def probe_file(path: Path, shown: str, on_wait: Notify | None = None) -> Probe:
 def _read_schema(
     path: Path, shown: str, writable: bool, immutable: bool, on_wait: Notify | None
 ) -> Probe:
-    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    # A read-only connection to a WAL database leaves a -shm and an empty -wal behind, as it
+    # may not remove them on closing; a read-write one (which only reads here) removes them,
+    # and with no pending WAL frames its closing checkpoint changes no byte of the file.
+    wal = Path(f"{path}-wal")
+    read_write = writable and not immutable and (not wal.exists() or wal.stat().st_size == 0)
+    mode = "rw" if read_write else "ro"
+    uri = f"file:{quote(str(path))}?mode={mode}" + ("&immutable=1" if immutable else "")
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=0)) as conn:
             try:
