@@ -261,7 +261,7 @@ def tweets_review(
 def _describe(row: dict[str, Any], number: int, total: int, threshold: float) -> str:
     """Return one review row as three lines: what it is, its reasons, its text."""
     decision = "promotional" if row["promotional"] else "personal"
-    author = f"@{row['author']}" if row["author"] else "an account of unknown name"
+    author = row["author"] if row["author"].startswith("id:") else f"@{row['author']}"
     return (
         f"[{number}/{total}] tweet {row['id']} by {author}: {row['retweets']} "
         f"{'retweet' if row['retweets'] == 1 else 'retweets'}, "
