@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from retweetring.errors import SchemaTooNewError
 from retweetring.sources.ingest import import_file
@@ -71,6 +71,32 @@ def test_forced_reimport_adds_no_rows(engine, db_path, community, tmp_path):
     assert (again.counts.tweets_new, again.counts.retweets_new) == (0, 0)
     assert again.counts.retweets == 1
     assert _dump(db_path) == snapshot
+
+
+def _account_rows_written(engine) -> list[int]:
+    """Collect the rows each accounts upsert of ``engine`` inserted or updated."""
+    written: list[int] = []
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _count(_conn, cursor, statement, _params, _context, _executemany):
+        if statement.lstrip().startswith("INSERT INTO accounts"):
+            written.append(cursor.rowcount)
+
+    return written
+
+
+def test_reimport_rewrites_no_unchanged_account(engine, db_path, community, tmp_path):
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    import_file(engine, community.write(tmp_path / "a.jsonl", [_seen_at(page, "2026-10-01Z")]))
+    written = _account_rows_written(engine)
+    import_file(engine, tmp_path / "a.jsonl", force=True)
+    assert written == [0]  # both accounts offered again, neither changed, so none rewritten
+    renamed = _seen_at(page, "2026-11-01Z")
+    renamed["includes"]["users"][0]["username"] = "bakery_renamed"
+    import_file(engine, community.write(tmp_path / "b.jsonl", [renamed]))
+    assert written == [0, 2]  # a newer sighting: last_seen moves for both, one is renamed
+    assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
 
 
 def test_file_repeating_a_page_stores_each_retweet_once(engine, db_path, community, tmp_path):
