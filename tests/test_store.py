@@ -193,3 +193,22 @@ def test_progress_reports_bytes_read_up_to_the_file_size(engine, community, tmp_
     assert all(total == size for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert seen[-1] == (size, size)
+
+
+def test_a_load_connection_has_a_big_cache_writes_at_once_and_restores_the_cache(engine):
+    from retweetring.store.session import loading_connection
+
+    with engine.connect() as conn:
+        default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    with loading_connection(engine, cache_kib=4096) as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
+        conn.rollback()
+        with conn.begin():  # BEGIN IMMEDIATE: the write lock is taken at once
+            raw = conn.connection.driver_connection
+            assert raw.in_transaction
+            other = sqlite3.connect(engine.url.database, timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default

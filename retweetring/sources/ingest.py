@@ -20,11 +20,17 @@ from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.sources.files import display_name, is_stream, regular_file
 from retweetring.store.models import Import
-from retweetring.store.session import begin_write, refresh_statistics
+from retweetring.store.session import loading_connection, refresh_statistics
 from retweetring.store.writer import WriteCounts, write_pages
 
-BATCH_ROWS = 20_000
-"""Rows gathered before they are written in one transaction."""
+BATCH_ROWS = 200_000
+"""Rows gathered before they are written in one transaction.
+
+Measured on 1M retweets (100k accounts), with the load's 128 MiB page cache: 200k rows per
+transaction 24.9 s and 0.49 GB written, 100k rows 29.4 s and 0.76 GB; 20k rows with the
+default cache (before) 40.6 s and 5.3 GB. Every commit writes each page the batch changed,
+and new retweets touch pages all over the secondary indexes, so fewer commits write less.
+The write lock is only held while a gathered batch is written (about 3 s here)."""
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -231,53 +237,55 @@ def _store(
     pending: list[PageRecords] = []
     pending_rows = 0
 
-    def flush(final: bool) -> None:
-        nonlocal pending, pending_rows
-        with begin_write(engine) as conn:
-            if pending:
-                result.counts.add(write_pages(conn, pending, classifier))
-            if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
-                conn.execute(
-                    insert(Import).values(
-                        source=name if name == "<stdin>" else str(Path(name).resolve()),
-                        sha256=result.sha256,
-                        lines_read=result.lines_read,
-                        lines_accepted=result.lines_accepted,
-                        lines_rejected=result.lines_rejected,
-                        tweets=result.counts.tweets,
-                        retweets=result.counts.retweets,
-                        unattributed=result.unattributed,
-                        started_at=started,
-                        finished_at=_utcnow(),
-                    )
-                )
-        pending, pending_rows = [], 0
+    with loading_connection(engine) as conn:
 
-    with _gc_paused():
-        try:
-            for where, page in entries:
-                result.lines_read += 1
-                if isinstance(page, BadRecordError):
-                    result.lines_rejected += 1
-                    line = f"{name}:{where}: {page}"
-                    result.reasons[str(page)] += 1
-                    if len(result.errors) < MAX_ERRORS_KEPT:
-                        result.errors.append(line)
-                    if on_error is not None:
-                        on_error(line)
-                    continue
-                result.pages += 1
-                result.unattributed += page.unattributed
-                pending.append(page)
-                pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
-                if pending_rows >= batch_rows:
-                    flush(final=False)
-        except InputFileError as exc:  # the file is damaged or cut short further in
-            flush(final=False)  # every line before the damage is kept
-            raise InputFileError(
-                f"{exc}; the {result.lines_read:,} lines before it were imported (the file is "
-                "not recorded as imported)"
-            ) from None
-        flush(final=True)
+        def flush(final: bool) -> None:
+            nonlocal pending, pending_rows
+            with conn.begin():
+                if pending:
+                    result.counts.add(write_pages(conn, pending, classifier))
+                if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
+                    conn.execute(
+                        insert(Import).values(
+                            source=name if name == "<stdin>" else str(Path(name).resolve()),
+                            sha256=result.sha256,
+                            lines_read=result.lines_read,
+                            lines_accepted=result.lines_accepted,
+                            lines_rejected=result.lines_rejected,
+                            tweets=result.counts.tweets,
+                            retweets=result.counts.retweets,
+                            unattributed=result.unattributed,
+                            started_at=started,
+                            finished_at=_utcnow(),
+                        )
+                    )
+            pending, pending_rows = [], 0
+
+        with _gc_paused():
+            try:
+                for where, page in entries:
+                    result.lines_read += 1
+                    if isinstance(page, BadRecordError):
+                        result.lines_rejected += 1
+                        line = f"{name}:{where}: {page}"
+                        result.reasons[str(page)] += 1
+                        if len(result.errors) < MAX_ERRORS_KEPT:
+                            result.errors.append(line)
+                        if on_error is not None:
+                            on_error(line)
+                        continue
+                    result.pages += 1
+                    result.unattributed += page.unattributed
+                    pending.append(page)
+                    pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
+                    if pending_rows >= batch_rows:
+                        flush(final=False)
+            except InputFileError as exc:  # the file is damaged or cut short further in
+                flush(final=False)  # every line before the damage is kept
+                raise InputFileError(
+                    f"{exc}; the {result.lines_read:,} lines before it were imported (the file is "
+                    "not recorded as imported)"
+                ) from None
+            flush(final=True)
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)
