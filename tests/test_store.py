@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -195,14 +196,18 @@ def test_progress_reports_bytes_read_up_to_the_file_size(engine, community, tmp_
     assert seen[-1] == (size, size)
 
 
-def test_a_load_connection_has_a_big_cache_writes_at_once_and_restores_the_cache(engine):
+def test_a_load_connection_has_a_big_cache_writes_at_once_then_restores_and_checkpoints(engine):
     from retweetring.store.session import loading_connection
 
+    def settings(conn) -> tuple[int, int]:
+        raw = conn.connection.driver_connection
+        return tuple(raw.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS)
+
+    PRAGMAS = ("cache_size", "wal_autocheckpoint")
     with engine.connect() as conn:
-        default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        default = settings(conn)
     with loading_connection(engine, cache_kib=4096) as conn:
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
-        conn.rollback()
+        assert settings(conn) == (-4096, 0)  # the WAL is checkpointed once, at the end
         with conn.begin():  # BEGIN IMMEDIATE: the write lock is taken at once
             raw = conn.connection.driver_connection
             assert raw.in_transaction
@@ -210,5 +215,11 @@ def test_a_load_connection_has_a_big_cache_writes_at_once_and_restores_the_cache
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
             other.close()
+        conn.exec_driver_sql("CREATE TABLE filler (x)")
+        for _ in range(2):  # each over the 1000 pages that make a commit checkpoint by default
+            conn.exec_driver_sql("INSERT INTO filler VALUES (zeroblob(5000000))")
+            conn.commit()
+        assert os.path.getsize(engine.url.database) < 5_000_000  # all still in the WAL
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
+        assert settings(conn) == default
+    assert os.path.getsize(engine.url.database) > 10_000_000  # checkpointed at the end

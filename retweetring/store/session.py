@@ -271,18 +271,26 @@ def loading_connection(engine: Engine, cache_kib: int = LOAD_CACHE_KIB) -> Itera
 
     The connection keeps a page cache of ``cache_kib`` KiB across its transactions, so the
     index pages a load touches stay in memory instead of being read and written again for
-    every batch; its previous size is restored on exit.
+    every batch. It does not checkpoint the WAL after each commit: new retweets change pages
+    all over the secondary indexes in every batch, and a checkpoint at the end copies each
+    page into the database once, not once per batch. Both settings are restored on exit,
+    then the WAL is checkpointed (``PASSIVE``: it never waits for readers).
     """
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
         before = raw.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         raw.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+        raw.execute("PRAGMA wal_autocheckpoint=0")
         try:
             yield conn
         finally:
             with suppress(sqlite3.Error):
                 raw.execute(f"PRAGMA cache_size={int(before)}")
+                raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
+                if not raw.in_transaction:
+                    raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def safe_url(url: str) -> str:
