@@ -100,6 +100,38 @@ def test_reimport_rewrites_no_unchanged_account(engine, db_path, community, tmp_
     assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
 
 
+def _account_rows_offered(engine) -> list[int]:
+    """Collect how many rows each accounts upsert of ``engine`` was given."""
+    offered: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn, _cursor, statement, params, _context, executemany):
+        if statement.lstrip().startswith("INSERT INTO accounts"):
+            offered.append(len(params) if executemany else 1)
+
+    return offered
+
+
+@pytest.mark.parametrize("remembered", [1_000, 1])
+def test_an_import_offers_an_unchanged_account_once_and_a_changed_one_again(
+    engine, db_path, community, tmp_path, monkeypatch, remembered
+):
+    monkeypatch.setattr("retweetring.sources.ingest.ACCOUNTS_REMEMBERED", remembered)
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    renamed = _seen_at(page, "2026-11-01Z")
+    renamed["includes"]["users"][0]["username"] = "bakery_renamed"
+    pages = [_seen_at(page, "2026-10-01Z")] * 3 + [renamed, _seen_at(page, "2026-10-01Z")]
+    path = community.write(tmp_path / "a.jsonl", pages)
+    offered = _account_rows_offered(engine)
+    import_file(engine, path, batch_rows=1)  # a transaction per page
+    if remembered > 2:  # each row offered the first time and when it changed
+        assert offered == [2, 2, 2]
+    else:  # too many to remember: every row offered, as before
+        assert offered == [2, 2, 2, 2, 2]
+    assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
+
+
 def test_file_repeating_a_page_stores_each_retweet_once(engine, db_path, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     page = community.page()

@@ -21,7 +21,7 @@ from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.sources.files import display_name, is_stream, regular_file
 from retweetring.store.models import Import
 from retweetring.store.session import loading_connection, refresh_statistics
-from retweetring.store.writer import WriteCounts, write_pages
+from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
 
 BATCH_ROWS = 200_000
 """Rows gathered before they are written in one transaction.
@@ -31,6 +31,13 @@ transaction 24.9 s and 0.49 GB written, 100k rows 29.4 s and 0.76 GB; 20k rows w
 default cache (before) 40.6 s and 5.3 GB. Every commit writes each page the batch changed,
 and new retweets touch pages all over the secondary indexes, so fewer commits write less.
 The write lock is only held while a gathered batch is written (about 3 s here)."""
+
+ACCOUNTS_REMEMBERED = 250_000
+"""At most this many account rows an import has written are remembered, so that an account
+offered again unchanged in a later batch is not offered to the upsert again (~300 bytes each).
+
+Measured on 1M retweets among 100k accounts: nearly every account appears in every 200k-row
+batch, and the upsert of those unchanged rows took 4.1 s of 28 s."""
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -236,14 +243,19 @@ def _store(
     started = _utcnow()
     pending: list[PageRecords] = []
     pending_rows = 0
+    written: AccountsWritten = {}
 
     with loading_connection(engine) as conn:
 
         def flush(final: bool) -> None:
             nonlocal pending, pending_rows
+            sent: AccountsWritten = {}
             with conn.begin():
                 if pending:
-                    result.counts.add(write_pages(conn, pending, classifier))
+                    counts = write_pages(
+                        conn, pending, classifier, written=written, sent=sent
+                    )
+                    result.counts.add(counts)
                 if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                     conn.execute(
                         insert(Import).values(
@@ -259,6 +271,11 @@ def _store(
                             finished_at=_utcnow(),
                         )
                     )
+            # Committed: these rows are in the database (a rolled-back batch adds none).
+            if len(written) + len(sent) > ACCOUNTS_REMEMBERED:
+                written.clear()
+            if len(sent) <= ACCOUNTS_REMEMBERED:
+                written.update(sent)
             pending, pending_rows = [], 0
 
         with _gc_paused():

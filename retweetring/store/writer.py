@@ -183,8 +183,17 @@ def _known_author(
     return tuple(known[2:_FIRST])
 
 
+AccountsWritten = dict[tuple[str, int], tuple[Any, ...]]
+"""Account rows an import has offered to the upsert, by key (see :func:`write_pages`)."""
+
+
 def write_pages(
-    conn: Connection, pages: list[PageRecords], classifier: Classifier | None = None
+    conn: Connection,
+    pages: list[PageRecords],
+    classifier: Classifier | None = None,
+    *,
+    written: AccountsWritten | None = None,
+    sent: AccountsWritten | None = None,
 ) -> WriteCounts:
     """Write the records of ``pages`` in the caller's transaction, classifying new tweets.
 
@@ -202,6 +211,13 @@ def write_pages(
     classifier : Classifier, optional
         Decides which new tweets are promotional; its version is stored with each decision.
         By default the classifier shipped in the package.
+    written : dict, optional
+        Account rows that earlier, committed writes offered to the accounts upsert. An
+        account whose row is the same again is not offered: the upsert folds a row in
+        idempotently, so offering it again would change nothing.
+    sent : dict, optional
+        Receives the account rows this write offers, for the caller to add to ``written``
+        once the transaction has committed.
 
     Returns
     -------
@@ -266,8 +282,13 @@ def write_pages(
         tweets=sum(len(page.tweets) for page in pages),
         retweets=sum(len(page.retweets) for page in pages),
     )
-    if accounts:
-        conn.exec_driver_sql(_UPSERT_ACCOUNT, [tuple(row) for row in accounts.values()])
+    account_rows = [tuple(row) for row in accounts.values()]
+    if written:
+        account_rows = [row for row in account_rows if written.get(row[:2]) != row]
+    if sent is not None:
+        sent.update((row[:2], row) for row in account_rows)
+    if account_rows:
+        conn.exec_driver_sql(_UPSERT_ACCOUNT, account_rows)
     if tweet_rows:
         counts.tweets_new = conn.exec_driver_sql(_INSERT_TWEET, tweet_rows).rowcount
     if retweet_rows:
