@@ -164,7 +164,8 @@ def _tweet_page(
         i += 1
         if type(obj) is not dict:
             raise BadRecordError("a tweet is not a JSON object")
-        tid = parse_id(obj.get("id"))
+        raw = obj.get("id")
+        tid = _id_fast(raw) if type(raw) is str else parse_id(raw)
         if tid is None:
             raise BadRecordError(_bad_id("tweet", obj))
         if tid in ids:
@@ -187,7 +188,8 @@ def _tweet_page(
     platform = PLATFORM_X
     to_time = parse_time
     for tid, obj in objects:
-        author_id = parse_id(obj.get("author_id"))
+        raw = obj.get("author_id")
+        author_id = _id_fast(raw) if type(raw) is str else parse_id(raw)
         if author_id is None:
             raise BadRecordError(_bad_field(f"tweet {tid}", obj, "author_id"))
         authors.add(author_id)
@@ -204,7 +206,8 @@ def _tweet_page(
         if type(refs) is list:
             for ref in refs:
                 if type(ref) is dict and ref.get("type") == "retweeted":
-                    original_id = parse_id(ref.get("id"))
+                    raw = ref.get("id")
+                    original_id = _id_fast(raw) if type(raw) is str else parse_id(raw)
                     if original_id is None:
                         raise BadRecordError(_bad_field(f"tweet {tid}", ref, "id", "retweeted "))
                     break
@@ -272,7 +275,8 @@ def _accounts(users: list[Any], seen_at: datetime | None, known: set[int]) -> li
     for user in users:
         if type(user) is not dict:
             raise BadRecordError("a user is not a JSON object")
-        uid = parse_id(user.get("id"))
+        raw = user.get("id")
+        uid = _id_fast(raw) if type(raw) is str else parse_id(raw)
         if uid is None:
             raise BadRecordError(_bad_id("user", user))
         if uid in known:
@@ -308,6 +312,8 @@ def _profile_site(user: dict[str, Any]) -> str | None:
     True
     """
     entities = user.get("entities")
+    if entities is None:  # the common case: only the top-level url, if any
+        return clean_text(user.get("url"))
     block = entities.get("url") if type(entities) is dict else None
     links = block.get("urls") if type(block) is dict else None
     candidates: list[object] = []
@@ -351,6 +357,19 @@ def parse_id(value: object) -> int | None:
         return None
     if type(value) is int and 0 <= value <= _MAX_ID:
         return value
+    return None
+
+
+def _id_fast(value: str) -> int | None:
+    """:func:`parse_id` for a string (the API's form), without its type dispatch.
+
+    >>> _id_fast("1580000000000000000"), _id_fast("9223372036854775808"), _id_fast("+1")
+    (1580000000000000000, None, None)
+    """
+    if len(value) < 20 and value.isdigit() and value.isascii():
+        n = int(value)
+        if n <= _MAX_ID:
+            return n
     return None
 
 

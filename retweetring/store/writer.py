@@ -265,16 +265,17 @@ def write_pages(
                     classifier.version,
                 )
             )
+    # db_time inlined: this runs once per retweet.
     retweet_rows = {
-        (rt.platform, rt.id): (
-            rt.platform,
-            rt.id,
-            rt.retweeter_id,
-            rt.original_id,
-            db_time(rt.created_at),
+        (platform, rt_id): (
+            platform,
+            rt_id,
+            retweeter_id,
+            original_id,
+            None if created is None else created.isoformat(" ", "microseconds"),
         )
         for page in pages
-        for rt in page.retweets
+        for platform, rt_id, retweeter_id, original_id, created in page.retweets
     }
     # Offered rows are counted per page, so that the totals do not depend on the batching.
     counts = WriteCounts(
