@@ -255,3 +255,40 @@ def test_a_load_connection_has_a_big_cache_writes_at_once_then_restores_and_chec
     with engine.connect() as conn:
         assert settings(conn) == default
     assert os.path.getsize(engine.url.database) > 10_000_000  # checkpointed at the end
+
+
+def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_one(
+    engine, db_path, community, tmp_path, monkeypatch
+):
+    import retweetring.sources.ingest as ingest
+
+    for n in range(6):
+        community.retweet(f"shop{n}", community.post(f"shop{n + 1}", f"Order now #{n}"))
+    pages = [community.page([i]) for i in community.timeline]
+    path = community.write(tmp_path / "six.jsonl", pages)
+    reference = tmp_path / "reference.db"
+    reference_engine = create_db_engine(str(reference))
+    upgrade(reference_engine)
+    import_file(reference_engine, path)
+    monkeypatch.setattr(ingest, "FLUSH_ROWS", 4)  # each page: 2 accounts, a tweet, a retweet
+    calls = []
+    real_write = ingest.write_pages
+
+    def failing_write(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("disk on fire")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "write_pages", failing_write)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        import_file(engine, path, batch_rows=8)  # a transaction per two pages
+    assert len(calls) == 4
+    assert len(_dump(db_path)["retweets"]) == 2  # page 3 was in the open transaction: gone
+    assert _dump(db_path, ("imports",))["imports"] == []
+    monkeypatch.setattr(ingest, "write_pages", real_write)
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    import_file(engine, path, batch_rows=8)
+    assert len(commits) == 3 + 1 + 1  # pages 1-2, 3-4, 5-6; the imports row; ANALYZE
+    assert _dump(db_path) == _dump(reference)
