@@ -1,6 +1,7 @@
 """The promotional classifier as it was before the speed-up, frozen, to check the faster one
-against: ``retweetring/promo/features.py`` and ``classifier.py`` at :data:`REFERENCE_COMMIT`,
-read from git into a throw-away package (used only by tests and benchmarks)."""
+against: ``retweetring/promo/sites.py``, ``features.py`` and ``classifier.py`` at
+:data:`REFERENCE_COMMIT`, read from git into a throw-away package (used only by tests and
+benchmarks)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def load_reference() -> types.ModuleType:
     folder = Path(tempfile.mkdtemp(prefix="rr-promo-reference-")) / _PACKAGE
     folder.mkdir()
     (folder / "__init__.py").write_text("")
-    for name in ("features", "classifier"):
+    names = ("sites", "features", "classifier")
+    for name in names:
         result = subprocess.run(
             ["git", "show", f"{REFERENCE_COMMIT}:retweetring/promo/{name}.py"],
             cwd=ROOT,
@@ -37,9 +39,11 @@ def load_reference() -> types.ModuleType:
         )
         if result.returncode:
             raise FileNotFoundError(f"git show {REFERENCE_COMMIT}: {result.stderr.strip()}")
-        source = result.stdout.replace("retweetring.promo.features", f"{_PACKAGE}.features")
+        source = result.stdout
+        for other in names:
+            source = source.replace(f"retweetring.promo.{other}", f"{_PACKAGE}.{other}")
         (folder / f"{name}.py").write_text(source)
-    for name in ("", ".features", ".classifier"):
+    for name in ("", *(f".{n}" for n in names)):
         module_name = _PACKAGE + name
         path = folder / (f"{name[1:]}.py" if name else "__init__.py")
         spec = importlib.util.spec_from_file_location(module_name, path)

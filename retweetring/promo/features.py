@@ -248,6 +248,12 @@ def _word_key(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=_CACHE)
+def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
+    """Return the squashed handle and display name of an author, those not empty."""
+    return tuple(o for o in (squash(n) for n in (username, name) if n) if o)
+
+
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
     return site_name(host(url)) if url else ""
@@ -694,7 +700,7 @@ class Extractor:
         if len(links) > 1:
             found["link:several"] = f"{len(links)} links"
         profile = _site_key(site)
-        owners = tuple(o for o in (squash(n) for n in (username, name) if n) if o)
+        owners = _owners(username, name)
         for url in links:
             hostname = host(url)
             if not hostname or hostname == "t.co":
