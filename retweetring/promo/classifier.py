@@ -42,6 +42,10 @@ class Classifier:
     """Feature -> weight, for every feature of non-zero weight."""
     _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
     """The same features -> rank: 0 is the strongest (largest absolute weight, then name)."""
+    _by_rank: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    """The weights of those features by rank."""
+    _bias: float = field(init=False, repr=False, compare=False)
+    _threshold: float = field(init=False, repr=False, compare=False)
     _reasons: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
     """By rank: what a reason writes before and after the snippet, and the feature."""
     _version: str = field(init=False, repr=False, compare=False)
@@ -57,6 +61,9 @@ class Classifier:
         object.__setattr__(self, "_words", extractor.vocabulary(dict.fromkeys(words)))
         ranked = sorted(((w, f) for f, w in weights.items() if w), key=lambda p: (-abs(p[0]), p[1]))
         object.__setattr__(self, "_weights", {f: w for w, f in ranked})
+        object.__setattr__(self, "_by_rank", tuple(w for w, _ in ranked))
+        object.__setattr__(self, "_bias", self.model.bias)
+        object.__setattr__(self, "_threshold", self.model.threshold)
         object.__setattr__(self, "_ranks", {f: r for r, (_, f) in enumerate(ranked)})
         object.__setattr__(self, "_reasons", tuple(self._reason(f, w) for w, f in ranked))
         version = self.model.version
@@ -110,19 +117,18 @@ class Classifier:
         False
         """
         found = self._extractor.features(text or "", urls, username, name, site, self._words)
-        logit = self.model.bias
-        for weight in map(self._weights.get, found):  # in the order found, as ever
-            if weight is not None:
-                logit += weight
-        score = round(self.model.probability(logit), 4)
         ranks = [r for r in map(self._ranks.get, found) if r is not None]
+        logit = self._bias
+        for weight in map(self._by_rank.__getitem__, ranks):  # in the order found, as ever
+            logit += weight
+        score = round(Model.probability(logit), 4)
         ranks.sort()
         table = self._reasons
         reasons = []
         for rank in ranks[:REASONS]:
             before, after, feature = table[rank]
             reasons.append(before + found[feature] + after)
-        return PromoResult(promotional=score >= self.threshold, score=score, reasons=tuple(reasons))
+        return PromoResult(score >= self._threshold, score, tuple(reasons))
 
     def _reason(self, feature: str, weight: float) -> tuple[str, str, str]:
         """What one reason writes around its snippet: ``"try our" (+1.2)`` for words,

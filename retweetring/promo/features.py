@@ -248,6 +248,12 @@ def _word_key(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=_CACHE)
+def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
+    """Return the squashed handle and display name of an author, those not empty."""
+    return tuple(o for o in (squash(n) for n in (username, name) if n) if o)
+
+
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
     return site_name(host(url)) if url else ""
@@ -295,7 +301,8 @@ _Head = tuple[
     str | None, dict[str, _Pair] | None, tuple[tuple[str, ...], tuple[str, ...]] | None
 ]
 """What a token gives: its word feature or None, the pairs it starts (next token ->
-:data:`_Pair`) or None, and its features anywhere and at the start of a clause, or None."""
+:data:`_Pair`) or None, and its features anywhere and at the start of a clause, or None; a
+token that gives only its word feature gives that feature alone (a str)."""
 
 
 @dataclass(frozen=True)
@@ -304,7 +311,7 @@ class Vocabulary:
     so a token that starts nothing costs one dictionary lookup and a pair is looked up only
     after a token that starts one (see :meth:`Extractor.vocabulary`)."""
 
-    heads: dict[str, _Head]
+    heads: dict[str, _Head | str]
     grams: Mapping[str, tuple[str, ...]]
     """Phrases of three tokens or more, anywhere."""
     starts: Mapping[str, tuple[str, ...]]
@@ -351,7 +358,12 @@ def _vocabulary(
         features = ((word,) if word else ()) + tuple(anywhere)
         head[3][second] = (features, tuple(at_start), prefix)
     return Vocabulary(
-        {k: (w, p, (tuple(a), tuple(s)) if a or s else None) for k, (w, a, s, p) in heads.items()},
+        {
+            k: w
+            if p is None and not a and not s and w
+            else (w, p, (tuple(a), tuple(s)) if a or s else None)
+            for k, (w, a, s, p) in heads.items()
+        },
         {k: v for k, v in grams.items() if k.count(" ") >= 2},
         {k: v for k, v in starts.items() if k.count(" ") >= 2},
     )
@@ -386,6 +398,8 @@ class Extractor:
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
     _patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
+    _plain_patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
+    """The patterns that can match a text without digits."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
     """The word-feature forms of the tokens that start a phrase with digits."""
     labels: dict[str, str] = field(init=False, repr=False)
@@ -441,6 +455,9 @@ class Extractor:
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
         self._patterns = tuple(patterns)
+        # Without digits, a pattern that needs one, or whose first required strings are all
+        # digits, cannot match (see features).
+        self._plain_patterns = tuple(p for p in patterns if not p[5] and (p[2] is None or p[2]))
         long_digit_grams = [k for k in self._digit_grams if k.count(" ") >= 2]
         self._bare = self.vocabulary({})
         # Among the tokens as written: phrases with digits; phrases at clause starts never
@@ -542,7 +559,8 @@ class Extractor:
             if email:
                 found["s:email"] = email.group()
         gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
-        for feature, regex, needs, needs_digit, gate, gate_digit in self._patterns:
+        patterns = self._patterns if digits else self._plain_patterns
+        for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
             if feature in found or (gate_digit and not digits):
                 continue
             if needs is not None and not (needs_digit and digits):
@@ -585,20 +603,23 @@ class Extractor:
         """
         if not keys:
             return  # an empty or blank text has no words
-        heads = vocabulary.heads
         starts: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         longer: list[int] = []
-        nexts = keys[1:]
-        nexts.append("")  # no pair starts with it
-        for i, (key, after) in enumerate(zip(keys, nexts, strict=True)):
-            head = heads.get(key)
+        last = len(keys) - 1
+        for i, head in enumerate(map(vocabulary.heads.get, keys)):
             if head is None:
                 continue
-            word, pairs, extra = head
+            # a word feature's snippet is the token itself: setting it again changes nothing
+            if head.__class__ is str:
+                found[head] = keys[i]  # type: ignore[index]
+                continue
+            word, pairs, extra = head  # type: ignore[misc]
+            key = keys[i]
             if word is not None:
-                found[word] = key  # its snippet is itself: setting it again changes nothing
+                found[word] = key
             pair_starts: tuple[str, ...] = ()
-            if pairs is not None:
+            if pairs is not None and i < last:
+                after = keys[i + 1]
                 entry = pairs.get(after)
                 if entry is not None:
                     features, pair_starts, prefix = entry
@@ -679,7 +700,7 @@ class Extractor:
         if len(links) > 1:
             found["link:several"] = f"{len(links)} links"
         profile = _site_key(site)
-        owners = tuple(o for o in (squash(n) for n in (username, name) if n) if o)
+        owners = _owners(username, name)
         for url in links:
             hostname = host(url)
             if not hostname or hostname == "t.co":

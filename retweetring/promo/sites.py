@@ -14,15 +14,26 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc",
 _NAME_STOPWORDS = ("the",)
 
 
-@lru_cache(maxsize=_CACHE)
+_SHORT_LINKS = ("https://t.co/", "http://t.co/")
+"""Starts of the t.co links of tweet texts, each a new URL: their host is known at once."""
+
+
 def host(url: str) -> str:
     """Return a URL's host name, lower-cased and without ``www.``; empty if there is none.
 
     Examples
     --------
-    >>> host("https://www.Hollys.co.uk/menu")
-    'hollys.co.uk'
+    >>> host("https://www.Hollys.co.uk/menu"), host("https://t.co/AbC")
+    ('hollys.co.uk', 't.co')
     """
+    if url.startswith(_SHORT_LINKS):
+        return "t.co"
+    return _host(url)
+
+
+@lru_cache(maxsize=_CACHE)
+def _host(url: str) -> str:
+    """:func:`host`, for any URL."""
     candidate = url if "://" in url else f"http://{url}"
     try:
         found = urlsplit(candidate).hostname or ""

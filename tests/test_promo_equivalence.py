@@ -1,0 +1,142 @@
+"""The faster classifier decides, scores and explains every tweet exactly as the reference
+(the classifier before the speed-up, read from git: see promo_reference.py)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import SHARED_FIXTURES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from retweetring.promo import Classifier, load_rules, shipped_classifier
+from retweetring.promo.model import shipped_model
+
+DATA = Path(__file__).parent / "data"
+AWKWARD_RULES = DATA / "awkward_promo_rules.toml"
+
+
+@pytest.fixture(scope="module")
+def reference() -> ModuleType:
+    from promo_reference import load_reference
+
+    try:
+        return load_reference()
+    except FileNotFoundError as exc:
+        pytest.skip(f"the reference classifier needs the git history: {exc}")
+
+
+Call = tuple[str, tuple[str, ...], str | None, str | None, str | None]
+"""text, urls, username, name, site."""
+
+
+def _labelled_calls() -> Iterator[Call]:
+    with (DATA / "promo_labelled.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield row["text"], tuple(row["urls"].split()), row["username"], None, None
+    real = SHARED_FIXTURES / "promo" / "real_sme_tweets.tsv"
+    if real.exists():
+        with real.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                yield row["text"], (), "hollys_bakery", "Holly's Bakery", "https://hollys.example"
+
+
+def _assert_same(new: Classifier, old: object, call: Call) -> None:
+    text, urls, username, name, site = call
+    expected = old.classify(text, urls, username, name, site)  # type: ignore[attr-defined]
+    assert new.classify(text, urls, username, name, site) == expected, call
+
+
+def test_labelled_and_real_tweets_get_the_reference_results(reference: ModuleType) -> None:
+    new, old = shipped_classifier(), reference.shipped_classifier()
+    calls = list(_labelled_calls())
+    assert len(calls) > 1000
+    for call in calls:
+        _assert_same(new, old, call)
+
+
+def test_awkward_rules_give_the_reference_results(reference: ModuleType) -> None:
+    rules = load_rules(AWKWARD_RULES)
+    new = Classifier(shipped_model(), rules)
+    old = reference.Classifier(shipped_model(), rules)
+    for call in _labelled_calls():
+        _assert_same(new, old, call)
+
+
+_PIECES = st.sampled_from(
+    [
+        "20% off",
+        "£12.50",
+        "$5",
+        "€3,99 each",
+        "only £9",
+        "call 0161 496 0000",
+        "+44 7700 900123",
+        "hello@holly.example",
+        "https://hollys.example/menu",
+        "https://t.co/AbC123",
+        "www.etsy.com/shop/holly",
+        "https://amzn.to/x",
+        "#shoplocal",
+        "#SmallBizHour",
+        "@bea",
+        "@",
+        "🎉",
+        "😍🔥",
+        "’",
+        "we’re open",
+        "come in",
+        "try our",
+        "new menu",
+        "today",
+        "Sat 10am-4pm",
+        "9.30am",
+        "3rd",
+        "2 for 1",
+        "book now",
+        "order",
+        "so",
+        "and",
+        "?",
+        "!",
+        "...",
+        "…",
+        "&amp;",
+        "ſale",
+        "ı",
+        "ＳＡＬＥ",
+        "Need a website?",
+        "we have slots",
+        "looking for a barista",
+        "prices from",
+        "at our shop",
+        "free delivery",
+        "ends sunday",
+        "code SAVE20",
+        "in all our stores",
+    ]
+)
+_TEXTS = st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=14).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=_TEXTS,
+    urls=st.lists(
+        st.sampled_from(
+            ["https://hollys.example/x", "https://www.etsy.com/listing/1", "https://bbc.co.uk/n"]
+        ),
+        max_size=3,
+    ),
+    username=st.sampled_from([None, "hollys_bakery", "bea"]),
+    site=st.sampled_from([None, "https://hollys.example", "http://www.etsy.com/shop/a"]),
+)
+def test_generated_tweets_get_the_reference_results(
+    reference: ModuleType, text: str, urls: list[str], username: str | None, site: str | None
+) -> None:
+    new, old = shipped_classifier(), reference.shipped_classifier()
+    _assert_same(new, old, (text, tuple(urls), username, "Holly's Bakery", site))
