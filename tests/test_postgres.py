@@ -124,3 +124,20 @@ def test_an_sqlite_database_never_imports_psycopg(tmp_path: Path, url: str) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_db_check_on_postgresql_reports_a_constraint_it_never_validated(pg_url: str) -> None:
+    assert invoke(pg_url, "import", str(EXAMPLE)).exit_code == 0
+    healthy = invoke(pg_url, "db", "check")
+    assert healthy.exit_code == 0, healthy.output
+    engine = open_database(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "ALTER TABLE tweets ADD CONSTRAINT short_text CHECK (length(text) < 5) NOT VALID"
+            )
+    finally:
+        engine.dispose()
+    result = invoke(pg_url, "db", "check")
+    assert result.exit_code == 1
+    assert "constraint short_text is not validated" in result.output

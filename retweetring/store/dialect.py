@@ -74,6 +74,10 @@ class Dialect:
         """Refresh the query planner's statistics, in ``conn``'s transaction."""
         conn.exec_driver_sql("ANALYZE")
 
+    def integrity_problems(self, conn: Connection) -> list[str]:
+        """Return what the database's own consistency checks find wrong (empty: nothing)."""
+        raise NotImplementedError
+
 
 class SQLite(Dialect):
     """SQLite through the standard library's sqlite3."""
@@ -136,6 +140,18 @@ class SQLite(Dialect):
         conn.exec_driver_sql("PRAGMA analysis_limit=1000")
         conn.exec_driver_sql("ANALYZE")
 
+    def integrity_problems(self, conn: Connection) -> list[str]:
+        integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        problems = [] if integrity == ["ok"] else [f"integrity: {line}" for line in integrity]
+        violations = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+        if violations:
+            tables = sorted({str(row[0]) for row in violations})
+            problems.append(
+                f"foreign keys: {len(violations)} rows point at missing rows "
+                f"(in {', '.join(tables)})"
+            )
+        return problems
+
 
 class PostgreSQL(Dialect):
     """PostgreSQL through psycopg 3."""
@@ -190,6 +206,23 @@ class PostgreSQL(Dialect):
         ).rowcount
         conn.exec_driver_sql(f"TRUNCATE {temp}")
         return inserted
+
+    def integrity_problems(self, conn: Connection) -> list[str]:
+        # Indexes left invalid (a failed concurrent build) and constraints added NOT VALID:
+        # the catalog's own record of what PostgreSQL does not vouch for.
+        invalid = conn.exec_driver_sql(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND NOT (i.indisvalid AND i.indisready) "
+            "ORDER BY 1"
+        ).scalars()
+        problems = [f"integrity: index {name} is invalid" for name in invalid]
+        unchecked = conn.exec_driver_sql(
+            "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE n.nspname = current_schema() AND NOT c.convalidated ORDER BY 1"
+        ).scalars()
+        problems += [f"constraint {name} is not validated" for name in unchecked]
+        return problems
 
 
 _DIALECTS: dict[str, Dialect] = {d.name: d for d in (SQLite(), PostgreSQL())}
