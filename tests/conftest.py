@@ -4,6 +4,7 @@ and tiny hand-built API v2 pages."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import postgres
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
@@ -44,6 +46,34 @@ def pytest_configure(config: pytest.Config) -> None:
 def soak(request: pytest.FixtureRequest) -> bool:
     """True when the suite runs with ``--soak``: long runs instead of CI-sized ones."""
     return bool(request.config.getoption("--soak"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    """A throwaway PostgreSQL server for the session; skips when none can be started
+    (fails instead when ``RETWEETRING_REQUIRE_POSTGRES=1``, as in CI)."""
+    try:
+        with postgres.server() as server:
+            yield server
+    except postgres.NoServer as exc:
+        if os.environ.get(postgres.REQUIRE_ENV) == "1":
+            pytest.fail(f"{exc} (and {postgres.REQUIRE_ENV}=1 requires one)")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def pg_url(postgres_server: postgres.Server) -> str:
+    """URL of a new empty database on the session's PostgreSQL server."""
+    return postgres_server.url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new empty database: an SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "any.db")
+    server: postgres.Server = request.getfixturevalue("postgres_server")
+    return server.url()
 
 
 @pytest.fixture

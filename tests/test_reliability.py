@@ -42,8 +42,14 @@ def test_db_check_passes_on_a_healthy_database(db_path, busy_page):
     result = invoke(str(db_path), "db", "check", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report == {"ok": True, "problems": [], "accounts": 40, "tweets": 40, "retweets": 40,
-                      "imports": 1}
+    assert report == {
+        "ok": True,
+        "problems": [],
+        "accounts": 40,
+        "tweets": 40,
+        "retweets": 40,
+        "imports": 1,
+    }
 
 
 def test_db_check_finds_orphaned_retweets_and_exits_1(db_path, busy_page):
@@ -67,8 +73,9 @@ def test_db_check_on_a_damaged_file_is_one_line_and_exit_1(db_path, busy_page):
     assert "problem: integrity" in result.output or "malformed" in result.output
 
 
-def test_read_only_database_is_a_clear_error_and_changes_nothing(db_path, busy_page, community,
-                                                                 tmp_path):
+def test_read_only_database_is_a_clear_error_and_changes_nothing(
+    db_path, busy_page, community, tmp_path
+):
     invoke(str(db_path), "import", str(busy_page))
     before = {table: rows(db_path, table) for table in TABLES}
     community.retweet("newcomer", community.post("shop1"))
@@ -218,9 +225,9 @@ def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
         assert "unexpected error: boom while sending Bearer ***" in result.output
 
 
-@pytest.mark.parametrize("url", ["postgresql://me:pw@localhost/shop", "mysql://me:pw@db/shop"])
-def test_a_database_other_than_sqlite_is_refused_in_one_line(url):
+@pytest.mark.parametrize("url", ["mysql://me:pw@db/shop", "oracle://me:pw@db/shop"])
+def test_a_database_other_than_sqlite_or_postgresql_is_refused_in_one_line(url):
     result = invoke(url, "mutual")
     assert result.exit_code == 1
-    assert "retweetring stores its data in SQLite only" in result.output
+    assert "retweetring stores its data in SQLite or PostgreSQL only" in result.output
     assert "pw" not in result.output and "Traceback" not in result.output

@@ -1,4 +1,4 @@
-"""Checking a database: SQLite integrity, foreign keys, orphaned rows, and row counts."""
+"""Checking a database: the database's own consistency checks, orphaned rows, row counts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Account, Import, Retweet, Tweet
 from retweetring.store.session import connection
 
@@ -39,20 +40,11 @@ class CheckReport:
 
 
 def check_database(db: Engine | Connection) -> CheckReport:
-    """Check integrity (SQLite), foreign keys (SQLite), orphaned rows, and count the rows."""
+    """Check the database's own consistency (SQLite: integrity and foreign keys; PostgreSQL:
+    invalid indexes and unvalidated constraints), orphaned rows, and count the rows."""
     report = CheckReport()
     with connection(db) as conn:
-        if conn.dialect.name == "sqlite":
-            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
-            if integrity != ["ok"]:
-                report.problems.extend(f"integrity: {line}" for line in integrity)
-            violations = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-            if violations:
-                tables = sorted({str(row[0]) for row in violations})
-                report.problems.append(
-                    f"foreign keys: {len(violations)} rows point at missing rows "
-                    f"(in {', '.join(tables)})"
-                )
+        report.problems.extend(dialect_of(conn).integrity_problems(conn))
         for label, sql in _ORPHANS.items():
             count = conn.scalar(text(sql)) or 0
             if count:

@@ -20,14 +20,13 @@ from sqlalchemy import Engine
 
 from retweetring.errors import DatabaseError
 from retweetring.store import session
+from retweetring.store.dialect import BUSY_TIMEOUT_MS, holder_of
 from retweetring.store.session import (
-    BUSY_TIMEOUT_MS,
     HEAD_REVISION,
     REVISIONS,
     Target,
     Upgrade,
     create_db_engine,
-    holder_of,
     resolve_db,
     too_new,
 )
@@ -145,9 +144,7 @@ def check_probe(probe: Probe, shown: str) -> None:
         raise too_new(shown, probe.revision)
 
 
-def open_store(
-    db: str | None = None, on_wait: Notify | None = None
-) -> tuple[Engine, Upgrade]:
+def open_store(db: str | None = None, on_wait: Notify | None = None) -> tuple[Engine, Upgrade]:
     """Open ``db`` for a command: at the newest schema, or read-only when it cannot be written.
 
     A file at the newest revision that cannot be written is opened read-only (no migration,
@@ -169,8 +166,7 @@ def open_store(
         return _open_and_upgrade(target, on_wait, created=None if probe.exists else target.path)
     if not probe.exists:
         raise DatabaseError(
-            f"cannot create database {target.shown}: its folder {target.path.parent} is "
-            "read-only"
+            f"cannot create database {target.shown}: its folder {target.path.parent} is read-only"
         )
     if probe.revision != HEAD_REVISION:
         what = "is empty" if probe.revision is None else f"is at revision {probe.revision}"

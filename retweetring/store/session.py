@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -21,19 +22,20 @@ from sqlalchemy.pool import StaticPool
 
 from retweetring.config import DB_ENV, DEFAULT_DB_FILE
 from retweetring.errors import DatabaseError, SchemaTooNewError
+from retweetring.store.dialect import BUSY_TIMEOUT_MS, dialect_of, supported
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-BUSY_TIMEOUT_MS = 30_000
-
+CONNECT_TIMEOUT_S = 10
+"""Seconds to wait for a PostgreSQL server to answer before saying it cannot be reached."""
 
 WRITE_OPTION = "retweetring_write"
 """Execution option marking a connection whose transactions will write (see ``begin_write``)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, read_only: bool = False) -> None:
-    # Let SQLAlchemy's "begin" event start transactions (see _sqlite_begin) instead of the
+    # Let SQLAlchemy's "begin" event start transactions (see dialect.SQLite.begin) instead of the
     # sqlite3 module, which never begins one before a SELECT: reads would see no snapshot.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -75,11 +77,20 @@ def resolve_db(db: str | None = None) -> Target:
     except ArgumentError as exc:
         raise DatabaseError(f"cannot use database {safe_url(value)}: {exc}") from None
     shown = safe_url(value) if url.password else value
-    if backend != "sqlite":
+    if not supported(backend):
         raise DatabaseError(
-            f"cannot use database {shown}: retweetring stores its data in SQLite only "
-            "(give a file path or a sqlite:/// URL)"
+            f"cannot use database {shown}: retweetring stores its data in SQLite or "
+            "PostgreSQL only (give a file path, a sqlite:/// or a postgresql+psycopg:// URL)"
         )
+    if backend == "postgresql":
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        elif url.get_driver_name() != "psycopg":
+            raise DatabaseError(
+                f"cannot use database {shown}: retweetring reaches PostgreSQL through "
+                "psycopg 3 only: write the URL as postgresql+psycopg://USER@HOST/DBNAME"
+            )
+        return Target(url, shown, None)
     database = url.database or ""
     if database in ("", ":memory:"):
         return Target(url, shown, None, memory=True)
@@ -115,6 +126,8 @@ def create_db_engine(
     target = db if isinstance(db, Target) else resolve_db(db)
     url = target.url
     options: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
     if target.memory:
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     if read_only and target.path is not None:
@@ -130,14 +143,18 @@ def create_db_engine(
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         _sqlite_pragmas(dbapi_connection, _record, read_only or url.query.get("mode") == "ro")
 
+    dialect = dialect_of(engine)
+
     def on_begin(conn: Connection) -> None:
-        _sqlite_begin(conn, on_wait, shown)
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        dialect.begin(conn, write, on_wait, shown)
 
     def on_error(context: Any) -> None:
         if context.sqlalchemy_exception is not None:
             context.sqlalchemy_exception.retweetring_database = shown
 
-    event.listen(engine, "connect", on_connect)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", on_begin)
     event.listen(engine, "handle_error", on_error)
     return engine
@@ -147,10 +164,10 @@ def describe_database_error(exc: BaseException) -> str:
     """Return one line for an error the database raised, naming the database when known."""
     orig = getattr(exc, "orig", exc)
     shown = getattr(exc, "retweetring_database", None)
-    message = str(orig)
+    message = one_line(str(orig))
     if shown is None:
         return f"database error: {message}"
-    if "locked" in message or "busy" in message:
+    if any(word in message for word in ("locked", "busy", "lock timeout")):
         return (
             f"database {shown} is locked: another process held it for over "
             f"{BUSY_TIMEOUT_MS // 1000} s; try again when it has finished"
@@ -160,100 +177,24 @@ def describe_database_error(exc: BaseException) -> str:
     return f"database error in {shown}: {message}"
 
 
-def _sqlite_begin(
-    conn: Connection, on_wait: Callable[[str], None] | None = None, shown: str = ""
-) -> None:
-    """Begin every SQLite transaction explicitly: a read sees one snapshot throughout.
-
-    A writing transaction (``begin_write``) takes the write lock at once (``BEGIN
-    IMMEDIATE``), so it waits out another writer with the busy timeout instead of failing
-    when it turns from reading to writing; ``on_wait`` hears at once that it is waiting.
-    """
-    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-    if not immediate:
-        conn.exec_driver_sql("BEGIN")
-        return
-    if on_wait is not None:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        locked = False
-        raw.execute("PRAGMA busy_timeout=0")
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            locked = "locked" in str(exc) or "busy" in str(exc)
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if locked:
-            on_wait(
-                f"waiting for {holder_of(conn.engine.url.database)} holding database {shown} "
-                f"(up to {BUSY_TIMEOUT_MS // 1000} s)..."
-            )
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def holder_of(database: str | None) -> str:
-    """Return who holds a lock on an SQLite file, in words: ``process 4242 (retweetring
-    import ...)``, or ``another process`` when the system does not say (Linux's
-    ``/proc/locks`` names the process holding a lock on the file or its ``-wal``/``-shm``).
-    """
-    if not database or database.startswith("file:"):
-        return "another process"
-    inodes = set()
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            inodes.add(os.stat(database + suffix).st_ino)
-        except OSError:
-            continue
-    try:
-        table = Path("/proc/locks").read_text()
-    except OSError:
-        return "another process"
-    pids = []
-    for line in table.splitlines():
-        fields = line.split()
-        if "->" in fields or len(fields) < 6:
-            continue  # a process waiting for the lock, not holding it
-        pid, where = fields[4], fields[5].split(":")
-        on_file = len(where) == 3 and where[2].isdigit() and int(where[2]) in inodes
-        if on_file and pid.isdigit() and int(pid) != os.getpid() and pid not in pids:
-            pids.append(pid)
-    if not pids:
-        return "another process"
-    return ", ".join(f"process {pid}{_command_of(pid)}" for pid in pids)
-
-
-def _command_of(pid: str) -> str:
-    """`` (the command line)`` of a process, shortened; empty when it cannot be read."""
-    try:
-        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return ""
-    command = " ".join(w.decode(errors="replace") for w in words if w)
-    return f" ({command[:60]}{'...' if len(command) > 60 else ''})" if command else ""
-
-
 def refresh_statistics(engine: Engine) -> None:
-    """Refresh the query planner's statistics after many rows arrived (SQLite ``ANALYZE``).
+    """Refresh the query planner's statistics after many rows arrived (``ANALYZE``).
 
     Without statistics SQLite scans the whole retweets table for per-account queries, since
     every index starts with ``platform``, the same in every row (measured: 3.5 s against
     0.03 s for a thank-you list on 1M retweets). ``analysis_limit`` keeps this to a sample.
     Statistics only speed queries up, so a failure here is ignored.
     """
-    if engine.dialect.name != "sqlite":
-        return
     try:
         with begin_write(engine) as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE")
+            dialect_of(conn).refresh_statistics(conn)
     except SQLAlchemyError:
         pass
 
 
 def begin_write(engine: Engine) -> Any:
-    """Return ``engine.begin()`` for a transaction that writes (SQLite: BEGIN IMMEDIATE)."""
+    """Return ``engine.begin()`` for a transaction that writes: it takes the write lock first
+    (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory lock)."""
     return engine.execution_options(**{WRITE_OPTION: True}).begin()
 
 
@@ -276,29 +217,35 @@ def loading_connection(engine: Engine, cache_kib: int = LOAD_CACHE_KIB) -> Itera
     page into the database once, not once per batch. Both settings are restored on exit,
     then the WAL is checkpointed (``PASSIVE``: it never waits for readers).
     """
-    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        before = raw.execute("PRAGMA cache_size").fetchone()[0]
-        checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        raw.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
-        raw.execute("PRAGMA wal_autocheckpoint=0")
-        try:
-            yield conn
-        finally:
-            with suppress(sqlite3.Error):
-                raw.execute(f"PRAGMA cache_size={int(before)}")
-                raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
-                if not raw.in_transaction:
-                    raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    writing = engine.execution_options(**{WRITE_OPTION: True})
+    with writing.connect() as conn, dialect_of(conn).loading(conn, cache_kib):
+        yield conn
+
+
+def one_line(message: str) -> str:
+    """Return a driver's message on one line (PostgreSQL's span several, with hints)."""
+    return "; ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+_PASSWORD = re.compile(r"^([^:/?#]+://[^:/?#@]*):[^?#]*@")
+"""The password of ``scheme://user:password@host...``, up to the last ``@`` before any query
+(a password with an unescaped ``@`` is hidden whole)."""
 
 
 def safe_url(url: str) -> str:
-    """Return ``url`` with any password hidden, for messages."""
+    """Return ``url`` with any password hidden, for messages; the rest as it was written.
+
+    >>> safe_url("postgresql+psycopg://team:s3cret@db.example/rr?host=/run/pg")
+    'postgresql+psycopg://team:***@db.example/rr?host=/run/pg'
+    """
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return "<invalid database URL>"
+    if parsed.password is None:
+        return url
+    hidden, found = _PASSWORD.subn(r"\1:***@", url, count=1)
+    return hidden if found else parsed.render_as_string(hide_password=True)
 
 
 HEAD_REVISION = "0004"
@@ -329,14 +276,12 @@ def current_revision(engine: Engine) -> str | None:
     """Return the database's schema revision, or None for an empty database."""
     try:
         with engine.connect() as conn:
-            has_table = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-            ).first()
-            if has_table is None:
+            if not conn.dialect.has_table(conn, "alembic_version"):
                 return None
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot open database {shown_name(engine)}: {exc.orig}") from None
+        where = shown_name(engine)
+        raise DatabaseError(f"cannot open database {where}: {one_line(str(exc.orig))}") from None
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -403,7 +348,9 @@ def upgrade(engine: Engine) -> Upgrade:
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
             where = shown_name(engine)
-            raise DatabaseError(f"cannot migrate database {where}: {exc.orig}") from None
+            raise DatabaseError(
+                f"cannot migrate database {where}: {one_line(str(exc.orig))}"
+            ) from None
     return result
 
 

@@ -1,7 +1,8 @@
 """Writing records idempotently, in bulk: the one path every source's data takes into the database.
 
-Rows go through the driver's ``executemany`` with ``ON CONFLICT`` clauses (measured at 3x
-SQLAlchemy Core and 30x the ORM unit of work for millions of rows), inside the caller's
+Rows go to the database in bulk with ``ON CONFLICT`` clauses (SQLite: the driver's
+``executemany``, measured at 3x SQLAlchemy Core and 30x the ORM unit of work for millions of
+rows; PostgreSQL: ``COPY``, see :mod:`retweetring.store.dialect`), inside the caller's
 transaction, so writing the same records twice changes nothing.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
@@ -17,6 +19,7 @@ from sqlalchemy import Connection
 
 from retweetring.promo import Classifier, shipped_classifier
 from retweetring.records import PageRecords
+from retweetring.store.dialect import Dialect, dialect_of
 
 _KNOWN = ("username", "name", "url")
 """Account columns that keep the newest sighting's value and are never replaced with NULL."""
@@ -28,7 +31,8 @@ def _newest_known(column: str) -> str:
     """Return the value the upsert gives one of the :data:`_KNOWN` columns."""
     return f"""CASE WHEN accounts.{column} IS NULL
                 OR (excluded.{column} IS NOT NULL AND excluded.last_seen IS NOT NULL
-                    AND excluded.last_seen >= COALESCE(accounts.last_seen, ''))
+                    AND (accounts.last_seen IS NULL
+                         OR excluded.last_seen >= accounts.last_seen))
               THEN COALESCE(excluded.{column}, accounts.{column}) ELSE accounts.{column} END"""
 
 
@@ -42,30 +46,36 @@ _FOLDED = {
                    THEN excluded.last_seen ELSE accounts.last_seen END""",
 }
 """Each account column's value after the upsert folds a sighting into the stored row."""
-# The WHERE clause skips the update when it would change nothing: an UPDATE rewrites the row
-# (and every page on its path) even when the values are the same, and most accounts of a
-# batch are already stored and unchanged (measured: the accounts upsert rewrote ~every row).
-_UPSERT_ACCOUNT = f"""
-INSERT INTO accounts ({", ".join(_ACCOUNT_COLUMNS)})
-VALUES ({", ".join("?" * len(_ACCOUNT_COLUMNS))})
-ON CONFLICT (platform, id) DO UPDATE SET
+
+
+@cache
+def _account_conflict(dialect: Dialect) -> str:
+    """The ``ON CONFLICT`` clause that folds accounts into the stored rows as :func:`_fold`."""
+    # The WHERE clause skips the update when it would change nothing: an UPDATE rewrites the
+    # row (and every page on its path) even when the values are the same, and most accounts
+    # of a batch are already stored and unchanged (measured: the upsert rewrote ~every row).
+    changed = " OR ".join(
+        dialect.distinct(value, f"accounts.{column}") for column, value in _FOLDED.items()
+    )
+    return f"""ON CONFLICT (platform, id) DO UPDATE SET
   {", ".join(f"{column} = {value}" for column, value in _FOLDED.items())}
-WHERE {" OR ".join(f"({value}) IS NOT accounts.{column}" for column, value in _FOLDED.items())}
-"""
-"""Insert accounts, or fold them into the stored rows as :func:`_fold` does."""
+WHERE {changed}"""
 
-_INSERT_TWEET = """
-INSERT INTO tweets (platform, id, author_id, created_at, text, urls,
-                    is_promotional, promo_score, promo_reason, promo_override, promo_model)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-ON CONFLICT (platform, id) DO NOTHING
-"""
 
-_INSERT_RETWEET = """
-INSERT INTO retweets (platform, id, retweeter_id, original_id, created_at)
-VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (platform, id) DO NOTHING
-"""
+_TWEET_COLUMNS = (
+    "platform",
+    "id",
+    "author_id",
+    "created_at",
+    "text",
+    "urls",
+    "is_promotional",
+    "promo_score",
+    "promo_reason",
+    "promo_model",
+)
+_RETWEET_COLUMNS = ("platform", "id", "retweeter_id", "original_id", "created_at")
+_KEEP_STORED = "ON CONFLICT (platform, id) DO NOTHING"
 
 
 @dataclass
@@ -136,15 +146,17 @@ def _lookup(
     conn: Connection, columns: str, table: str, keys: Iterable[tuple[str, int]]
 ) -> Iterable[tuple[Any, ...]]:
     """Yield ``platform, id, columns`` of the stored rows of ``table`` among ``keys``."""
+    mark = dialect_of(conn).mark
     by_platform: dict[str, list[int]] = {}
     for platform, row_id in keys:
         by_platform.setdefault(platform, []).append(row_id)
     for platform, ids in by_platform.items():
         for start in range(0, len(ids), _LOOKUP_CHUNK):
             chunk = ids[start : start + _LOOKUP_CHUNK]
-            marks = ", ".join("?" * len(chunk))
+            marks = ", ".join([mark] * len(chunk))
             yield from conn.exec_driver_sql(
-                f"SELECT platform, id{columns} FROM {table} WHERE platform = ? AND id IN ({marks})",
+                f"SELECT platform, id{columns} FROM {table} "
+                f"WHERE platform = {mark} AND id IN ({marks})",
                 (platform, *chunk),
             )
 
@@ -288,12 +300,16 @@ def write_pages(
         account_rows = [row for row in account_rows if written.get(row[:2]) != row]
     if sent is not None:
         sent.update((row[:2], row) for row in account_rows)
+    dialect = dialect_of(conn)
     if account_rows:
-        conn.exec_driver_sql(_UPSERT_ACCOUNT, account_rows)
+        conflict = _account_conflict(dialect)
+        dialect.insert_rows(conn, "accounts", _ACCOUNT_COLUMNS, account_rows, conflict)
     if tweet_rows:
-        counts.tweets_new = conn.exec_driver_sql(_INSERT_TWEET, tweet_rows).rowcount
+        counts.tweets_new = dialect.insert_rows(
+            conn, "tweets", _TWEET_COLUMNS, tweet_rows, _KEEP_STORED
+        )
     if retweet_rows:
-        counts.retweets_new = conn.exec_driver_sql(
-            _INSERT_RETWEET, list(retweet_rows.values())
-        ).rowcount
+        counts.retweets_new = dialect.insert_rows(
+            conn, "retweets", _RETWEET_COLUMNS, list(retweet_rows.values()), _KEEP_STORED
+        )
     return counts

@@ -1,0 +1,143 @@
+"""PostgreSQL: the same data gives the same numbers as SQLite; URLs and failures in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, invoke
+
+from retweetring.store.check import check_database
+from retweetring.store.session import open_database
+
+TWARC2 = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "twarc2"
+
+COMMANDS = [
+    ("accounts",),
+    ("report",),
+    ("mutual",),
+    ("one-sided",),
+    ("introductions",),
+    ("balance",),
+    ("thank", "hollys_bakery", "--week", "2026-W46"),
+    ("thank", "saltbychamber", "--week", "2026-W44"),
+]
+"""Every analytics command, with an account and weeks that have supporters in the example."""
+
+
+def _json_of_every_command(db: str) -> dict[str, object]:
+    outputs = {}
+    for command in COMMANDS:
+        result = invoke(db, *command, "--format", "json")
+        assert result.exit_code == 0, result.output
+        outputs[" ".join(command)] = json.loads(result.output)
+    return outputs
+
+
+def _sources() -> list[Path]:
+    twarc2 = TWARC2 / "blm_search_5pages.jsonl"
+    return [EXAMPLE, twarc2] if twarc2.exists() else [EXAMPLE]
+
+
+def test_every_analytics_command_gives_the_same_json_on_sqlite_and_postgresql(
+    tmp_path: Path, pg_url: str
+) -> None:
+    outputs = {}
+    for db in (str(tmp_path / "rr.db"), pg_url):
+        for source in _sources():
+            result = invoke(db, "import", str(source))
+            assert result.exit_code == 0, result.output
+        outputs[db] = _json_of_every_command(db)
+    sqlite, postgresql = outputs.values()
+    assert sqlite["thank hollys_bakery --week 2026-W46"], "the example has supporters that week"
+    assert sqlite["mutual"], "the example has mutual pairs"
+    for command in sqlite:
+        assert postgresql[command] == sqlite[command], command
+
+
+def test_importing_twice_stores_each_row_once(any_db: str) -> None:
+    first = invoke(any_db, "import", str(EXAMPLE))
+    again = invoke(any_db, "import", str(EXAMPLE), "--force")
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert "835 new tweets and 776 new retweets" in first.output
+    assert "0 new tweets and 0 new retweets" in again.output
+    engine = open_database(any_db)
+    try:
+        report = check_database(engine)
+    finally:
+        engine.dispose()
+    assert report.ok, report.problems
+    assert report.counts == {"accounts": 47, "tweets": 835, "retweets": 776, "imports": 2}
+
+
+def test_a_later_sighting_updates_an_account_on_both_databases(any_db: str, tmp_path: Path):
+    old = {"id": "1", "username": "old_name", "name": "Old"}
+    new = {"id": "1", "username": "new_name", "name": "New"}
+    lines = []
+    for user, when, tweet in ((new, "2026-11-10", "11"), (old, "2026-11-01", "12")):
+        posted = {"id": tweet, "author_id": "1", "text": "hi", "created_at": f"{when}T09:00:00Z"}
+        page = {"data": [posted], "includes": {"users": [user]}}
+        lines.append(json.dumps(page))
+    source = tmp_path / "pages.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    assert invoke(any_db, "import", str(source)).exit_code == 0
+    result = invoke(any_db, "accounts", "--format", "json")
+    assert "new_name" in result.output and "old_name" not in result.output
+
+
+def test_a_server_that_is_down_is_one_line_with_the_password_hidden(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://team:s3cret@/rr?host={tmp_path}"
+    result = invoke(url, "accounts")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert "s3cret" not in result.output
+    assert f"postgresql+psycopg://team:***@/rr?host={tmp_path}" in lines[0]
+
+
+def test_a_refused_login_is_one_line_with_the_password_hidden(postgres_server) -> None:
+    url = f"postgresql+psycopg://nobody_here:s3cret@/postgres?host={postgres_server.socket_dir}"
+    result = invoke(None, "accounts", env={"RETWEETRING_DB": url})
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert "s3cret" not in result.output and 'role "nobody_here" does not exist' in result.output
+
+
+def test_a_postgresql_driver_other_than_psycopg_is_refused_in_one_line() -> None:
+    result = invoke("postgresql+psycopg2://me:pw@localhost/shop", "accounts")
+    assert result.exit_code == 1
+    assert "psycopg 3 only" in result.output and "pw@" not in result.output
+
+
+@pytest.mark.parametrize("url", ["sqlite:///{tmp}/rr.db", "{tmp}/rr.db"])
+def test_an_sqlite_database_never_imports_psycopg(tmp_path: Path, url: str) -> None:
+    import subprocess
+    import sys
+
+    db = url.format(tmp=tmp_path)
+    code = (
+        "import sys\nfrom retweetring.cli.main import main\n"
+        f"sys.argv = ['retweetring', '--db', {db!r}, 'import', {str(EXAMPLE)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert 'psycopg' not in sys.modules, 'psycopg imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_db_check_on_postgresql_reports_a_constraint_it_never_validated(pg_url: str) -> None:
+    assert invoke(pg_url, "import", str(EXAMPLE)).exit_code == 0
+    healthy = invoke(pg_url, "db", "check")
+    assert healthy.exit_code == 0, healthy.output
+    engine = open_database(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "ALTER TABLE tweets ADD CONSTRAINT short_text CHECK (length(text) < 5) NOT VALID"
+            )
+    finally:
+        engine.dispose()
+    result = invoke(pg_url, "db", "check")
+    assert result.exit_code == 1
+    assert "constraint short_text is not validated" in result.output
