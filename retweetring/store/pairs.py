@@ -60,7 +60,7 @@ class _Labels:
     def add(self, account_id: int, found: bool, username: str | None) -> None:
         shown = account_label(account_id, username)
         self.shown[account_id] = shown
-        self.keys[account_id] = (shown, str(account_id))
+        self.keys[account_id] = (shown if found else str(account_id), str(account_id))
 
 
 def _with_labels(query: Select[Any], *ends: Any, platform: str) -> Select[Any]:
