@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert
@@ -134,3 +135,41 @@ def test_sql_one_sided_rows_equal_the_networkx_reference(
 def test_sql_pairs_reject_a_threshold_below_one(scratch):
     with pytest.raises(ValueError, match="min_support"):
         pairs.mutual_rows(scratch, Window(), 0)
+
+
+def _reference_json(path: Path, command: str, window: Window, k: int, account: str | None) -> str:
+    """The JSON `command` printed when it walked the networkx support graph."""
+    from retweetring.reports.formats import to_json
+    from retweetring.store.queries import find_account
+
+    eng = open_database(str(path))
+    try:
+        graph = support_graph(eng, window)
+        if command == "mutual":
+            return to_json(summary.mutual_rows(graph, k))
+        node = None if account is None else find_account(eng, account)
+        return to_json(summary.one_sided_rows(graph, k, account=node))
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "window", "k", "account"),
+    [
+        ("mutual", [], Window(), 1, None),
+        ("mutual", ["--min-support", "2"], Window(), 2, None),
+        ("mutual", ["--since", "2026-10-05"], Window(date(2026, 10, 5)), 1, None),
+        ("one-sided", [], Window(), 1, None),
+        ("one-sided", ["--min-support", "2"], Window(), 2, None),
+        ("one-sided", ["--until", "2026-10-10"], Window(until=date(2026, 10, 10)), 1, None),
+        ("one-sided", ["--account", "hollys_bakery"], Window(), 1, "hollys_bakery"),
+    ],
+)
+def test_cli_json_equals_the_networkx_reference_on_the_example(
+    example_db, command, args, window, k, account
+):
+    result = invoke(example_db, command, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    expected = _reference_json(example_db, command, window, k, account)
+    assert result.output == expected + "\n"
+    assert expected != "[]"
