@@ -213,7 +213,7 @@ def _crash_with_the_token(*_args, **_kwargs):
 @pytest.mark.parametrize("debug", [True, False], ids=["--debug", "no --debug"])
 def test_a_crash_never_shows_the_token(db_path, monkeypatch, debug):
     monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
-    monkeypatch.setattr("retweetring.reports.summary.mutual_rows", _crash_with_the_token)
+    monkeypatch.setattr("retweetring.store.pairs.mutual_rows", _crash_with_the_token)
     args = ["--db", str(db_path), *(["--debug"] if debug else []), "mutual"]
     result = invoke(None, *args)
     assert result.exit_code == 1

@@ -11,6 +11,7 @@ from retweetring.cli.options import (
     account_node,
     analytics_options,
     count_option,
+    describe_analysis,
     emit_report,
     emit_rows,
     format_option,
@@ -106,18 +107,20 @@ def mutual(
         retweetring mutual --min-support 2
     """
     from retweetring.reports import console as views
-    from retweetring.reports import summary
+    from retweetring.store import pairs
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
-    rows = summary.mutual_rows(analysis.graph, min_support)
+    window = make_window(since, until)
+    with state.analytics_engine().connect() as conn:
+        rows = pairs.mutual_rows(conn, window, min_support, all_retweets=all_retweets)
+    described = describe_analysis(window, min_support)
     emit_rows(
         state,
         fmt,
         rows,
         views.MUTUAL_COLUMNS,
-        f"Mutual supporters ({analysis.describe()})",
-        f"No mutual pairs ({analysis.describe()}).",
+        f"Mutual supporters ({described})",
+        f"No mutual pairs ({described}).",
     )
 
 
@@ -144,19 +147,21 @@ def one_sided_cmd(
         retweetring one-sided --account hollys_bakery
     """
     from retweetring.reports import console as views
-    from retweetring.reports import summary
+    from retweetring.store import pairs
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    window = make_window(since, until)
     node = account_node(state, account)
-    rows = summary.one_sided_rows(analysis.graph, min_support, account=node)
+    with state.analytics_engine().connect() as conn:
+        rows = pairs.one_sided_rows(conn, window, min_support, node, all_retweets=all_retweets)
+    described = describe_analysis(window, min_support)
     emit_rows(
         state,
         fmt,
         rows,
         views.ONE_SIDED_COLUMNS,
-        f"One-sided support ({analysis.describe()})",
-        f"No one-sided relationships ({analysis.describe()}).",
+        f"One-sided support ({described})",
+        f"No one-sided relationships ({described}).",
     )
 
 

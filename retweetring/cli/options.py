@@ -211,7 +211,12 @@ class Analysis:
 
     def describe(self) -> str:
         """Return the window and threshold in words."""
-        return f"{self.window.describe()}, min support {self.min_support}"
+        return describe_analysis(self.window, self.min_support)
+
+
+def describe_analysis(window: Window, min_support: int) -> str:
+    """Return a window and threshold in words, e.g. ``all time, min support 2``."""
+    return f"{window.describe()}, min support {min_support}"
 
 
 def make_window(since: date | None, until: date | None) -> Window:

@@ -1,0 +1,165 @@
+"""Mutual and one-sided pairs computed in SQL, without building the support graph.
+
+Each function returns exactly the rows of its networkx reference in
+:mod:`retweetring.reports.summary` (``mutual_rows``, ``one_sided_rows``) run on
+:func:`retweetring.graph.support_graph`: same rows, same order, same labels. The per-pair
+weights are one ``GROUP BY (retweeter, author)`` over the support events of the window
+(:func:`retweetring.graph.support_condition`); the pairs are a self-join of those weights.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
+from sqlalchemy.sql import Select
+
+from retweetring.graph import Window, support_condition
+from retweetring.records import PLATFORM_X, account_label
+from retweetring.store.models import Account, Retweet, Tweet
+from retweetring.store.session import connection
+
+__all__ = ["mutual_rows", "one_sided_rows"]
+
+SortKey = tuple[str, str]
+
+
+def _weights(window: Window, all_retweets: bool, platform: str) -> Any:
+    """The CTE ``(supporter, supported, weight)``: w(supporter->supported) >= 1 in `window`."""
+    return (
+        select(
+            Retweet.retweeter_id.label("supporter"),
+            Tweet.author_id.label("supported"),
+            func.count(func.distinct(Retweet.original_id)).label("weight"),
+        )
+        .join(Tweet, and_(Tweet.platform == Retweet.platform, Tweet.id == Retweet.original_id))
+        .where(Retweet.platform == platform, support_condition(window, all_retweets=all_retweets))
+        .group_by(Retweet.retweeter_id, Tweet.author_id)
+        .cte("weights")
+    )
+
+
+def _check(min_support: int) -> int:
+    if isinstance(min_support, bool) or not isinstance(min_support, int) or min_support < 1:
+        raise ValueError(f"min_support must be an integer >= 1, got {min_support!r}")
+    return min_support
+
+
+class _Labels:
+    """Usernames of the accounts in a result, and the order the analytics sort them in.
+
+    A node's sort key is ``(label, str(id))`` with ``label`` its ``username`` attribute in
+    the support graph (``account_label``), or ``str(id)`` for an id with no account row;
+    it is shown as ``account_label`` either way (see :mod:`retweetring.analytics.labels`).
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[int, SortKey] = {}
+        self.shown: dict[int, str] = {}
+
+    def add(self, account_id: int, found: bool, username: str | None) -> None:
+        shown = account_label(account_id, username)
+        self.shown[account_id] = shown
+        self.keys[account_id] = (shown if found else str(account_id), str(account_id))
+
+
+def _with_labels(query: Select[Any], *ends: Any, platform: str) -> Select[Any]:
+    """Add ``(found, username)`` of each end column to `query` (outer join on accounts)."""
+    for number, end in enumerate(ends):
+        account = Account.__table__.alias(f"account_{number}")
+        query = query.outerjoin(
+            account, and_(account.c.platform == platform, account.c.id == end)
+        ).add_columns(account.c.id.is_not(None), account.c.username)
+    return query
+
+
+def mutual_rows(
+    db: Engine | Connection,
+    window: Window | None = None,
+    min_support: int = 1,
+    *,
+    all_retweets: bool = False,
+    platform: str = PLATFORM_X,
+) -> list[dict[str, Any]]:
+    """Mutual pairs as ``{"a", "b", "a_to_b", "b_to_a"}`` rows, strongest first.
+
+    The same rows as ``summary.mutual_rows(support_graph(db, window, ...), min_support)``.
+    """
+    k = _check(min_support)
+    weights = _weights(window or Window(), all_retweets, platform)
+    there, back = weights.alias("there"), weights.alias("back")
+    query = (
+        select(there.c.supporter, there.c.supported, there.c.weight, back.c.weight)
+        .select_from(there)
+        .join(
+            back,
+            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+        )
+        .where(
+            there.c.supporter < there.c.supported,
+            there.c.weight >= literal(k),
+            back.c.weight >= literal(k),
+        )
+    )
+    query = _with_labels(query, there.c.supporter, there.c.supported, platform=platform)
+    labels = _Labels()
+    pairs = []
+    with connection(db) as conn:
+        for u, v, w_uv, w_vu, u_found, u_name, v_found, v_name in conn.execute(query):
+            labels.add(u, u_found, u_name)
+            labels.add(v, v_found, v_name)
+            pairs.append(
+                (u, v, w_uv, w_vu) if labels.keys[u] < labels.keys[v] else (v, u, w_vu, w_uv)
+            )
+    keys = labels.keys
+    pairs.sort(key=lambda p: (-(p[2] + p[3]), keys[p[0]], keys[p[1]]))
+    shown = labels.shown
+    return [{"a": shown[a], "b": shown[b], "a_to_b": ab, "b_to_a": ba} for a, b, ab, ba in pairs]
+
+
+def one_sided_rows(
+    db: Engine | Connection,
+    window: Window | None = None,
+    min_support: int = 1,
+    account: int | None = None,
+    *,
+    all_retweets: bool = False,
+    platform: str = PLATFORM_X,
+) -> list[dict[str, Any]]:
+    """One-sided relationships as ``{"supporter", "supported", "count", "returned"}`` rows.
+
+    The same rows as ``summary.one_sided_rows(support_graph(db, window, ...), min_support,
+    account=account)``: sorted by ``count`` descending, then by the supporter's and the
+    supported account's labels.
+    """
+    k = _check(min_support)
+    weights = _weights(window or Window(), all_retweets, platform)
+    there, back = weights.alias("there"), weights.alias("back")
+    returned = func.coalesce(back.c.weight, 0)
+    conditions = [there.c.weight >= literal(k), returned < literal(k)]
+    if account is not None:
+        conditions.append(or_(there.c.supporter == account, there.c.supported == account))
+    query = (
+        select(there.c.supporter, there.c.supported, there.c.weight, returned)
+        .select_from(there)
+        .outerjoin(
+            back,
+            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+        )
+        .where(*conditions)
+    )
+    query = _with_labels(query, there.c.supporter, there.c.supported, platform=platform)
+    labels = _Labels()
+    found = []
+    with connection(db) as conn:
+        for u, v, count, back_weight, u_found, u_name, v_found, v_name in conn.execute(query):
+            labels.add(u, u_found, u_name)
+            labels.add(v, v_found, v_name)
+            found.append((u, v, count, back_weight))
+    keys = labels.keys
+    found.sort(key=lambda r: (-r[2], keys[r[0]], keys[r[1]]))
+    shown = labels.shown
+    return [
+        {"supporter": shown[u], "supported": shown[v], "count": count, "returned": back_weight}
+        for u, v, count, back_weight in found
+    ]
