@@ -112,8 +112,7 @@ def feed_page(items: list[dict[str, Any]], seen_at: datetime | None = None) -> S
             continue
         by = reason["by"]
         accounts.setdefault(by["did"], _account(by, seen_at))
-        key = reason.get("uri") or f"{by['did']}/repost/{post['uri']}"
-        at = parse_iso(reason.get("indexedAt"), "reason.indexedAt")
+        key, at = _item_key(item)
         reposts.append(SocialRepost(PLATFORM_BLUESKY, key, by["did"], post["uri"], at, False))
     return SocialPage(list(accounts.values()), list(posts.values()), reposts)
 

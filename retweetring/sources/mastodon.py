@@ -34,7 +34,7 @@ from retweetring.records import (
     SocialPost,
     SocialRepost,
 )
-from retweetring.sources.social import html_links, html_text
+from retweetring.sources.social import html_links, html_text, parse_iso
 
 __all__ = ["MastodonSource", "split_handle", "statuses_page"]
 
@@ -60,8 +60,6 @@ def _naive(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, str):
-        from retweetring.sources.social import parse_iso
-
         return parse_iso(value, "created_at")
     return None
 
