@@ -53,3 +53,15 @@ class MapSizeError(RetweetringError):
 
 class OutputError(RetweetringError):
     """An output file or folder cannot be written (full disk, no permission, ...)."""
+
+
+class UnknownHandleError(RetweetringError):
+    """A Bluesky or Mastodon handle names no account on its server."""
+
+
+class AccountGoneError(RetweetringError):
+    """A Bluesky or Mastodon account is suspended, deactivated or deleted."""
+
+
+class ServerUnreachableError(RetweetringError):
+    """A Bluesky or Mastodon server cannot be reached or keeps failing."""

@@ -62,3 +62,65 @@ class PageRecords(NamedTuple):
     retweets: list[Retweet]
     unattributed: int
     """Retweets whose original tweet is missing from the page, so they cannot be attributed."""
+
+
+PLATFORM_BLUESKY = "bluesky"
+PLATFORM_MASTODON = "mastodon"
+
+
+class SocialAccount(NamedTuple):
+    """An account on a platform whose ids are strings (Bluesky DID, Mastodon account URI).
+
+    ``handle`` is the name people type (``bea.bsky.social``, ``bea@mastodon.social``).
+    """
+
+    platform: str
+    key: str
+    handle: str | None
+    name: str | None
+    seen_at: datetime | None
+    url: str | None = None
+
+
+class SocialPost(NamedTuple):
+    """An original post keyed by a string (Bluesky AT-URI, Mastodon status ``uri``)."""
+
+    platform: str
+    key: str
+    author_key: str
+    created_at: datetime | None
+    text: str
+    urls: tuple[str, ...]
+
+
+class SocialRepost(NamedTuple):
+    """A repost or boost of ``original_key`` by ``reposter_key``.
+
+    ``exact`` is False when the platform gave no repost time of its own (``created_at`` is then
+    when it was indexed, or None for reposter lists), as for X's ``retweeted_by``.
+    """
+
+    platform: str
+    key: str
+    reposter_key: str
+    original_key: str
+    created_at: datetime | None
+    exact: bool
+
+
+class SocialCheckpoint(NamedTuple):
+    """Where the next collection of one member's feed stops: the newest item already seen."""
+
+    platform: str
+    member_key: str
+    newest: str
+    """Bluesky: the newest feed item's URI; Mastodon: the newest status id on the home server."""
+    newest_at: datetime | None
+
+
+class SocialPage(NamedTuple):
+    """What one page of a Bluesky or Mastodon answer contributes to the database."""
+
+    accounts: list[SocialAccount]
+    posts: list[SocialPost]
+    reposts: list[SocialRepost]

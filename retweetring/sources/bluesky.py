@@ -1,0 +1,262 @@
+"""Reading Bluesky reposts from the public AppView with the ``atproto`` SDK, without a login.
+
+A member's author feed (``app.bsky.feed.getAuthorFeed``) holds their posts and their reposts; a
+repost is a feed item whose ``reason.$type`` is ``app.bsky.feed.defs#reasonRepost`` (who
+reposted in ``reason.by``, when it was indexed in ``reason.indexedAt``; the original post and its
+author in ``post``). ``com.atproto.repo.listRecords`` on ``app.bsky.feed.repost`` in the member's
+own repository gives the exact repost times (``createdAt``) and ``getRepostedBy`` lists who
+reposted one of the member's posts (no times). Accounts are keyed by DID, posts by AT-URI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from atproto import Client, models
+from atproto_client import exceptions
+from atproto_client.request import Request
+
+from retweetring.errors import AccountGoneError, ServerUnreachableError, UnknownHandleError
+from retweetring.records import (
+    PLATFORM_BLUESKY,
+    SocialAccount,
+    SocialCheckpoint,
+    SocialPage,
+    SocialPost,
+    SocialRepost,
+)
+from retweetring.sources.social import parse_iso
+
+__all__ = ["APPVIEW", "Bluesky", "feed_page", "post_links"]
+
+APPVIEW = "https://public.api.bsky.app/xrpc"
+"""The public AppView: every read here needs no account."""
+PDS = "https://bsky.social/xrpc"
+"""Where ``listRecords`` is asked by default (the entryway of Bluesky-hosted repositories)."""
+REPOST = "app.bsky.feed.defs#reasonRepost"
+_GONE = (
+    "AccountTakedown",
+    "AccountDeactivated",
+    "AccountSuspended",
+    "RepoTakendown",
+    "RepoDeactivated",
+    "RepoSuspended",
+)
+_UNKNOWN = ("could not find", "profile not found", "actor not found", "unable to resolve")
+
+
+def post_links(post: dict[str, Any]) -> tuple[str, ...]:
+    """The links of a post view or record: link facets first, then an external embed.
+
+    >>> post_links({"record": {"facets": [{"features": [
+    ...     {"$type": "app.bsky.richtext.facet#link", "uri": "https://shop.example/"}]}]},
+    ...     "embed": {"$type": "app.bsky.embed.external#view",
+    ...               "external": {"uri": "https://blog.example/"}}})
+    ('https://shop.example/', 'https://blog.example/')
+    """
+    record = post.get("record") if isinstance(post.get("record"), dict) else post
+    links: list[str] = []
+    for facet in record.get("facets") or []:
+        for feature in facet.get("features") or []:
+            if feature.get("$type") == "app.bsky.richtext.facet#link" and feature.get("uri"):
+                links.append(feature["uri"])
+    for embed in (post.get("embed"), record.get("embed")):
+        if isinstance(embed, dict):
+            external = embed.get("external") or (embed.get("media") or {}).get("external")
+            if isinstance(external, dict) and external.get("uri"):
+                links.append(external["uri"])
+    return tuple(dict.fromkeys(links))
+
+
+def _account(profile: dict[str, Any], seen_at: datetime | None) -> SocialAccount:
+    return SocialAccount(
+        PLATFORM_BLUESKY,
+        profile["did"],
+        profile.get("handle"),
+        profile.get("displayName"),
+        seen_at,
+    )
+
+
+def _post(post: dict[str, Any]) -> SocialPost:
+    record = post.get("record") or {}
+    return SocialPost(
+        PLATFORM_BLUESKY,
+        post["uri"],
+        post["author"]["did"],
+        parse_iso(record.get("createdAt") or post.get("indexedAt"), "post.record.createdAt"),
+        record.get("text") or "",
+        post_links(post),
+    )
+
+
+def feed_page(items: list[dict[str, Any]], seen_at: datetime | None = None) -> SocialPage:
+    """The accounts, posts and reposts of one getAuthorFeed page.
+
+    A repost yields the reposter, the original's author, the original post and a repost keyed by
+    the reason's ``uri`` (or ``DID/repost/POST-URI`` when the AppView leaves it out), timed by
+    ``reason.indexedAt`` (not exact). Any other item (the member's own posts, replies, pins)
+    yields its post and author only.
+    """
+    accounts: dict[str, SocialAccount] = {}
+    posts: dict[str, SocialPost] = {}
+    reposts: list[SocialRepost] = []
+    for item in items:
+        post = item["post"]
+        accounts.setdefault(post["author"]["did"], _account(post["author"], seen_at))
+        posts.setdefault(post["uri"], _post(post))
+        reason = item.get("reason") or {}
+        if reason.get("$type") != REPOST:
+            continue
+        by = reason["by"]
+        accounts.setdefault(by["did"], _account(by, seen_at))
+        key, at = _item_key(item)
+        reposts.append(SocialRepost(PLATFORM_BLUESKY, key, by["did"], post["uri"], at, False))
+    return SocialPage(list(accounts.values()), list(posts.values()), reposts)
+
+
+def _item_key(item: dict[str, Any]) -> tuple[str, datetime | None]:
+    reason = item.get("reason") or {}
+    if reason.get("$type") == REPOST:
+        key = reason.get("uri") or f"{reason['by']['did']}/repost/{item['post']['uri']}"
+        return key, parse_iso(reason.get("indexedAt"), "reason.indexedAt")
+    post = item["post"]
+    return post["uri"], parse_iso(post.get("indexedAt"), "post.indexedAt")
+
+
+class Bluesky:
+    """The Bluesky reads retweetring makes, with one clear error for each way they fail.
+
+    ``request`` is the SDK's HTTP layer; tests pass ``Request(transport=httpx.MockTransport(..))``.
+    """
+
+    def __init__(
+        self, *, appview: str = APPVIEW, pds: str = PDS, request: Request | None = None
+    ) -> None:
+        self.request = request or Request(timeout=30.0)
+        self.appview = Client(base_url=appview, request=self.request)
+        self.pds = Client(base_url=pds, request=self.request)
+
+    def _query(self, client: Client, nsid: str, params: Any, who: str) -> dict[str, Any]:
+        try:
+            return client.invoke_query(nsid, params=params).content  # type: ignore[no-any-return]
+        except exceptions.NetworkError as exc:
+            raise ServerUnreachableError(
+                f"{nsid} for {who}: the Bluesky server cannot be reached ({type(exc).__name__})"
+            ) from None
+        except exceptions.RequestErrorBase as exc:
+            content = exc.response.content if exc.response is not None else None
+            error = getattr(content, "error", None) or ""
+            message = getattr(content, "message", None) or ""
+            status = exc.response.status_code if exc.response is not None else 0
+            if (
+                error in _GONE
+                or "suspended" in message.lower()
+                or "deactivated" in (message.lower())
+            ):
+                raise AccountGoneError(
+                    f"Bluesky account {who} is suspended or deactivated ({error or status})"
+                ) from None
+            unknown = error in ("NotFound", "RepoNotFound") or any(
+                m in message.lower() for m in _UNKNOWN
+            )
+            if status == 404 or (status == 400 and unknown):
+                raise UnknownHandleError(
+                    f"Bluesky: no account {who} ({message or status})"
+                ) from None
+            raise ServerUnreachableError(
+                f"{nsid} for {who}: Bluesky answered {status} {error} {message}".rstrip()
+            ) from None
+
+    def author_feed(
+        self, actor: str, checkpoint: SocialCheckpoint | None = None
+    ) -> Iterator[tuple[SocialPage, SocialCheckpoint]]:
+        """Yield the pages of ``actor``'s feed, newest first, stopping at ``checkpoint``.
+
+        Items at or older than the checkpoint are left out (cursors are opaque, so the stop is
+        the newest URI and time seen last time). Each page comes with the checkpoint to store
+        once the whole feed down to the old checkpoint is read: the newest item of this run.
+        """
+        newest: SocialCheckpoint | None = None
+        cursor: str | None = None
+        while True:
+            params = models.AppBskyFeedGetAuthorFeed.Params(actor=actor, limit=100, cursor=cursor)
+            body = self._query(self.appview, "app.bsky.feed.getAuthorFeed", params, actor)
+            items = body.get("feed") or []
+            kept, stop = [], False
+            for item in items:
+                key, at = _item_key(item)
+                if checkpoint is not None and (
+                    key == checkpoint.newest
+                    or (
+                        at is not None
+                        and checkpoint.newest_at is not None
+                        and at <= checkpoint.newest_at
+                    )
+                ):
+                    stop = True
+                    break
+                kept.append(item)
+            if kept:
+                if newest is None:
+                    newest = SocialCheckpoint(PLATFORM_BLUESKY, actor, *_item_key(kept[0]))
+                yield feed_page(kept), newest
+            cursor = body.get("cursor")
+            if stop or not cursor or not items:
+                return
+
+    def repost_records(self, did: str) -> Iterator[SocialRepost]:
+        """Yield the member's own repost records, with their exact ``createdAt`` times."""
+        cursor: str | None = None
+        while True:
+            params = models.ComAtprotoRepoListRecords.Params(
+                repo=did, collection="app.bsky.feed.repost", limit=100, cursor=cursor
+            )
+            body = self._query(self.pds, "com.atproto.repo.listRecords", params, did)
+            records = body.get("records") or []
+            for record in records:
+                value = record.get("value") or {}
+                subject = value.get("subject") or {}
+                yield SocialRepost(
+                    PLATFORM_BLUESKY,
+                    record["uri"],
+                    did,
+                    subject["uri"],
+                    parse_iso(value.get("createdAt"), "value.createdAt"),
+                    True,
+                )
+            cursor = body.get("cursor")
+            if not cursor or not records:
+                return
+
+    def reposted_by(self, post_uri: str) -> Iterator[SocialPage]:
+        """Yield who reposted ``post_uri``, page by page (approximate: no repost times)."""
+        cursor: str | None = None
+        while True:
+            params = models.AppBskyFeedGetRepostedBy.Params(uri=post_uri, limit=100, cursor=cursor)
+            body = self._query(self.appview, "app.bsky.feed.getRepostedBy", params, post_uri)
+            people = body.get("repostedBy") or []
+            yield SocialPage(
+                [_account(p, None) for p in people],
+                [],
+                [
+                    SocialRepost(
+                        PLATFORM_BLUESKY,
+                        f"{p['did']}/repost/{post_uri}",
+                        p["did"],
+                        post_uri,
+                        None,
+                        False,
+                    )
+                    for p in people
+                ],
+            )
+            cursor = body.get("cursor")
+            if not cursor or not people:
+                return
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.request.close()

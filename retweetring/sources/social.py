@@ -1,0 +1,78 @@
+"""Helpers shared by the Bluesky and Mastodon sources: times, HTML to text, links."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+
+from retweetring.errors import BadRecordError
+
+__all__ = ["html_links", "html_text", "parse_iso"]
+
+
+def parse_iso(value: object, field: str) -> datetime | None:
+    """An ISO 8601 time as naive UTC; None when absent.
+
+    >>> parse_iso("2024-05-01T12:00:00.000Z", "createdAt")
+    datetime.datetime(2024, 5, 1, 12, 0)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRecordError(f"{field}: not a time: {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRecordError(f"{field}: not a time: {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.parts:
+            self.parts.append("\n\n")
+        elif tag == "a":
+            attributes = dict(attrs)
+            href = attributes.get("href")
+            classes = (attributes.get("class") or "").split()
+            if href and "mention" not in classes and "hashtag" not in classes:
+                self.links.append(href)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def html_text(html: str) -> str:
+    """The text of a Mastodon status's HTML ``content``: tags removed, paragraphs kept.
+
+    >>> html_text('<p>Fresh <a href="https://b.example/">bread</a> &amp; buns</p><p>Today</p>')
+    'Fresh bread & buns\\n\\nToday'
+    """
+    return re.sub(r"[ \t]+", " ", "".join(_parse(html).parts)).strip()
+
+
+def html_links(html: str) -> list[str]:
+    """The web links of a status's HTML ``content``, without mention and hashtag links.
+
+    >>> html_links('<p><a href="https://m.example/@a" class="u-url mention">@a</a> '
+    ...            '<a href="https://shop.example/">shop</a></p>')
+    ['https://shop.example/']
+    """
+    return _parse(html).links
