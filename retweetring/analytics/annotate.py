@@ -7,7 +7,9 @@ support it gives and receives along those edges.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -15,7 +17,7 @@ from .communities import communities, community_of
 from .labels import node_ranks
 from .shared import check_min_support, weight
 
-__all__ = ["NO_COMMUNITY", "annotated_graph"]
+__all__ = ["NO_COMMUNITY", "KeptSupport", "annotated_graph", "annotated_subgraph"]
 
 #: The ``community`` of an account with no mutual partner.
 NO_COMMUNITY = -1
@@ -70,26 +72,87 @@ def annotated_graph(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> nx.D
     [(1, 2, False), (3, 1, False)]
     """
     k = check_min_support(min_support)
-    rank = node_ranks(G)
-    kept = sorted(
+    return _annotated(G, KeptSupport.of(G, k), None, seed)
+
+
+@dataclass(frozen=True)
+class KeptSupport:
+    """Per account, the support edges of a graph that reach the threshold `k` (self-loops out).
+
+    ``given`` and ``received`` sum the kept out- and in-edges' weights; ``neighbours`` counts
+    the distinct accounts at the other end of a kept edge. Accounts with no kept edge are
+    absent from all three.
+    """
+
+    k: int
+    given: dict[Hashable, int]
+    received: dict[Hashable, int]
+    neighbours: dict[Hashable, int]
+
+    @classmethod
+    def of(cls, G: nx.DiGraph, k: int) -> KeptSupport:
+        """The kept support of `G` at threshold `k`."""
+        given: dict[Hashable, int] = defaultdict(int)
+        received: dict[Hashable, int] = defaultdict(int)
+        around: dict[Hashable, set[Hashable]] = defaultdict(set)
+        for u, v, w in _kept_edges(G, k):
+            given[u] += w
+            received[v] += w
+            around[u].add(v)
+            around[v].add(u)
+        neighbours = {node: len(others) for node, others in around.items()}
+        return cls(k, dict(given), dict(received), neighbours)
+
+    def accounts(self) -> int:
+        """How many accounts have a kept edge."""
+        return len(self.neighbours)
+
+
+def _kept_edges(G: nx.DiGraph, k: int) -> Iterator[tuple[Hashable, Hashable, int]]:
+    return (
+        (u, v, weight(data)) for u, v, data in G.edges(data=True) if u != v and weight(data) >= k
+    )
+
+
+def annotated_subgraph(
+    G: nx.DiGraph, nodes: Iterable[Hashable], kept: KeptSupport, seed: int = 42
+) -> nx.DiGraph:
+    """Return ``annotated_graph(G, kept.k, seed).subgraph(nodes).copy()`` without annotating
+    the rest of `G`.
+
+    ``given``, ``received`` and ``community`` are those of the whole graph; only the edges
+    between `nodes` (and the accounts of `nodes` with a kept edge) are built.
+    """
+    return _annotated(G, kept, set(nodes), seed)
+
+
+def _annotated(
+    G: nx.DiGraph, kept: KeptSupport, only: set[Hashable] | None, seed: int
+) -> nx.DiGraph:
+    nodes = [n for n in kept.neighbours if only is None or n in only]
+    rank = node_ranks(G, nodes)
+    if only is None:
+        candidates: Iterable[tuple[Hashable, Hashable, dict]] = G.edges(data=True)
+    else:
+        candidates = ((u, v, G.succ[u][v]) for u in nodes for v in G.succ[u] if v in rank)
+    edges = sorted(
         (
             (u, v, {**data, "weight": weight(data)})
-            for u, v, data in G.edges(data=True)
-            if u != v and weight(data) >= k
+            for u, v, data in candidates
+            if u != v and weight(data) >= kept.k
         ),
         key=lambda edge: (rank[edge[0]], rank[edge[1]]),
     )
-    A = nx.DiGraph(min_support=k)
-    ends: set[Hashable] = {node for u, v, _ in kept for node in (u, v)}
-    A.add_nodes_from((node, dict(G.nodes[node])) for node in sorted(ends, key=rank.__getitem__))
-    A.add_edges_from(kept)
-    group = community_of(communities(G, k, seed=seed))
+    A = nx.DiGraph(min_support=kept.k)
+    A.add_nodes_from((node, dict(G.nodes[node])) for node in sorted(nodes, key=rank.__getitem__))
+    A.add_edges_from(edges)
+    group = community_of(communities(G, kept.k, seed=seed))
     for node, attrs in A.nodes(data=True):
         if not attrs.get("username"):
             attrs["username"] = str(node)
         attrs["community"] = group.get(node, NO_COMMUNITY)
-        attrs["given"] = sum(w for _, _, w in A.out_edges(node, data="weight"))
-        attrs["received"] = sum(w for _, _, w in A.in_edges(node, data="weight"))
+        attrs["given"] = kept.given.get(node, 0)
+        attrs["received"] = kept.received.get(node, 0)
     for u, v, attrs in A.edges(data=True):
-        attrs["mutual"] = A.has_edge(v, u)
+        attrs["mutual"] = G.has_edge(v, u) and v != u and weight(G.edges[v, u]) >= kept.k
     return A

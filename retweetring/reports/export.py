@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -30,7 +31,14 @@ from retweetring.analytics.labels import sorted_nodes
 from retweetring.defaults import EXPORT_FORMATS
 from retweetring.reports.formats import csv_writer
 
-__all__ = ["EXPORT_FORMATS", "ExportResult", "csv_paths", "export_graph", "export_ready"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportResult",
+    "csv_paths",
+    "export_graph",
+    "export_ready",
+    "write_graphml",
+]
 
 NODE_COLUMNS = ("id", "username", "name", "community", "given", "received")
 EDGE_COLUMNS = (
@@ -182,11 +190,13 @@ def export_graph(
         )
     E = export_ready(G, min_support, window_label=window_label)
     path = Path(path)
-    if fmt in ("graphml", "gexf"):
-        _xml_ready(E)
-        write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
-        write(E, path, encoding="utf-8")
+    if fmt == "graphml":
+        write_graphml(E, path)
         paths: tuple[Path, ...] = (path,)
+    elif fmt == "gexf":
+        _xml_ready(E)
+        nx.write_gexf(E, path, encoding="utf-8")
+        paths = (path,)
     elif fmt == "json":
         data = nx.node_link_data(E, edges="edges")
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -220,6 +230,75 @@ def _xml_ready(E: nx.DiGraph) -> None:
         for key, value in attrs.items():
             if isinstance(value, str):
                 attrs[key] = xml_safe(value)
+
+
+_GRAPHML_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
+_GRAPHML_KEYS = (
+    ("graph", "window", "string"),
+    ("graph", "min_support", "long"),
+    ("node", "username", "string"),
+    ("node", "name", "string"),
+    ("node", "community", "long"),
+    ("node", "given", "long"),
+    ("node", "received", "long"),
+    ("node", "label", "string"),
+    ("edge", "weight", "long"),
+    ("edge", "mutual", "boolean"),
+    ("edge", "first", "string"),
+    ("edge", "last", "string"),
+)
+
+
+def _graphml_value(value: Any) -> str:
+    """The text of one GraphML ``<data>`` value: booleans as ``true``/``false``, text escaped."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return escape(xml_safe(value))
+    return str(value)
+
+
+def _graphml_data(keys: dict[str, str], attrs: dict[str, Any], indent: str) -> str:
+    return "".join(
+        f'{indent}<data key="{keys[name]}">{_graphml_value(value)}</data>\n'
+        for name, value in attrs.items()
+    )
+
+
+def write_graphml(E: nx.DiGraph, path: Path) -> None:
+    """Write an :func:`export_ready` graph as GraphML, element by element (no XML tree).
+
+    Every node also gets ``label`` (= username); text is :func:`xml_safe`. The file reads back
+    with :func:`networkx.read_graphml` as the graph networkx's own writer would give.
+    """
+    keys = {(scope, name): f"d{i}" for i, (scope, name, _) in enumerate(_GRAPHML_KEYS)}
+    scoped = {
+        scope: {name: keys[scope, name] for s, name, _ in _GRAPHML_KEYS if s == scope}
+        for scope in ("graph", "node", "edge")
+    }
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(_GRAPHML_HEAD)
+        for scope, name, kind in _GRAPHML_KEYS:
+            out.write(
+                f'  <key id="{keys[scope, name]}" for="{scope}" '
+                f'attr.name="{name}" attr.type="{kind}" />\n'
+            )
+        out.write('  <graph edgedefault="directed">\n')
+        for node, attrs in E.nodes(data=True):
+            data = _graphml_data(scoped["node"], {**attrs, "label": attrs["username"]}, "      ")
+            out.write(f"    <node id={quoteattr(xml_safe(str(node)))}>\n{data}    </node>\n")
+        for u, v, attrs in E.edges(data=True):
+            ends = f"source={quoteattr(xml_safe(str(u)))} target={quoteattr(xml_safe(str(v)))}"
+            data = _graphml_data(scoped["edge"], attrs, "      ")
+            out.write(f"    <edge {ends}>\n{data}    </edge>\n")
+        out.write(_graphml_data(scoped["graph"], E.graph, "    "))
+        out.write("  </graph>\n</graphml>\n")
 
 
 def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:

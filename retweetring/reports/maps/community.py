@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from retweetring.analytics.annotate import NO_COMMUNITY, annotated_graph
+from retweetring.analytics.annotate import NO_COMMUNITY, KeptSupport, annotated_subgraph
 from retweetring.analytics.labels import sort_key
+from retweetring.analytics.shared import check_min_support
 from retweetring.errors import EmptyMapError
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
 from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title
@@ -59,6 +60,19 @@ def most_connected(G: nx.DiGraph, top: int | None) -> list[Hashable]:
     ranked = sorted(
         G,
         key=lambda n: (-len(set(G.succ[n]) | set(G.pred[n])), -strength(n), sort_key(G, n)),
+    )
+    return ranked if top is None else ranked[:top]
+
+
+def most_connected_of(G: nx.DiGraph, kept: KeptSupport, top: int | None) -> list[Hashable]:
+    """Return ``most_connected(annotated_graph(G, kept.k), top)`` from the kept support alone."""
+    ranked = sorted(
+        kept.neighbours,
+        key=lambda n: (
+            -kept.neighbours[n],
+            -(kept.given.get(n, 0) + kept.received.get(n, 0)),
+            sort_key(G, n),
+        ),
     )
     return ranked if top is None else ranked[:top]
 
@@ -113,17 +127,17 @@ def community_map(
     MapSizeError
         If `size` cannot hold the title and legend at a readable size.
     """
-    A = annotated_graph(graph, min_support, seed=seed)
-    if A.number_of_nodes() == 0:
+    kept = KeptSupport.of(graph, check_min_support(min_support))
+    if kept.accounts() == 0:
         raise EmptyMapError(
             f"no support {in_window(window_label)} (min support {min_support}): nothing to map"
         )
-    keep = most_connected(A, top)
-    left_out = A.number_of_nodes() - len(keep)
-    S = A if left_out == 0 else A.subgraph(keep).copy()
+    keep = most_connected_of(graph, kept, top)
+    left_out = kept.accounts() - len(keep)
+    S = annotated_subgraph(graph, keep, kept, seed=seed)
     pos = spring_positions(S, seed=seed)
     received = {n: S.nodes[n]["received"] for n in S}
-    max_received = max(A.nodes[n]["received"] for n in A) or 1
+    max_received = max(kept.received.values(), default=0) or 1
     groups = community_styles(S)
     colours = [groups.colour_of[n] for n in S]
     order = {node: i for i, node in enumerate(S)}  # label order (see annotated_graph)
@@ -187,7 +201,7 @@ def community_map(
         lines = [" · ".join(counts)]
         if left_out:
             lines.append(
-                f"Showing the {len(S):,} most connected of {A.number_of_nodes():,} accounts; "
+                f"Showing the {len(S):,} most connected of {kept.accounts():,} accounts; "
                 f"{left_out:,} left out"
             )
         draw_title(fig, f"Who supports whom · {window_label}", lines)
