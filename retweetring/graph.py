@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from sqlalchemy import Connection, Engine, and_, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from retweetring.records import PLATFORM_X, account_label
-from retweetring.store.models import Account, Retweet, Tweet
 from retweetring.store.session import connection
+from retweetring.store.tables import accounts, retweets, tweets
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def _start(day: date | datetime) -> datetime:
 
 def is_promotional() -> ColumnElement[bool]:
     """SQL: the tweet counts as promotional (the user's override wins over the classifier)."""
-    return func.coalesce(Tweet.promo_override, Tweet.is_promotional) == True  # noqa: E712
+    return func.coalesce(tweets.c.promo_override, tweets.c.is_promotional) == True  # noqa: E712
 
 
 def in_window(column: ColumnElement[datetime | None], window: Window) -> ColumnElement[bool]:
@@ -65,7 +68,10 @@ def support_condition(
     window: Window = Window(), *, all_retweets: bool = False
 ) -> ColumnElement[bool]:
     """SQL: a ``retweets`` row joined to its original ``tweets`` row is a support event."""
-    conditions = [Retweet.retweeter_id != Tweet.author_id, in_window(Retweet.created_at, window)]
+    conditions = [
+        retweets.c.retweeter_id != tweets.c.author_id,
+        in_window(retweets.c.created_at, window),
+    ]
     if not all_retweets:
         conditions.append(is_promotional())
     return and_(*conditions)
@@ -99,19 +105,23 @@ def support_graph(
     """
     edges = (
         select(
-            Retweet.retweeter_id,
-            Tweet.author_id,
-            func.count(func.distinct(Retweet.original_id)),
-            func.min(Retweet.created_at),
-            func.max(Retweet.created_at),
+            retweets.c.retweeter_id,
+            tweets.c.author_id,
+            func.count(func.distinct(retweets.c.original_id)),
+            func.min(retweets.c.created_at),
+            func.max(retweets.c.created_at),
         )
         .join(
-            Tweet,
-            and_(Tweet.platform == Retweet.platform, Tweet.id == Retweet.original_id),
+            tweets,
+            and_(tweets.c.platform == retweets.c.platform, tweets.c.id == retweets.c.original_id),
         )
-        .where(Retweet.platform == platform, support_condition(window, all_retweets=all_retweets))
-        .group_by(Retweet.retweeter_id, Tweet.author_id)
+        .where(
+            retweets.c.platform == platform, support_condition(window, all_retweets=all_retweets)
+        )
+        .group_by(retweets.c.retweeter_id, tweets.c.author_id)
     )
+    import networkx as nx
+
     graph = nx.DiGraph()
     with connection(db) as conn:
         for supporter, supported, weight, first, last in conn.execute(edges):
@@ -126,11 +136,10 @@ def _label_nodes(conn: Connection, graph: nx.DiGraph, platform: str) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = conn.execute(
-            select(Account.id, Account.username, Account.name).where(
-                Account.platform == platform, Account.id.in_(chunk)
+            select(accounts.c.id, accounts.c.username, accounts.c.name).where(
+                accounts.c.platform == platform, accounts.c.id.in_(chunk)
             )
         )
         for account_id, username, name in rows:
             graph.nodes[account_id]["username"] = account_label(account_id, username)
             graph.nodes[account_id]["name"] = name or ""
-

@@ -12,8 +12,8 @@ import pytest
 from conftest import PERSONAL_TEXT, PROMO_TEXT, invoke
 from sqlalchemy import insert
 
-from retweetring.analytics.posting import posting_balance
 from retweetring.graph import Window
+from retweetring.posting import posting_balance
 from retweetring.store.models import Member, Tweet
 from retweetring.store.queries import find_account, posting_counts
 

@@ -6,8 +6,12 @@ promotional tweets of Y that X retweeted (a missing weight counts as 1). Results
 ordered deterministically: ties are broken by label (``username``, else ``str(node)``).
 
 One family needs no graph: :func:`posting_balance` takes each account's counts of original and
-promotional tweets (the data first, as everywhere, then the options).
+promotional tweets (the data first, as everywhere, then the options). It lives in
+:mod:`retweetring.posting`, outside this package, so that the ``balance`` command does not
+import networkx; it is re-exported here.
 """
+
+from retweetring.posting import PostingBalance, PostingBalances, posting_balance
 
 from .balance import Balance, support_balance
 from .communities import communities, community_of
@@ -15,7 +19,6 @@ from .connectors import top_connectors
 from .introductions import Introduction, introductions
 from .mutual import MutualPair, mutual_graph, mutual_pairs, reciprocity
 from .one_sided import OneSided, one_sided
-from .posting import PostingBalance, PostingBalances, posting_balance
 
 __all__ = [
     "Balance",

@@ -23,7 +23,7 @@ from retweetring.cli.options import (
 from retweetring.records import account_label
 
 if TYPE_CHECKING:
-    from retweetring.analytics.posting import PostingBalances
+    from retweetring.posting import PostingBalances
 
 
 @click.command()
@@ -253,7 +253,7 @@ def balance(
         retweetring balance --since 2026-10-01 --min-tweets 5
         retweetring balance --account hollys_bakery --format json
     """
-    from retweetring.analytics.posting import posting_balance
+    from retweetring.posting import posting_balance
     from retweetring.store.queries import find_account, normalise_username, posting_counts
 
     state = state_of(ctx)

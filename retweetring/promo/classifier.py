@@ -147,12 +147,14 @@ def shipped_classifier(rules: PromoRules = DEFAULT_RULES) -> Classifier:
 
 def active_model(db: Engine | Connection) -> Model | None:
     """Return the database's active community model, or None when it uses the shipped one."""
-    from retweetring.store.models import PromoModel
     from retweetring.store.session import connection
+    from retweetring.store.tables import promo_models
 
     with connection(db) as conn:
         row = conn.execute(
-            select(PromoModel.version, PromoModel.document).where(PromoModel.active.is_(True))
+            select(promo_models.c.version, promo_models.c.document).where(
+                promo_models.c.active.is_(True)
+            )
         ).first()
     return None if row is None else Model.from_json(row.document, f"community model {row.version}")
 

@@ -127,9 +127,9 @@ def decision_version(db: Any) -> str:
     """
     from sqlalchemy import select
 
-    from retweetring.store.models import PromoModel
     from retweetring.store.session import connection
+    from retweetring.store.tables import promo_models
 
     with connection(db) as conn:
-        version = conn.scalar(select(PromoModel.version).where(PromoModel.active.is_(True)))
+        version = conn.scalar(select(promo_models.c.version).where(promo_models.c.active.is_(True)))
     return str(version) if version is not None else shipped_model().version

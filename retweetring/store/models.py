@@ -1,123 +1,90 @@
 """The database tables, as SQLAlchemy 2.0 typed models.
 
-Every X object is keyed by ``(platform, id)`` so that other networks can be added later without
-changing any key. Those tables are ``WITHOUT ROWID`` in SQLite: the composite primary key is then
-the table's only index instead of a second copy beside the rowid.
+The tables themselves are defined once, as Core tables, in :mod:`retweetring.store.tables`; each
+class here maps onto one of them and types its columns. Code that only reads (the graph and the
+analytics queries) uses the Core tables, so that a command's start-up does not import the ORM.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    DateTime,
-    Float,
-    ForeignKeyConstraint,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-WITHOUT_ROWID = {"sqlite_with_rowid": False}
+from retweetring.store import tables
 
 
 class Base(DeclarativeBase):
-    """Declarative base with a naming convention, so migrations name constraints stably."""
+    """Declarative base on the tables' metadata, whose naming convention names constraints."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = tables.metadata
 
 
 class Account(Base):
     """An account seen as an author or a retweeter."""
 
-    __tablename__ = "accounts"
-    __table_args__ = (Index(None, "platform", "username"), WITHOUT_ROWID)
+    __table__ = tables.accounts
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    username: Mapped[str | None] = mapped_column(String(64))
-    name: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(Text)
+    platform: Mapped[str]
+    id: Mapped[int]
+    username: Mapped[str | None]
+    name: Mapped[str | None]
+    url: Mapped[str | None]
     """The profile's website (``entities.url`` expanded, else ``url``), when the data has it."""
-    first_seen: Mapped[datetime | None] = mapped_column(DateTime)
-    last_seen: Mapped[datetime | None] = mapped_column(DateTime)
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None]
 
 
 class Tweet(Base):
     """An original tweet (never a retweet), with its promotional classification."""
 
-    __tablename__ = "tweets"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "author_id"], ["accounts.platform", "accounts.id"]),
-        Index(None, "platform", "author_id"),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.tweets
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    author_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
-    text: Mapped[str] = mapped_column(Text)
-    urls: Mapped[str] = mapped_column(Text, default="[]")
+    platform: Mapped[str]
+    id: Mapped[int]
+    author_id: Mapped[int]
+    created_at: Mapped[datetime | None]
+    text: Mapped[str]
+    urls: Mapped[str]
     """Expanded URLs as a JSON array."""
-    is_promotional: Mapped[bool] = mapped_column(Boolean)
-    promo_score: Mapped[float] = mapped_column(Float)
-    promo_reason: Mapped[str] = mapped_column(Text, default="")
+    is_promotional: Mapped[bool]
+    promo_score: Mapped[float]
+    promo_reason: Mapped[str]
     """The classifier's reasons, joined with '; '."""
-    promo_override: Mapped[bool | None] = mapped_column(Boolean)
+    promo_override: Mapped[bool | None]
     """Set by the user with ``tweets mark-promo``/``mark-personal``; wins over the classifier."""
-    promo_model: Mapped[str | None] = mapped_column(String(64))
+    promo_model: Mapped[str | None]
     """The version of the model that made the decision; None: the rules before migration 0004."""
 
 
 class Retweet(Base):
     """A retweet, keyed by the retweet's own tweet id."""
 
-    __tablename__ = "retweets"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "retweeter_id"], ["accounts.platform", "accounts.id"]),
-        ForeignKeyConstraint(["platform", "original_id"], ["tweets.platform", "tweets.id"]),
-        Index(None, "platform", "original_id"),
-        Index(None, "platform", "retweeter_id"),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.retweets
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    retweeter_id: Mapped[int] = mapped_column(BigInteger)
-    original_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    platform: Mapped[str]
+    id: Mapped[int]
+    retweeter_id: Mapped[int]
+    original_id: Mapped[int]
+    created_at: Mapped[datetime | None]
 
 
 class Import(Base):
     """One completed import of one file."""
 
-    __tablename__ = "imports"
+    __table__ = tables.imports
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    lines_read: Mapped[int] = mapped_column(Integer)
-    lines_accepted: Mapped[int] = mapped_column(Integer)
-    lines_rejected: Mapped[int] = mapped_column(Integer)
-    tweets: Mapped[int] = mapped_column(Integer)
-    retweets: Mapped[int] = mapped_column(Integer)
-    unattributed: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(DateTime)
-    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    id: Mapped[int]
+    source: Mapped[str]
+    sha256: Mapped[str]
+    lines_read: Mapped[int]
+    lines_accepted: Mapped[int]
+    lines_rejected: Mapped[int]
+    tweets: Mapped[int]
+    retweets: Mapped[int]
+    unattributed: Mapped[int]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
 
 
 # --- live collection from the X API (migration 0002) -----------------------------------------
@@ -126,15 +93,11 @@ class Import(Base):
 class Member(Base):
     """An account of the tracked community, whose timeline ``collect`` reads."""
 
-    __tablename__ = "members"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.members
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    added_at: Mapped[datetime] = mapped_column(DateTime)
+    platform: Mapped[str]
+    account_id: Mapped[int]
+    added_at: Mapped[datetime]
 
 
 class CollectCheckpoint(Base):
@@ -146,37 +109,29 @@ class CollectCheckpoint(Base):
     ``since_id`` once the sweep completes).
     """
 
-    __tablename__ = "collect_checkpoints"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.collect_checkpoints
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    since_id: Mapped[int | None] = mapped_column(BigInteger)
-    sweep_newest_id: Mapped[int | None] = mapped_column(BigInteger)
-    sweep_until_id: Mapped[int | None] = mapped_column(BigInteger)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    platform: Mapped[str]
+    account_id: Mapped[int]
+    since_id: Mapped[int | None]
+    sweep_newest_id: Mapped[int | None]
+    sweep_until_id: Mapped[int | None]
+    completed_at: Mapped[datetime | None]
     """When the last sweep completed."""
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime]
 
 
 class RetweeterCheck(Base):
     """A member's tweet's retweet count as collected, and as of its last retweeters lookup."""
 
-    __tablename__ = "retweeter_checks"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "tweet_id"], ["tweets.platform", "tweets.id"]),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.retweeter_checks
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tweet_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    retweet_count: Mapped[int] = mapped_column(Integer)
-    checked_count: Mapped[int | None] = mapped_column(Integer)
+    platform: Mapped[str]
+    tweet_id: Mapped[int]
+    retweet_count: Mapped[int]
+    checked_count: Mapped[int | None]
     """``retweet_count`` when ``GET /2/tweets/:id/retweeted_by`` was last read to its end."""
-    checked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_at: Mapped[datetime | None]
 
 
 class ApproximateRetweet(Base):
@@ -186,30 +141,26 @@ class ApproximateRetweet(Base):
     from (retweeter, original), so observing the same retweet again changes nothing.
     """
 
-    __tablename__ = "approximate_retweets"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "id"], ["retweets.platform", "retweets.id"]),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.approximate_retweets
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    source: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str]
+    id: Mapped[int]
+    source: Mapped[str]
 
 
 class ApiRequest(Base):
     """The ledger: one row per request made to the X API, for ``collect --usage``."""
 
-    __tablename__ = "api_requests"
+    __table__ = tables.api_requests
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    endpoint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int]
+    at: Mapped[datetime]
+    endpoint: Mapped[str]
+    status: Mapped[int]
     """HTTP status, 0 when no response arrived (connection error)."""
-    tweets: Mapped[int] = mapped_column(Integer)
+    tweets: Mapped[int]
     """Tweets returned in ``data``: the posts the request read."""
-    users: Mapped[int] = mapped_column(Integer)
+    users: Mapped[int]
     """Users returned in ``data`` (user lookups, retweeters)."""
 
 
@@ -219,24 +170,19 @@ class ApiRequest(Base):
 class Thanks(Base):
     """The thanks ledger: one supporter that one account thanked for one ISO week."""
 
-    __tablename__ = "thanks"
-    __table_args__ = (
-        ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
-        ForeignKeyConstraint(["platform", "supporter_id"], ["accounts.platform", "accounts.id"]),
-        WITHOUT_ROWID,
-    )
+    __table__ = tables.thanks
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    platform: Mapped[str]
+    account_id: Mapped[int]
     """The account that said thank you."""
-    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    week: Mapped[str]
     """The ISO week thanked for, as ``2026-W46``."""
-    supporter_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    retweets: Mapped[int] = mapped_column(Integer)
+    supporter_id: Mapped[int]
+    retweets: Mapped[int]
     """The supporter's retweets that week when the thanks was recorded."""
-    tz: Mapped[str] = mapped_column(String(64))
+    tz: Mapped[str]
     """The time zone the week was taken in."""
-    thanked_at: Mapped[datetime] = mapped_column(DateTime)
+    thanked_at: Mapped[datetime]
     """When the thanks was recorded (UTC)."""
 
 
@@ -249,12 +195,12 @@ class PromoModel(Base):
     At most one row is ``active``; with none active the model shipped in the package is used.
     """
 
-    __tablename__ = "promo_models"
+    __table__ = tables.promo_models
 
-    version: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    labels: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str]
+    created_at: Mapped[datetime]
+    labels: Mapped[int]
     """How many of the database's own labelled tweets it was fitted on."""
-    active: Mapped[bool] = mapped_column(Boolean)
-    document: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool]
+    document: Mapped[str]
     """The model file (JSON), in the same format as the shipped model."""

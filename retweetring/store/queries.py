@@ -13,8 +13,8 @@ from retweetring.defaults import REVIEW_MARGIN
 from retweetring.errors import UnknownAccountError, UnknownTweetError
 from retweetring.graph import Window, in_window, is_promotional
 from retweetring.records import PLATFORM_X, account_label
-from retweetring.store.models import Account, Member, Retweet, Tweet
 from retweetring.store.session import begin_write, connection
+from retweetring.store.tables import accounts, members, retweets, tweets
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def count_accounts(db: Engine | Connection, platform: str = PLATFORM_X) -> int:
     with connection(db) as conn:
         return (
             conn.scalar(
-                select(func.count()).select_from(Account).where(Account.platform == platform)
+                select(func.count()).select_from(accounts).where(accounts.c.platform == platform)
             )
             or 0
         )
@@ -85,9 +85,11 @@ def find_account(db: Engine | Connection, username: str, platform: str = PLATFOR
     wanted = normalise_username(username)
     with connection(db) as conn:
         found = conn.scalar(
-            select(Account.id)
-            .where(Account.platform == platform, func.lower(Account.username) == wanted.lower())
-            .order_by(Account.last_seen.desc())
+            select(accounts.c.id)
+            .where(
+                accounts.c.platform == platform, func.lower(accounts.c.username) == wanted.lower()
+            )
+            .order_by(accounts.c.last_seen.desc())
             .limit(1)
         )
     if found is None:
@@ -99,39 +101,39 @@ def list_accounts(
     db: Engine | Connection, *, limit: int | None = None, platform: str = PLATFORM_X
 ) -> list[AccountRow]:
     """Return accounts with their tweet and retweet counts, most active first."""
-    tweets = (
+    tweeted = (
         select(
-            Tweet.author_id.label("account"),
+            tweets.c.author_id.label("account"),
             func.count().label("tweets"),
             func.sum(case((is_promotional(), 1), else_=0)).label("promo"),
         )
-        .where(Tweet.platform == platform)
-        .group_by(Tweet.author_id)
+        .where(tweets.c.platform == platform)
+        .group_by(tweets.c.author_id)
         .subquery()
     )
-    retweets = (
-        select(Retweet.retweeter_id.label("account"), func.count().label("retweets"))
-        .where(Retweet.platform == platform)
-        .group_by(Retweet.retweeter_id)
+    retweeted = (
+        select(retweets.c.retweeter_id.label("account"), func.count().label("retweets"))
+        .where(retweets.c.platform == platform)
+        .group_by(retweets.c.retweeter_id)
         .subquery()
     )
-    n_tweets = func.coalesce(tweets.c.tweets, 0)
-    n_retweets = func.coalesce(retweets.c.retweets, 0)
+    n_tweets = func.coalesce(tweeted.c.tweets, 0)
+    n_retweets = func.coalesce(retweeted.c.retweets, 0)
     query = (
         select(
-            Account.id,
-            Account.username,
-            Account.name,
+            accounts.c.id,
+            accounts.c.username,
+            accounts.c.name,
             n_tweets,
-            func.coalesce(tweets.c.promo, 0),
+            func.coalesce(tweeted.c.promo, 0),
             n_retweets,
-            Account.first_seen,
-            Account.last_seen,
+            accounts.c.first_seen,
+            accounts.c.last_seen,
         )
-        .outerjoin(tweets, tweets.c.account == Account.id)
-        .outerjoin(retweets, retweets.c.account == Account.id)
-        .where(Account.platform == platform)
-        .order_by((n_tweets + n_retweets).desc(), func.lower(Account.username), Account.id)
+        .outerjoin(tweeted, tweeted.c.account == accounts.c.id)
+        .outerjoin(retweeted, retweeted.c.account == accounts.c.id)
+        .where(accounts.c.platform == platform)
+        .order_by((n_tweets + n_retweets).desc(), func.lower(accounts.c.username), accounts.c.id)
         .limit(limit)
     )
     with connection(db) as conn:
@@ -151,26 +153,30 @@ def posting_counts(
     """
     posted = (
         select(
-            Tweet.author_id.label("account"),
+            tweets.c.author_id.label("account"),
             func.count().label("originals"),
             func.sum(case((is_promotional(), 1), else_=0)).label("promotional"),
         )
-        .where(Tweet.platform == platform, in_window(Tweet.created_at, window or Window()))
-        .group_by(Tweet.author_id)
+        .where(tweets.c.platform == platform, in_window(tweets.c.created_at, window or Window()))
+        .group_by(tweets.c.author_id)
         .subquery()
     )
-    member = exists().where(Member.platform == Account.platform, Member.account_id == Account.id)
-    wrote = exists().where(Tweet.platform == Account.platform, Tweet.author_id == Account.id)
+    member = exists().where(
+        members.c.platform == accounts.c.platform, members.c.account_id == accounts.c.id
+    )
+    wrote = exists().where(
+        tweets.c.platform == accounts.c.platform, tweets.c.author_id == accounts.c.id
+    )
     query = (
         select(
-            Account.id,
-            Account.username,
+            accounts.c.id,
+            accounts.c.username,
             func.coalesce(posted.c.originals, 0),
             func.coalesce(posted.c.promotional, 0),
         )
-        .outerjoin(posted, posted.c.account == Account.id)
-        .where(Account.platform == platform, or_(member, wrote))
-        .order_by(Account.id)
+        .outerjoin(posted, posted.c.account == accounts.c.id)
+        .where(accounts.c.platform == platform, or_(member, wrote))
+        .order_by(accounts.c.id)
     )
     with connection(db) as conn:
         return [PostingRow(*row) for row in conn.execute(query)]
@@ -185,34 +191,37 @@ def list_tweets(
     platform: str = PLATFORM_X,
 ) -> list[TweetRow]:
     """Return stored original tweets, newest first, optionally by one author or kind."""
-    retweets = (
-        select(Retweet.original_id, func.count().label("n"))
-        .where(Retweet.platform == platform)
-        .group_by(Retweet.original_id)
+    retweet_counts = (
+        select(retweets.c.original_id, func.count().label("n"))
+        .where(retweets.c.platform == platform)
+        .group_by(retweets.c.original_id)
         .subquery()
     )
     query = (
         select(
-            Tweet.id,
-            Account.username,
-            Tweet.created_at,
-            Tweet.text,
-            Tweet.urls,
+            tweets.c.id,
+            accounts.c.username,
+            tweets.c.created_at,
+            tweets.c.text,
+            tweets.c.urls,
             is_promotional(),
-            Tweet.promo_score,
-            Tweet.promo_reason,
-            Tweet.promo_override,
-            func.coalesce(retweets.c.n, 0),
-            Tweet.author_id,
+            tweets.c.promo_score,
+            tweets.c.promo_reason,
+            tweets.c.promo_override,
+            func.coalesce(retweet_counts.c.n, 0),
+            tweets.c.author_id,
         )
-        .join(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
-        .outerjoin(retweets, retweets.c.original_id == Tweet.id)
-        .where(Tweet.platform == platform)
-        .order_by(Tweet.created_at.desc(), Tweet.id.desc())
+        .join(
+            accounts,
+            (accounts.c.platform == tweets.c.platform) & (accounts.c.id == tweets.c.author_id),
+        )
+        .outerjoin(retweet_counts, retweet_counts.c.original_id == tweets.c.id)
+        .where(tweets.c.platform == platform)
+        .order_by(tweets.c.created_at.desc(), tweets.c.id.desc())
         .limit(limit)
     )
     if author_id is not None:
-        query = query.where(Tweet.author_id == author_id)
+        query = query.where(tweets.c.author_id == author_id)
     if promotional is not None:
         query = query.where(is_promotional() == promotional)
     with connection(db) as conn:
@@ -245,8 +254,8 @@ def set_promo_override(
     """
     with begin_write(engine) as conn:
         changed = conn.execute(
-            update(Tweet)
-            .where(Tweet.platform == platform, Tweet.id == tweet_id)
+            update(tweets)
+            .where(tweets.c.platform == platform, tweets.c.id == tweet_id)
             .values(promo_override=value)
         ).rowcount
     if not changed:
@@ -258,9 +267,9 @@ def set_promo_override(
 def _stale(version: str, platform: str) -> ColumnElement[bool]:
     """SQL: the tweet's decision counts and was made by another model than ``version``."""
     return and_(
-        Tweet.platform == platform,
-        Tweet.promo_override.is_(None),
-        or_(Tweet.promo_model.is_(None), Tweet.promo_model != version),
+        tweets.c.platform == platform,
+        tweets.c.promo_override.is_(None),
+        or_(tweets.c.promo_model.is_(None), tweets.c.promo_model != version),
     )
 
 
@@ -275,7 +284,7 @@ def count_stale_decisions(db: Engine | Connection, version: str, platform: str =
     with connection(db) as conn:
         if not conn.scalar(select(exists().where(stale))):
             return 0
-        return conn.scalar(select(func.count()).select_from(Tweet).where(stale)) or 0
+        return conn.scalar(select(func.count()).select_from(tweets).where(stale)) or 0
 
 
 _EPSILON = 1e-9
@@ -316,34 +325,37 @@ def review_tweets(
         With ``override`` always None.
     """
     retweeters = (
-        select(func.count(func.distinct(Retweet.retweeter_id)))
+        select(func.count(func.distinct(retweets.c.retweeter_id)))
         .where(
-            Retweet.platform == Tweet.platform,
-            Retweet.original_id == Tweet.id,
-            Retweet.retweeter_id != Tweet.author_id,
+            retweets.c.platform == tweets.c.platform,
+            retweets.c.original_id == tweets.c.id,
+            retweets.c.retweeter_id != tweets.c.author_id,
         )
-        .correlate(Tweet)
+        .correlate(tweets)
         .scalar_subquery()
     )
-    distance = func.abs(Tweet.promo_score - threshold)
+    distance = func.abs(tweets.c.promo_score - threshold)
     candidates = (
         select(
-            Tweet.id,
-            Account.username,
-            Tweet.created_at,
-            Tweet.text,
-            Tweet.urls,
-            Tweet.is_promotional,
-            Tweet.promo_score,
-            Tweet.promo_reason,
+            tweets.c.id,
+            accounts.c.username,
+            tweets.c.created_at,
+            tweets.c.text,
+            tweets.c.urls,
+            tweets.c.is_promotional,
+            tweets.c.promo_score,
+            tweets.c.promo_reason,
             distance.label("distance"),
             retweeters.label("retweets"),
-            Tweet.author_id,
+            tweets.c.author_id,
         )
-        .outerjoin(Account, (Account.platform == Tweet.platform) & (Account.id == Tweet.author_id))
+        .outerjoin(
+            accounts,
+            (accounts.c.platform == tweets.c.platform) & (accounts.c.id == tweets.c.author_id),
+        )
         .where(
-            Tweet.platform == platform,
-            Tweet.promo_override.is_(None),
+            tweets.c.platform == platform,
+            tweets.c.promo_override.is_(None),
             distance <= margin + _EPSILON,
         )
         .subquery()

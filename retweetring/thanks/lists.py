@@ -30,9 +30,10 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 from retweetring.errors import NoDataError
 from retweetring.graph import Window, support_condition
 from retweetring.records import PLATFORM_X, account_label
-from retweetring.store.models import Account, Retweet, Thanks, Tweet
 from retweetring.store.queries import find_account
 from retweetring.store.session import connection, write_connection
+from retweetring.store.tables import accounts, retweets, tweets
+from retweetring.store.tables import thanks as ledger
 
 __all__ = [
     "RETURN_WEEKS",
@@ -296,7 +297,9 @@ def thank_list(
         if not _has_retweets_in(conn, week, platform):
             raise NoDataError(_no_data_message(conn, week, platform))
         label = conn.scalar(
-            select(Account.username).where(Account.platform == platform, Account.id == account_id)
+            select(accounts.c.username).where(
+                accounts.c.platform == platform, accounts.c.id == account_id
+            )
         )
         counts = _support_received(conn, account_id, week.window(), all_retweets, platform)
         ids = list(counts)
@@ -329,25 +332,30 @@ def _support_select(*columns: Any, all_retweets: bool, window: Window, platform:
     """SELECT ``columns`` FROM support events (retweets joined to their originals)."""
     return (
         select(*columns)
-        .select_from(Retweet)
-        .join(Tweet, and_(Tweet.platform == Retweet.platform, Tweet.id == Retweet.original_id))
-        .where(Retweet.platform == platform, support_condition(window, all_retweets=all_retweets))
+        .select_from(retweets)
+        .join(
+            tweets,
+            and_(tweets.c.platform == retweets.c.platform, tweets.c.id == retweets.c.original_id),
+        )
+        .where(
+            retweets.c.platform == platform, support_condition(window, all_retweets=all_retweets)
+        )
     )
 
 
 def _has_retweets_in(conn: Connection, week: Week, platform: str) -> bool:
-    query = select(Retweet.id).where(
-        Retweet.platform == platform,
-        Retweet.created_at >= week.start_utc,
-        Retweet.created_at < week.end_utc,
+    query = select(retweets.c.id).where(
+        retweets.c.platform == platform,
+        retweets.c.created_at >= week.start_utc,
+        retweets.c.created_at < week.end_utc,
     )
     return conn.execute(query.limit(1)).first() is not None
 
 
 def _no_data_message(conn: Connection, week: Week, platform: str) -> str:
     first, last = conn.execute(
-        select(func.min(Retweet.created_at), func.max(Retweet.created_at)).where(
-            Retweet.platform == platform
+        select(func.min(retweets.c.created_at), func.max(retweets.c.created_at)).where(
+            retweets.c.platform == platform
         )
     ).one()
     if first is None:
@@ -362,14 +370,14 @@ def _support_received(
 ) -> dict[int, int]:
     query = (
         _support_select(
-            Retweet.retweeter_id,
-            func.count(func.distinct(Retweet.original_id)),
+            retweets.c.retweeter_id,
+            func.count(func.distinct(retweets.c.original_id)),
             all_retweets=all_retweets,
             window=window,
             platform=platform,
         )
-        .where(Tweet.author_id == account_id)
-        .group_by(Retweet.retweeter_id)
+        .where(tweets.c.author_id == account_id)
+        .group_by(retweets.c.retweeter_id)
     )
     return {supporter: n for supporter, n in conn.execute(query)}
 
@@ -391,11 +399,11 @@ def _supported_before(
     found: set[int] = set()
     for chunk in _chunks(ids):
         query = _support_select(
-            Retweet.retweeter_id,
+            retweets.c.retweeter_id,
             all_retweets=all_retweets,
             window=Window(until=week.start_utc),
             platform=platform,
-        ).where(Tweet.author_id == account_id, Retweet.retweeter_id.in_(chunk))
+        ).where(tweets.c.author_id == account_id, retweets.c.retweeter_id.in_(chunk))
         found.update(conn.scalars(query.distinct()))
     return found
 
@@ -413,8 +421,8 @@ def _returned_to(
     found: set[int] = set()
     for chunk in _chunks(ids):
         query = _support_select(
-            Tweet.author_id, all_retweets=all_retweets, window=window, platform=platform
-        ).where(Retweet.retweeter_id == account_id, Tweet.author_id.in_(chunk))
+            tweets.c.author_id, all_retweets=all_retweets, window=window, platform=platform
+        ).where(retweets.c.retweeter_id == account_id, tweets.c.author_id.in_(chunk))
         found.update(conn.scalars(query.distinct()))
     return found
 
@@ -424,11 +432,11 @@ def _thanked(
 ) -> set[int]:
     found: set[int] = set()
     for chunk in _chunks(ids):
-        query = select(Thanks.supporter_id).where(
-            Thanks.platform == platform,
-            Thanks.account_id == account_id,
-            Thanks.week == week.label,
-            Thanks.supporter_id.in_(chunk),
+        query = select(ledger.c.supporter_id).where(
+            ledger.c.platform == platform,
+            ledger.c.account_id == account_id,
+            ledger.c.week == week.label,
+            ledger.c.supporter_id.in_(chunk),
         )
         found.update(conn.scalars(query))
     return found
@@ -437,8 +445,8 @@ def _thanked(
 def _usernames(conn: Connection, ids: list[int], platform: str) -> dict[int, str | None]:
     names: dict[int, str | None] = {}
     for chunk in _chunks(ids):
-        query = select(Account.id, Account.username).where(
-            Account.platform == platform, Account.id.in_(chunk)
+        query = select(accounts.c.id, accounts.c.username).where(
+            accounts.c.platform == platform, accounts.c.id.in_(chunk)
         )
         names.update({account_id: name for account_id, name in conn.execute(query)})
     return names
@@ -476,5 +484,5 @@ def mark_thanked(
             if s.account_id not in already
         ]
         if rows:
-            conn.execute(insert(Thanks), rows)
+            conn.execute(insert(ledger), rows)
     return len(rows)
