@@ -23,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another writer before giving up."""
@@ -226,6 +228,23 @@ class PostgreSQL(Dialect):
 
 
 _DIALECTS: dict[str, Dialect] = {d.name: d for d in (SQLite(), PostgreSQL())}
+
+
+class TweetsFirstJoin(Join):
+    """An inner join that the database reads left side first.
+
+    SQLite's planner otherwise walks a million retweets in retweeter order and looks up each
+    original at random (measured on 1M retweets: 6.6 s for the per-pair GROUP BY against 3.1 s
+    originals first); SQLite keeps the table order of a ``CROSS JOIN``. Other databases get a
+    plain ``JOIN``.
+    """
+
+    inherit_cache = True
+
+
+@compiles(TweetsFirstJoin, "sqlite")
+def _sqlite_cross_join(join: TweetsFirstJoin, compiler: Any, **kw: Any) -> str:
+    return str(compiler.visit_join(join, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def dialect_of(db: Engine | Connection) -> Dialect:
