@@ -42,6 +42,23 @@ def format_option(
     )
 
 
+PLATFORMS = ("x", "bluesky", "mastodon")
+"""The networks retweetring reads, as ``--platform`` names them."""
+
+
+def platform_option(
+    choices: Sequence[str] = PLATFORMS, default: str = "x", help: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--platform`` option, passed to the command as ``platform``; X by default."""
+    return click.option(
+        "--platform",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help or "The network: x, bluesky or mastodon.",
+    )
+
+
 def count_option(name: str, default: int, help: str) -> Callable[[Callable[..., Any]], Any]:
     """A ``--top``/``--limit`` style option: a positive count with a default shown in help."""
     return click.option(

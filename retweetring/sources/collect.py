@@ -189,6 +189,10 @@ def billing_period(day: date, billing_day: int = 1) -> tuple[date, date]:
     return start_in(year, month), start_in(*next_month(year, month)) - timedelta(days=1)
 
 
+_X_REQUEST = ApiRequest.platform.is_(None)
+"""Ledger rows of the X API (Bluesky and Mastodon rows name their platform)."""
+
+
 def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
     """Return the ledger's requests, reads and estimated dollars (see :class:`Usage`)."""
     prices = prices or Prices()
@@ -201,7 +205,7 @@ def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
             func.coalesce(func.sum(ApiRequest.tweets), 0),
             func.coalesce(func.sum(ApiRequest.users), 0),
         )
-        .where(ApiRequest.at >= since)
+        .where(ApiRequest.at >= since, _X_REQUEST)
         .group_by(ApiRequest.endpoint)
         .order_by(ApiRequest.endpoint)
     )
@@ -213,6 +217,7 @@ def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
             func.coalesce(func.sum(ApiRequest.tweets), 0),
             func.coalesce(func.sum(ApiRequest.users), 0),
         )
+        .where(_X_REQUEST)
         .group_by(day)
         .order_by(day)
     )

@@ -54,6 +54,9 @@ from retweetring.store.tables import accounts, api_requests, members, social_che
 
 __all__ = [
     "PLATFORMS",
+    "BlueskyFeed",
+    "MastodonFeed",
+    "feed_for",
     "Budget",
     "Feed",
     "SocialLedger",
@@ -104,9 +107,13 @@ class SocialLedger:
         self.platform = platform
         self.clock = clock
         self.pending: list[dict[str, Any]] = []
+        self.requests = 0
+        self.items = 0
 
     def record(self, endpoint: str, items: int, users: int = 0, status: int = 200) -> None:
         """Note one request and what its answer held."""
+        self.requests += 1
+        self.items += items
         self.pending.append(
             {
                 "at": _now(self.clock),
@@ -158,6 +165,10 @@ class Feed(Protocol):
     """What the collector needs of a platform's source (:class:`BlueskyFeed`, ...)."""
 
     platform: str
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        ...
 
     def profile(self, handle: str, ledger: SocialLedger) -> SocialAccount:
         """The account a handle names (raises UnknownHandleError, AccountGoneError)."""
@@ -618,3 +629,19 @@ class MastodonFeed:
     def close(self) -> None:
         for source in self._sources.values():
             source.session.close()
+
+
+def feed_for(
+    platform: str,
+    *,
+    wait: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
+) -> BlueskyFeed | MastodonFeed:
+    """The reader of ``platform`` (``bluesky`` or ``mastodon``) on the real servers."""
+    if platform == PLATFORM_BLUESKY:
+        from retweetring.sources.bluesky import Bluesky
+
+        return BlueskyFeed(Bluesky(wait=wait, clock=clock))
+    from retweetring.sources.mastodon import MastodonSource
+
+    return MastodonFeed(lambda server: MastodonSource(server, wait=wait, clock=clock))
