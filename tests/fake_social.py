@@ -39,6 +39,8 @@ class FakeBluesky:
         self.gone: set[str] = set()
         self.calls: list[httpx.Request] = []
         self.fail_at: Callable[[httpx.Request], bool] = lambda request: False
+        self.page_cap = 100
+        """At most this many items a page, whatever ``limit`` asks (to test many pages)."""
         self._n = 0
 
     def _tick(self) -> datetime:
@@ -85,7 +87,7 @@ class FakeBluesky:
 
     def _page(self, items: list[Any], params: httpx.QueryParams, name: str) -> dict[str, Any]:
         start = int(params.get("cursor", "0"))
-        limit = int(params.get("limit", "50"))
+        limit = min(int(params.get("limit", "50")), self.page_cap)
         body: dict[str, Any] = {name: items[start : start + limit]}
         if start + limit < len(items):
             body["cursor"] = str(start + limit)
@@ -128,6 +130,7 @@ class FakeMastodon:
         self.statuses: dict[str, list[dict[str, Any]]] = {}
         self.suspended: set[str] = set()
         self.headers: dict[str, str] = {}
+        self.page_cap = 40
         self._n = 100
 
     def account(self, name: str) -> dict[str, Any]:
@@ -181,7 +184,7 @@ class FakeMastodon:
             found = [s for s in found if int(s["id"]) > int(params["since_id"])]
         if params.get("max_id"):
             found = [s for s in found if int(s["id"]) < int(params["max_id"])]
-        limit = int(params.get("limit", "20"))
+        limit = min(int(params.get("limit", "20")), self.page_cap)
         page = found[:limit]
         headers = dict(self.headers)
         if len(found) > limit:
@@ -196,3 +199,28 @@ class FakeMastodon:
             re.compile(rf"{re.escape(self.base)}/accounts/\d+/statuses"),
             callback=self._list,
         )
+
+
+def small_town() -> tuple[FakeBluesky, FakeMastodon]:
+    """Three Bluesky and two Mastodon members supporting each other, on pages of 3 items."""
+    sky, masto = FakeBluesky(), FakeMastodon()
+    dids = [sky.account(h) for h in ("bea.bsky.social", "cal.bsky.social", "dee.bsky.social")]
+    for round_ in range(3):
+        for did in dids:
+            post = sky.post(did, PROMO if round_ != 1 else PERSONAL)
+            for other in dids:
+                if other != did:
+                    sky.repost(other, post)
+    for name in ("eve", "fay"):
+        masto.account(name)
+    for round_ in range(3):
+        masto.boost("fay", masto.post("eve"))
+        masto.boost("eve", masto.post("fay", PERSONAL if round_ == 2 else PROMO))
+    sky.page_cap = masto.page_cap = 3
+    return sky, masto
+
+
+SMALL_TOWN_MEMBERS = {
+    "bluesky": ["bea.bsky.social", "cal.bsky.social", "dee.bsky.social"],
+    "mastodon": ["@eve@bakers.example", "@fay@bakers.example"],
+}

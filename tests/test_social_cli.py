@@ -11,10 +11,13 @@ import pytest
 import responses
 from conftest import invoke
 from fake_social import FakeBluesky, FakeMastodon
+from sqlalchemy import func, select
 
 import retweetring.sources.social_collect as library
 from retweetring.cli import collect as collect_cmd
 from retweetring.sources.social_collect import BlueskyFeed, feed_for
+from retweetring.store.session import open_database
+from retweetring.store.tables import retweets
 
 
 @pytest.fixture
@@ -182,3 +185,24 @@ def test_bluesky_rate_limit_waits_until_the_reset_then_continues(
     assert result.exit_code == 0, result.output
     assert "Bluesky rate limit reached: waiting" in result.output
     assert len(waits) == 1 and 40 <= waits[0] <= 42
+
+
+def test_collect_and_recollect_give_the_same_rows_on_sqlite_and_postgresql(
+    sky: FakeBluesky, town: FakeMastodon, any_db: str
+) -> None:
+    invoke(any_db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    invoke(any_db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
+    first = invoke(any_db, "collect", "--platform", "all", "--full-history")
+    assert first.exit_code == 0, first.output
+    again = invoke(any_db, "collect", "--platform", "all")
+    assert again.exit_code == 0 and again.output.count(", 0 new reposts") == 3
+    engine = open_database(any_db)
+    with engine.connect() as conn:
+        counts = {
+            platform: conn.scalar(
+                select(func.count()).select_from(retweets).where(retweets.c.platform == platform)
+            )
+            for platform in ("bluesky", "mastodon")
+        }
+    engine.dispose()
+    assert counts == {"bluesky": 4, "mastodon": 2}
