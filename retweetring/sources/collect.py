@@ -117,6 +117,9 @@ def _now(clock: Callable[[], float]) -> datetime:
 class Ledger:
     """Collects the requests an :class:`XApi` makes and writes them with the next page."""
 
+    platform: str | None = None
+    """The network the requests went to, as ``api_requests.platform`` (None: the X API)."""
+
     def __init__(self) -> None:
         self.pending: list[ApiCall] = []
 
@@ -126,7 +129,8 @@ class Ledger:
     def flush(self, conn: Connection) -> None:
         """Write the pending requests in ``conn``'s transaction."""
         if self.pending:
-            conn.execute(insert(ApiRequest), [call._asdict() for call in self.pending])
+            rows = [{**call._asdict(), "platform": self.platform} for call in self.pending]
+            conn.execute(insert(ApiRequest), rows)
             self.pending.clear()
 
     def flush_now(self, engine: Engine) -> None:

@@ -42,7 +42,9 @@ from retweetring.records import (
     SocialCheckpoint,
     SocialPage,
 )
+from retweetring.sources.collect import Ledger
 from retweetring.sources.social import FeedPage, PageSize
+from retweetring.sources.x_api import ApiCall
 from retweetring.store.session import begin_write, connection
 from retweetring.store.social import (
     SocialCounts,
@@ -100,13 +102,13 @@ class Budget:
             raise BudgetSpent(f"--max-reads {self.most:,} reached; run again to continue")
 
 
-class SocialLedger:
+class SocialLedger(Ledger):
     """Requests made to Bluesky and Mastodon servers, written with the page they fetched."""
 
     def __init__(self, platform: str, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
         self.platform = platform
         self.clock = clock
-        self.pending: list[dict[str, Any]] = []
         self.requests = 0
         self.items = 0
 
@@ -114,28 +116,7 @@ class SocialLedger:
         """Note one request and what its answer held."""
         self.requests += 1
         self.items += items
-        self.pending.append(
-            {
-                "at": _now(self.clock),
-                "endpoint": endpoint,
-                "status": status,
-                "tweets": items,
-                "users": users,
-                "platform": self.platform,
-            }
-        )
-
-    def flush(self, conn: Connection) -> None:
-        """Write the pending requests in ``conn``'s transaction."""
-        if self.pending:
-            conn.execute(insert(api_requests), self.pending)
-            self.pending.clear()
-
-    def flush_now(self, engine: Engine) -> None:
-        """Write the pending requests in a transaction of their own."""
-        if self.pending:
-            with begin_write(engine) as conn:
-                self.flush(conn)
+        self(ApiCall(_now(self.clock), endpoint, status, items, users))
 
 
 @dataclass(frozen=True)
