@@ -206,3 +206,28 @@ def test_collect_and_recollect_give_the_same_rows_on_sqlite_and_postgresql(
         }
     engine.dispose()
     assert counts == {"bluesky": 4, "mastodon": 2}
+
+
+def test_the_analytics_read_one_network_at_a_time(
+    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
+) -> None:
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
+    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+
+    def rows(*args: str) -> Any:
+        result = invoke(db, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    assert rows("mutual", "--platform", "bluesky") == [
+        {"a": "bea.bsky.social", "b": "cal.bsky.social", "a_to_b": 2, "b_to_a": 2}
+    ]
+    assert rows("mutual") == [] and rows("mutual", "--platform", "mastodon") == []
+    one_sided = rows("one-sided", "--platform", "mastodon", "--account", "@dee@bakers.example")
+    assert [(r["supporter"], r["supported"], r["count"]) for r in one_sided] == [
+        ("dee@bakers.example", "eve@bakers.example", 2)
+    ]
+    report = rows("report", "--platform", "bluesky")
+    assert report["support_events"] == 4 and report["accounts"] == 2

@@ -71,6 +71,7 @@ def report(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     top: int,
 ) -> None:
@@ -83,7 +84,8 @@ def report(
         retweetring report --since 2026-10-01 --format json
     """
     state = state_of(ctx)
-    emit_report(state, load_analysis(state, since, until, min_support, all_retweets), fmt, top)
+    analysis = load_analysis(state, since, until, min_support, all_retweets, platform)
+    emit_report(state, analysis, fmt, top)
 
 
 @click.command()
@@ -95,6 +97,7 @@ def mutual(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
 ) -> None:
     """List mutual supporters: pairs who each retweeted the other's promotions.
@@ -112,7 +115,9 @@ def mutual(
     state = state_of(ctx)
     window = make_window(since, until)
     with state.analytics_engine().connect() as conn:
-        rows = pairs.mutual_rows(conn, window, min_support, all_retweets=all_retweets)
+        rows = pairs.mutual_rows(
+            conn, window, min_support, all_retweets=all_retweets, platform=platform
+        )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,
@@ -134,6 +139,7 @@ def one_sided_cmd(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     account: str | None,
 ) -> None:
@@ -151,9 +157,11 @@ def one_sided_cmd(
 
     state = state_of(ctx)
     window = make_window(since, until)
-    node = account_node(state, account)
+    node = account_node(state, account, platform)
     with state.analytics_engine().connect() as conn:
-        rows = pairs.one_sided_rows(conn, window, min_support, node, all_retweets=all_retweets)
+        rows = pairs.one_sided_rows(
+            conn, window, min_support, node, all_retweets=all_retweets, platform=platform
+        )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,
@@ -176,6 +184,7 @@ def introductions(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     account: str | None,
     top: int,
@@ -193,8 +202,8 @@ def introductions(
     from retweetring.reports import summary
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
-    node = account_node(state, account)
+    analysis = load_analysis(state, since, until, min_support, all_retweets, platform)
+    node = account_node(state, account, platform)
     rows = summary.introduction_rows(analysis.graph, min_support, account=node, top=top)
     emit_rows(
         state,

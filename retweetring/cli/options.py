@@ -212,8 +212,11 @@ def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The window, threshold and format options every analytics command takes."""
-    return window_options(format_option()(func))
+    """The window, threshold, network and format options every analytics command takes."""
+    network = platform_option(
+        help="The network whose support to analyse: x, bluesky or mastodon (one at a time)."
+    )
+    return window_options(network(format_option()(func)))
 
 
 @dataclass(frozen=True)
@@ -247,26 +250,35 @@ def make_window(since: date | None, until: date | None) -> Window:
 
 
 def load_analysis(
-    state: State, since: date | None, until: date | None, min_support: int, all_retweets: bool
+    state: State,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    platform: str = "x",
 ) -> Analysis:
-    """The support graph of the window, read in one snapshot with the count of accounts."""
+    """The support graph of the window on ``platform``, read in one snapshot with the count of
+    accounts."""
     window = make_window(since, until)
     from retweetring.graph import support_graph
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        graph = support_graph(conn, window, all_retweets=all_retweets)
-        accounts = count_accounts(conn)
+        graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
+        accounts = count_accounts(conn, platform)
     return Analysis(graph, window, min_support, accounts)
 
 
-def account_node(state: State, username: str | None) -> int | None:
-    """The stored account id of ``username`` (None without one); an unknown name is an error."""
+def account_node(state: State, username: str | None, platform: str = "x") -> int | None:
+    """The stored account id of ``username`` on ``platform`` (None without one); an unknown
+    name is an error."""
     if username is None:
         return None
     from retweetring.store.queries import find_account
 
-    return find_account(state.engine(), username)
+    return find_account(
+        state.engine(), username.lstrip("@") if platform != "x" else username, platform
+    )
 
 
 def emit_rows(
