@@ -231,3 +231,46 @@ def test_the_analytics_read_one_network_at_a_time(
     ]
     report = rows("report", "--platform", "bluesky")
     assert report["support_events"] == 4 and report["accounts"] == 2
+
+
+def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
+    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
+) -> None:
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
+    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+
+    def rows(*args: str) -> Any:
+        result = invoke(db, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    # Before linking, --platform all is every network side by side.
+    assert len(rows("mutual", "--platform", "all")) == 1
+    assert len(rows("one-sided", "--platform", "all")) == 1
+    # Dee (Mastodon) is Cal (Bluesky); Eve (Mastodon) is Bea (Bluesky).
+    linked = invoke(
+        db, "accounts", "link", "bluesky:cal.bsky.social", "mastodon:@dee@bakers.example"
+    )
+    assert linked.exit_code == 0, linked.output
+    assert "linked: bluesky:cal.bsky.social, mastodon:dee@bakers.example" in linked.output
+    assert (
+        invoke(
+            db, "accounts", "link", "bluesky:bea.bsky.social", "mastodon:eve@bakers.example"
+        ).exit_code
+        == 0
+    )
+    assert rows("mutual", "--platform", "all") == [
+        {"a": "bea.bsky.social", "b": "cal.bsky.social", "a_to_b": 2, "b_to_a": 4}
+    ]  # Cal's 2 Bluesky reposts of Bea and Dee's 2 Mastodon boosts of Eve add up
+    assert rows("one-sided", "--platform", "all") == []
+    report = rows("report", "--platform", "all")
+    assert report["support_events"] == 6 and report["accounts"] == 2
+    assert rows("mutual", "--platform", "bluesky")[0]["b_to_a"] == 2  # one network: unchanged
+    unlinked = invoke(db, "accounts", "unlink", "mastodon:@dee@bakers.example")
+    assert unlinked.exit_code == 0 and "unlinked: mastodon:dee@bakers.example" in unlinked.output
+    assert rows("mutual", "--platform", "all")[0]["b_to_a"] == 2
+    unknown = invoke(db, "accounts", "link", "bluesky:bea.bsky.social", "mastodon:@zed@x.example")
+    assert unknown.exit_code == 1 and "zed@x.example" in unknown.output
+    assert rows("accounts") == []  # `accounts` alone still lists the (X) accounts: none here

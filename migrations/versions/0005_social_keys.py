@@ -1,4 +1,4 @@
-"""Bluesky and Mastodon: string keys beside the X ids, social checkpoints, per-platform ledger
+"""Bluesky and Mastodon: string keys beside the X ids, social checkpoints, ledger, links
 
 Revision ID: 0005
 Revises: 0004
@@ -58,7 +58,24 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "account_links",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("account_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("person_platform", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["platform", "account_id"],
+            ["accounts.platform", "accounts.id"],
+            name=op.f("fk_account_links_platform_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("platform", "account_id", name=op.f("pk_account_links")),
+        sqlite_with_rowid=False,
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("account_links")
     op.drop_table("social_checkpoints")
     with op.batch_alter_table("api_requests") as batch:
         batch.drop_column("platform")

@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from retweetring.posting import PostingBalances
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
 @format_option()
 @click.pass_context
 def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     """List stored accounts with how many tweets they wrote and retweeted.
+
+    `accounts link` and `accounts unlink` make accounts on several networks one person.
 
     Example:
 
@@ -39,6 +41,8 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     """
     from retweetring.store.queries import list_accounts
 
+    if ctx.invoked_subcommand is not None:
+        return
     state = state_of(ctx)
     rows = [
         {
@@ -59,6 +63,39 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
         ("retweets", "retweets"),
     ]
     emit_rows(state, fmt, rows, columns, "Accounts", "No accounts stored yet.")
+
+
+@accounts.command("link")
+@click.argument("accounts_", metavar="PLATFORM:HANDLE...", nargs=-1, required=True)
+@click.pass_context
+def accounts_link(ctx: click.Context, accounts_: tuple[str, ...]) -> None:
+    """Make these accounts (on any networks) one person, shown as the first one.
+
+    With `--platform all`, the analytics count support on any network for the person:
+    weights add. Each account must be stored already (collected or imported).
+
+    Example:
+
+        retweetring accounts link x:bakery_bea bluesky:bea.bsky.social mastodon:@bea@mastodon.social
+    """
+    from retweetring.people import link_accounts
+
+    click.echo("linked: " + ", ".join(link_accounts(state_of(ctx).engine(), accounts_)))
+
+
+@accounts.command("unlink")
+@click.argument("accounts_", metavar="PLATFORM:HANDLE...", nargs=-1, required=True)
+@click.pass_context
+def accounts_unlink(ctx: click.Context, accounts_: tuple[str, ...]) -> None:
+    """Make these accounts their own persons again (the others stay linked).
+
+    Example:
+
+        retweetring accounts unlink mastodon:@bea@mastodon.social
+    """
+    from retweetring.people import unlink_accounts
+
+    click.echo("unlinked: " + ", ".join(unlink_accounts(state_of(ctx).engine(), accounts_)))
 
 
 @click.command()
@@ -114,10 +151,16 @@ def mutual(
 
     state = state_of(ctx)
     window = make_window(since, until)
-    with state.analytics_engine().connect() as conn:
-        rows = pairs.mutual_rows(
-            conn, window, min_support, all_retweets=all_retweets, platform=platform
-        )
+    if platform == "all":
+        from retweetring.reports import summary
+
+        graph = load_analysis(state, since, until, min_support, all_retweets, platform).graph
+        rows = summary.mutual_rows(graph, min_support)
+    else:
+        with state.analytics_engine().connect() as conn:
+            rows = pairs.mutual_rows(
+                conn, window, min_support, all_retweets=all_retweets, platform=platform
+            )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,
@@ -158,10 +201,16 @@ def one_sided_cmd(
     state = state_of(ctx)
     window = make_window(since, until)
     node = account_node(state, account, platform)
-    with state.analytics_engine().connect() as conn:
-        rows = pairs.one_sided_rows(
-            conn, window, min_support, node, all_retweets=all_retweets, platform=platform
-        )
+    if platform == "all":
+        from retweetring.reports import summary
+
+        graph = load_analysis(state, since, until, min_support, all_retweets, platform).graph
+        rows = summary.one_sided_rows(graph, min_support, node)
+    else:
+        with state.analytics_engine().connect() as conn:
+            rows = pairs.one_sided_rows(
+                conn, window, min_support, node, all_retweets=all_retweets, platform=platform
+            )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,

@@ -214,7 +214,9 @@ def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The window, threshold, network and format options every analytics command takes."""
     network = platform_option(
-        help="The network whose support to analyse: x, bluesky or mastodon (one at a time)."
+        (*PLATFORMS, "all"),
+        help="The network whose support to analyse: x, bluesky, mastodon, or all of them with "
+        "each person's linked accounts as one (see `accounts link`; weights add).",
     )
     return window_options(network(format_option()(func)))
 
@@ -264,8 +266,16 @@ def load_analysis(
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
-        accounts = count_accounts(conn, platform)
+        if platform == "all":
+            from retweetring.people import NETWORKS, people_graph, person_of
+
+            graph = people_graph(conn, window, all_retweets=all_retweets)
+            persons = person_of(conn)
+            linked = len(persons) - len(set(persons.values()))
+            accounts = sum(count_accounts(conn, p) for p in NETWORKS) - linked
+        else:
+            graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
+            accounts = count_accounts(conn, platform)
     return Analysis(graph, window, min_support, accounts)
 
 
@@ -274,6 +284,11 @@ def account_node(state: State, username: str | None, platform: str = "x") -> int
     name is an error."""
     if username is None:
         return None
+    if platform == "all":
+        from retweetring.people import parse_ref, person_of
+
+        ref = parse_ref(state.engine(), username)
+        return person_of(state.engine()).get(ref, ref)[1]
     from retweetring.store.queries import find_account
 
     return find_account(

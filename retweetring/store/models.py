@@ -238,3 +238,15 @@ class SocialCheckpoint(Base):
     sweep_cursor: Mapped[str | None]
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class AccountLink(Base):
+    """One account of a person who has accounts on several networks (``accounts link``)."""
+
+    __table__ = tables.account_links
+
+    platform: Mapped[str]
+    account_id: Mapped[int]
+    person_platform: Mapped[str]
+    """The network of the person's first account, the one that stands for the person."""
+    person_id: Mapped[int]

@@ -257,3 +257,16 @@ social_checkpoints = Table(
     **WITHOUT_ROWID,
 )
 """How far each Bluesky or Mastodon member's feed has been collected."""
+
+account_links = Table(
+    "account_links",
+    metadata,
+    _platform(),
+    _key("account_id"),
+    _required("person_platform", String(16)),
+    _required("person_id", BigInteger),
+    ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+    **WITHOUT_ROWID,
+)
+"""Accounts of one person on several networks (``accounts link``): each linked account names
+the person's first account, ``(person_platform, person_id)``, which names itself."""
