@@ -57,7 +57,6 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
 
-
     op.create_table(
         "account_links",
         sa.Column("platform", sa.String(length=16), nullable=False),
