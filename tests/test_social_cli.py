@@ -161,6 +161,12 @@ def test_x_only_options_are_refused_for_bluesky_and_mastodon(tmp_path: Path) -> 
     assert result.exit_code == 2 and "--dry-run is for X only" in result.output
 
 
+def test_collect_without_members_says_how_to_add_them(tmp_path: Path) -> None:
+    for platform, words in (("all", "members add [--platform"), ("bluesky", "no Bluesky members")):
+        result = invoke(tmp_path / "r.db", "collect", "--platform", platform)
+        assert result.exit_code == 1 and words in result.output
+
+
 def test_bluesky_rate_limit_waits_until_the_reset_then_continues(
     sky: FakeBluesky, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,9 +240,9 @@ def test_the_analytics_read_one_network_at_a_time(
 
 
 def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
-    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
+    sky: FakeBluesky, town: FakeMastodon, any_db: str
 ) -> None:
-    db = tmp_path / "r.db"
+    db = any_db
     invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
     invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
     assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0

@@ -442,6 +442,10 @@ def collect(
     if dry_run:
         _print_plan(state, first_run, default_window, retweeters, max_reads, fmt)
         return
+    if platform == "all" and not _has_x_members(state) and not _has_social_members(state):
+        raise click.ClickException(
+            "no members yet: add some with `retweetring members add [--platform NETWORK]`"
+        )
     problems = False
     if platform == "x" or (platform == "all" and _has_x_members(state)):
         problems = _run(
@@ -461,6 +465,12 @@ def _has_x_members(state: State) -> bool:
     from retweetring.sources.collect import list_members
 
     return bool(list_members(state.engine()))
+
+
+def _has_social_members(state: State) -> bool:
+    from retweetring.sources.social_collect import list_social_members
+
+    return bool(list_social_members(state.engine()))
 
 
 def _print_social_usage(state: State, platform: str, fmt: str) -> None:
