@@ -20,6 +20,13 @@ from retweetring.store.session import open_database
 from retweetring.store.tables import retweets
 
 
+def json_rows(db: Path | str, *args: str) -> Any:
+    """The JSON output of ``retweetring --db DB ARGS --format json``, which must succeed."""
+    result = invoke(db, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 @pytest.fixture
 def sky(monkeypatch: pytest.MonkeyPatch) -> FakeBluesky:
     """A replayed Bluesky where Bea and Cal repost each other's promotional posts."""
@@ -222,20 +229,17 @@ def test_the_analytics_read_one_network_at_a_time(
     invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
     assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
 
-    def rows(*args: str) -> Any:
-        result = invoke(db, *args, "--format", "json")
-        assert result.exit_code == 0, result.output
-        return json.loads(result.output)
-
-    assert rows("mutual", "--platform", "bluesky") == [
+    assert json_rows(db, "mutual", "--platform", "bluesky") == [
         {"a": "bea.bsky.social", "b": "cal.bsky.social", "a_to_b": 2, "b_to_a": 2}
     ]
-    assert rows("mutual") == [] and rows("mutual", "--platform", "mastodon") == []
-    one_sided = rows("one-sided", "--platform", "mastodon", "--account", "@dee@bakers.example")
+    assert json_rows(db, "mutual") == [] and json_rows(db, "mutual", "--platform", "mastodon") == []
+    one_sided = json_rows(
+        db, "one-sided", "--platform", "mastodon", "--account", "@dee@bakers.example"
+    )
     assert [(r["supporter"], r["supported"], r["count"]) for r in one_sided] == [
         ("dee@bakers.example", "eve@bakers.example", 2)
     ]
-    report = rows("report", "--platform", "bluesky")
+    report = json_rows(db, "report", "--platform", "bluesky")
     assert report["support_events"] == 4 and report["accounts"] == 2
 
 
@@ -247,14 +251,9 @@ def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
     invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
     assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
 
-    def rows(*args: str) -> Any:
-        result = invoke(db, *args, "--format", "json")
-        assert result.exit_code == 0, result.output
-        return json.loads(result.output)
-
     # Before linking, --platform all is every network side by side.
-    assert len(rows("mutual", "--platform", "all")) == 1
-    assert len(rows("one-sided", "--platform", "all")) == 1
+    assert len(json_rows(db, "mutual", "--platform", "all")) == 1
+    assert len(json_rows(db, "one-sided", "--platform", "all")) == 1
     # Dee (Mastodon) is Cal (Bluesky); Eve (Mastodon) is Bea (Bluesky).
     linked = invoke(
         db, "accounts", "link", "bluesky:cal.bsky.social", "mastodon:@dee@bakers.example"
@@ -267,16 +266,20 @@ def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
         ).exit_code
         == 0
     )
-    assert rows("mutual", "--platform", "all") == [
+    assert json_rows(db, "mutual", "--platform", "all") == [
         {"a": "bea.bsky.social", "b": "cal.bsky.social", "a_to_b": 2, "b_to_a": 4}
     ]  # Cal's 2 Bluesky reposts of Bea and Dee's 2 Mastodon boosts of Eve add up
-    assert rows("one-sided", "--platform", "all") == []
-    report = rows("report", "--platform", "all")
+    assert json_rows(db, "one-sided", "--platform", "all") == []
+    report = json_rows(db, "report", "--platform", "all")
     assert report["support_events"] == 6 and report["accounts"] == 2
-    assert rows("mutual", "--platform", "bluesky")[0]["b_to_a"] == 2  # one network: unchanged
+    assert (
+        json_rows(db, "mutual", "--platform", "bluesky")[0]["b_to_a"] == 2
+    )  # one network: unchanged
     unlinked = invoke(db, "accounts", "unlink", "mastodon:@dee@bakers.example")
     assert unlinked.exit_code == 0 and "unlinked: mastodon:dee@bakers.example" in unlinked.output
-    assert rows("mutual", "--platform", "all")[0]["b_to_a"] == 2
+    assert json_rows(db, "mutual", "--platform", "all")[0]["b_to_a"] == 2
     unknown = invoke(db, "accounts", "link", "bluesky:bea.bsky.social", "mastodon:@zed@x.example")
     assert unknown.exit_code == 1 and "zed@x.example" in unknown.output
-    assert rows("accounts") == []  # `accounts` alone still lists the (X) accounts: none here
+    assert (
+        json_rows(db, "accounts") == []
+    )  # `accounts` alone still lists the (X) accounts: none here

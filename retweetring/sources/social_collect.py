@@ -42,7 +42,7 @@ from retweetring.records import (
     SocialCheckpoint,
     SocialPage,
 )
-from retweetring.sources.collect import Ledger
+from retweetring.sources.collect import AddResult, Ledger
 from retweetring.sources.social import FeedPage, PageSize
 from retweetring.sources.x_api import ApiCall
 from retweetring.store.session import begin_write, connection
@@ -170,16 +170,6 @@ class Feed(Protocol):
 # --- members --------------------------------------------------------------------------------
 
 
-@dataclass
-class SocialAddResult:
-    """What ``members add --platform bluesky|mastodon`` did."""
-
-    added: list[str] = field(default_factory=list)
-    already: list[str] = field(default_factory=list)
-    not_found: list[str] = field(default_factory=list)
-    """``handle: why`` of handles that name no account, or an account gone."""
-
-
 def add_social_members(
     engine: Engine,
     feed: Feed,
@@ -187,13 +177,14 @@ def add_social_members(
     handles: Sequence[str],
     *,
     clock: Callable[[], float] = time.time,
-) -> SocialAddResult:
+) -> AddResult:
     """Resolve handles to accounts on their servers and track them as members.
 
-    Unknown handles and suspended accounts are reported in ``not_found`` and skipped; an
+    Unknown handles and suspended accounts are reported in ``not_found`` (``handle: why``)
+    and skipped; an
     unreachable server stops the command (ServerUnreachableError).
     """
-    result = SocialAddResult()
+    result = AddResult()
     platform = feed.platform
     for handle in dict.fromkeys(handles):
         try:
