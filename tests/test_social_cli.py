@@ -283,3 +283,38 @@ def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
     assert (
         json_rows(db, "accounts") == []
     )  # `accounts` alone still lists the (X) accounts: none here
+
+
+def test_thank_on_bluesky_and_mastodon_lists_that_networks_supporters_with_fitting_drafts(
+    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
+) -> None:
+    from retweetring.thanks.post_length import length_rule
+
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
+    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+    week = ("--week", "2026-W45", "--drafts")
+    sky_thanks = json_rows(db, "thank", "--platform", "bluesky", "bea.bsky.social", *week)
+    assert [(s["username"], s["retweets"]) for s in sky_thanks["supporters"]] == [
+        ("cal.bsky.social", 2)
+    ]
+    posts = [p for style in sky_thanks["drafts"].values() for p in style]
+    assert posts and all(length_rule("bluesky").fits(p) for p in posts)
+    assert all("@cal.bsky.social" in p for p in posts)
+    town_thanks = json_rows(db, "thank", "--platform", "mastodon", "@eve@bakers.example", *week)
+    assert [s["username"] for s in town_thanks["supporters"]] == ["dee@bakers.example"]
+    assert all("@dee@bakers.example" in p for s in town_thanks["drafts"].values() for p in s)
+    # the same handle is not an account on X
+    on_x = invoke(db, "thank", "bea.bsky.social", "--week", "2026-W45")
+    assert on_x.exit_code != 0 and "bea.bsky.social" in on_x.output
+
+
+def test_thank_drafts_keep_within_a_given_post_limit(sky: FakeBluesky, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    assert invoke(db, "collect", "--platform", "bluesky", "--full-history").exit_code == 0
+    args = ("thank", "--platform", "bluesky", "bea.bsky.social", "--week", "2026-W45")
+    tight = invoke(db, *args, "--drafts", "--post-limit", "5")
+    assert tight.exit_code == 2, tight.output
+    assert "does not fit in a post of 5" in tight.output and "Traceback" not in tight.output
