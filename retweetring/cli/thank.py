@@ -64,7 +64,7 @@ def thank(
     the week (thanked). "Support them back" lists the supporters whose support USERNAME has
     not returned. The table shows the ledger as it was before --mark-thanked.
 
-    Examples:
+    Example:
 
         retweetring thank hollys_bakery --week 2026-W47 --drafts
 
