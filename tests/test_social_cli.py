@@ -27,6 +27,13 @@ def json_rows(db: Path | str, *args: str) -> Any:
     return json.loads(result.output)
 
 
+def _collect_everyone(db: Path | str) -> None:
+    """Add Bea and Cal (Bluesky) and Dee (Mastodon) as members and collect them all."""
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
+    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
+    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+
+
 @pytest.fixture
 def sky(monkeypatch: pytest.MonkeyPatch) -> FakeBluesky:
     """A replayed Bluesky where Bea and Cal repost each other's promotional posts."""
@@ -225,9 +232,7 @@ def test_the_analytics_read_one_network_at_a_time(
     sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
 ) -> None:
     db = tmp_path / "r.db"
-    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
-    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
-    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+    _collect_everyone(db)
 
     assert json_rows(db, "mutual", "--platform", "bluesky") == [
         {"a": "bea.bsky.social", "b": "cal.bsky.social", "a_to_b": 2, "b_to_a": 2}
@@ -247,9 +252,7 @@ def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
     sky: FakeBluesky, town: FakeMastodon, any_db: str
 ) -> None:
     db = any_db
-    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
-    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
-    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+    _collect_everyone(db)
 
     # Before linking, --platform all is every network side by side.
     assert len(json_rows(db, "mutual", "--platform", "all")) == 1
@@ -291,9 +294,7 @@ def test_thank_on_bluesky_and_mastodon_lists_that_networks_supporters_with_fitti
     from retweetring.thanks.post_length import length_rule
 
     db = tmp_path / "r.db"
-    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")
-    invoke(db, "members", "add", "--platform", "mastodon", "@dee@bakers.example")
-    assert invoke(db, "collect", "--platform", "all", "--full-history").exit_code == 0
+    _collect_everyone(db)
     week = ("--week", "2026-W45", "--drafts")
     sky_thanks = json_rows(db, "thank", "--platform", "bluesky", "bea.bsky.social", *week)
     assert [(s["username"], s["retweets"]) for s in sky_thanks["supporters"]] == [
