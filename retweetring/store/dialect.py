@@ -5,7 +5,8 @@ are compared with NULL equal to NULL, how a transaction begins (a writer takes t
 lock at once: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's transaction-scoped advisory lock;
 a reader sees one snapshot), how many rows are loaded at once (SQLite: the driver's
 ``executemany``; PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT ... SELECT``),
-the settings of a bulk load's connection, and refreshing the planner's statistics.
+the settings of a bulk load's connection, refreshing the planner's statistics, and moving
+the generated keys past the rows a copy brought in.
 
 psycopg is imported only where a PostgreSQL connection is used, never for SQLite.
 """
@@ -21,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
@@ -75,6 +76,10 @@ class Dialect:
     def refresh_statistics(self, conn: Connection) -> None:
         """Refresh the query planner's statistics, in ``conn``'s transaction."""
         conn.exec_driver_sql("ANALYZE")
+
+    def restart_keys(self, conn: Connection, table: Table) -> None:
+        """Make the keys the database generates for ``table`` follow the rows copied into it
+        with their keys (SQLite takes the largest key plus one by itself)."""
 
     def integrity_problems(self, conn: Connection) -> list[str]:
         """Return what the database's own consistency checks find wrong (empty: nothing)."""
@@ -208,6 +213,19 @@ class PostgreSQL(Dialect):
         ).rowcount
         conn.exec_driver_sql(f"TRUNCATE {temp}")
         return inserted
+
+    def restart_keys(self, conn: Connection, table: Table) -> None:
+        # A SERIAL column's sequence does not move when rows arrive with their keys given.
+        for column in table.primary_key.columns:
+            sequence = conn.exec_driver_sql(
+                "SELECT pg_get_serial_sequence(%s, %s)", (table.name, column.name)
+            ).scalar()
+            if sequence is not None:
+                conn.exec_driver_sql(
+                    f"SELECT setval(%s, COALESCE(MAX({column.name}), 0) + 1, false) "
+                    f"FROM {table.name}",
+                    (sequence,),
+                )
 
     def integrity_problems(self, conn: Connection) -> list[str]:
         # Indexes left invalid (a failed concurrent build) and constraints added NOT VALID:
