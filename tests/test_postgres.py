@@ -141,3 +141,23 @@ def test_db_check_on_postgresql_reports_a_constraint_it_never_validated(pg_url: 
     result = invoke(pg_url, "db", "check")
     assert result.exit_code == 1
     assert "constraint short_text is not validated" in result.output
+
+
+def test_nul_characters_in_names_and_texts_are_removed_on_both_databases(
+    tmp_path: Path, pg_url: str, community
+) -> None:
+    community.user("nul\x00byte", name="Nul\x00 Bakery")
+    community.retweet("fan", community.post("nul\x00byte", "Order now\x00, 20% off loaves"))
+    community.retweet("nul\x00byte", community.post("fan", "Fresh bread\x00 today, order now!"))
+    source = community.write(tmp_path / "nul.jsonl")
+    outputs = []
+    for db in (str(tmp_path / "rr.db"), pg_url):
+        result = invoke(db, "import", str(source))
+        assert result.exit_code == 0, result.output
+        assert "2 new tweets and 2 new retweets" in result.output, result.output
+        tweets = invoke(db, "tweets", "list", "--format", "json")
+        outputs.append((invoke(db, "accounts", "--format", "json").stdout, tweets.stdout))
+    assert outputs[0] == outputs[1]
+    accounts, tweets = outputs[0]
+    assert "nulbyte" in accounts and "Nul Bakery" in accounts and "\\u0000" not in accounts
+    assert "Order now, 20% off" in tweets and "\\u0000" not in tweets
