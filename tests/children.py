@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ print("done", flush=True)
 """
 
 
-def start_import(db: Path, source: Path, batch_rows: int = 300) -> subprocess.Popen[str]:
+def start_import(db: Path | str, source: Path, batch_rows: int = 300) -> subprocess.Popen[str]:
     """Start importing ``source`` in a child process; return once it has opened the database."""
     child = subprocess.Popen(
         [sys.executable, "-c", IMPORTER, str(db), str(source), str(batch_rows)],
@@ -38,11 +37,25 @@ def start_import(db: Path, source: Path, batch_rows: int = 300) -> subprocess.Po
     return child
 
 
-def contents(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every data table, sorted; imports without their timestamps."""
-    with sqlite3.connect(db) as conn:
-        found = {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
-        found["imports"] = sorted(conn.execute(f"SELECT {IMPORTS_KEPT} FROM imports"))
+def contents(db: Path | str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple]]:
+    """Every row of ``tables``, sorted, as Python values (the same on SQLite and PostgreSQL);
+    imports without their ids and timestamps."""
+    from sqlalchemy import select
+
+    from retweetring.store.session import create_db_engine
+    from retweetring.store.tables import metadata
+
+    engine = create_db_engine(str(db))
+    try:
+        with engine.connect() as conn:
+            found = {
+                t: sorted((tuple(r) for r in conn.execute(select(metadata.tables[t]))), key=repr)
+                for t in tables
+            }
+            kept = conn.exec_driver_sql(f"SELECT {IMPORTS_KEPT} FROM imports")
+            found["imports"] = sorted(tuple(row) for row in kept)
+    finally:
+        engine.dispose()
     return found
 
 

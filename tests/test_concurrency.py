@@ -1,8 +1,13 @@
-"""Concurrent use of one database: readers see a snapshot, writers wait for each other."""
+"""Concurrent use of one database, SQLite and PostgreSQL alike: readers see a snapshot,
+writers wait for each other, and two writers of overlapping data end as one sequential run."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from children import contents, start_import, write_busy_file
 from sqlalchemy import text
@@ -12,6 +17,16 @@ from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
 
 COUNT = text("SELECT COUNT(*) FROM retweets")
+COLLECTED = (
+    "accounts",
+    "tweets",
+    "retweets",
+    "members",
+    "collect_checkpoints",
+    "retweeter_checks",
+    "approximate_retweets",
+)
+"""The tables a collect writes, but its request ledger (each collector logs its own requests)."""
 
 
 def _count(engine) -> int:
@@ -19,11 +34,10 @@ def _count(engine) -> int:
         return conn.scalar(COUNT)
 
 
-def test_a_report_during_an_import_sees_one_consistent_snapshot(tmp_path):
+def test_a_report_during_an_import_sees_one_consistent_snapshot(tmp_path, any_db):
     source = write_busy_file(tmp_path / "busy.jsonl")
-    db = tmp_path / "shared.db"
-    engine = open_database(str(db))
-    child = start_import(db, source, batch_rows=100)
+    engine = open_database(any_db)
+    child = start_import(any_db, source, batch_rows=100)
     try:
         while _count(engine) == 0 and child.poll() is None:
             time.sleep(0.01)
@@ -43,22 +57,55 @@ def test_a_report_during_an_import_sees_one_consistent_snapshot(tmp_path):
             )
     finally:
         child.wait(timeout=60)
+        engine.dispose()
     assert child.returncode == 0
 
 
-def test_two_importers_at_once_lose_and_duplicate_nothing(tmp_path):
+def test_two_importers_of_overlapping_files_at_once_end_as_one_sequential_run(tmp_path, any_db):
     first = write_busy_file(tmp_path / "first.jsonl", seed=1, originals=1_500)
     second = write_busy_file(tmp_path / "second.jsonl", seed=2, originals=1_500)
+    # The third file overlaps both: the accounts are shared, and it holds tweets of each.
+    both = tmp_path / "both.jsonl"
+    lines = [f.read_text().splitlines() for f in (first, second)]
+    both.write_text("\n".join(lines[0][::2] + lines[1][1::2]) + "\n")
     reference = tmp_path / "reference.db"
     engine = open_database(str(reference))
-    import_file(engine, first)
-    import_file(engine, second)
+    for source in (first, second, both):
+        import_file(engine, source)
     engine.dispose()
 
-    db = tmp_path / "shared.db"
-    open_database(str(db)).dispose()
-    children = [start_import(db, source, batch_rows=100) for source in (first, second)]
+    open_database(any_db).dispose()
+    children = [start_import(any_db, source, batch_rows=100) for source in (first, second, both)]
     for child in children:
-        _, errors = child.communicate(timeout=120)
+        _, errors = child.communicate(timeout=180)
         assert child.returncode == 0, errors
-    assert contents(db) == contents(reference)
+    assert contents(any_db) == contents(reference)
+
+
+def _collector(db: str, shared_fixtures: Path, cwd: Path) -> subprocess.Popen[str]:
+    """A replayed ``members add`` and ``collect --retweeters`` in a child (killed_collect.py)."""
+    tests = Path(__file__).resolve().parent
+    return subprocess.Popen(
+        [sys.executable, str(tests / "killed_collect.py"), db, str(shared_fixtures), "none", "0"],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_collectors_of_the_same_members_at_once_end_as_one_sequential_run(
+    tmp_path, any_db, shared_fixtures
+):
+    reference = str(tmp_path / "reference.db")
+    alone = _collector(reference, shared_fixtures, tmp_path)
+    out, err = alone.communicate(timeout=180)
+    assert alone.returncode == 0, out + err
+
+    open_database(any_db).dispose()
+    children = [_collector(any_db, shared_fixtures, tmp_path) for _ in range(2)]
+    for child in children:
+        out, err = child.communicate(timeout=180)
+        assert child.returncode == 0, out + err
+    assert contents(any_db, COLLECTED) == contents(reference, COLLECTED)
