@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -35,6 +36,21 @@ def start_import(db: Path | str, source: Path, batch_rows: int = 300) -> subproc
     line = child.stdout.readline().strip()
     assert line == "ready", child.stderr.read() if child.stderr else line
     return child
+
+
+def start_collect(db: Path | str, shared_fixtures: Path, cwd: Path) -> subprocess.Popen[str]:
+    """Start a replayed ``members add`` and ``collect --retweeters`` in a child process
+    (tests/killed_collect.py, never killed); no request leaves the machine."""
+    tests = Path(__file__).resolve().parent
+    return subprocess.Popen(
+        [sys.executable, str(tests / "killed_collect.py"), str(db), str(shared_fixtures), "none",
+         "0"],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
 
 
 def contents(db: Path | str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple]]:

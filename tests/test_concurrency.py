@@ -3,30 +3,21 @@ writers wait for each other, and two writers of overlapping data end as one sequ
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from children import contents, start_import, write_busy_file
+from children import contents, start_collect, start_import, write_busy_file
 from sqlalchemy import text
 
 from retweetring.graph import support_graph
 from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
+from retweetring.store.tables import metadata
 
 COUNT = text("SELECT COUNT(*) FROM retweets")
-COLLECTED = (
-    "accounts",
-    "tweets",
-    "retweets",
-    "members",
-    "collect_checkpoints",
-    "retweeter_checks",
-    "approximate_retweets",
+COLLECTED = tuple(
+    t.name for t in metadata.sorted_tables if t.name not in ("imports", "api_requests")
 )
-"""The tables a collect writes, but its request ledger (each collector logs its own requests)."""
+"""Every table but the imports and the request ledger (each collector logs its own requests)."""
 
 
 def _count(engine) -> int:
@@ -82,29 +73,16 @@ def test_two_importers_of_overlapping_files_at_once_end_as_one_sequential_run(tm
     assert contents(any_db) == contents(reference)
 
 
-def _collector(db: str, shared_fixtures: Path, cwd: Path) -> subprocess.Popen[str]:
-    """A replayed ``members add`` and ``collect --retweeters`` in a child (killed_collect.py)."""
-    tests = Path(__file__).resolve().parent
-    return subprocess.Popen(
-        [sys.executable, str(tests / "killed_collect.py"), db, str(shared_fixtures), "none", "0"],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(tests)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_two_collectors_of_the_same_members_at_once_end_as_one_sequential_run(
     tmp_path, any_db, shared_fixtures
 ):
     reference = str(tmp_path / "reference.db")
-    alone = _collector(reference, shared_fixtures, tmp_path)
+    alone = start_collect(reference, shared_fixtures, tmp_path)
     out, err = alone.communicate(timeout=180)
     assert alone.returncode == 0, out + err
 
     open_database(any_db).dispose()
-    children = [_collector(any_db, shared_fixtures, tmp_path) for _ in range(2)]
+    children = [start_collect(any_db, shared_fixtures, tmp_path) for _ in range(2)]
     for child in children:
         out, err = child.communicate(timeout=180)
         assert child.returncode == 0, out + err

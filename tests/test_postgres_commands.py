@@ -5,14 +5,11 @@ and a replayed collect."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from children import contents
+from children import contents, start_collect
 from conftest import EXAMPLE, invoke
 
 from retweetring.store.tables import metadata
@@ -142,17 +139,10 @@ def test_the_weekly_job_writes_the_same_files_on_sqlite_and_postgresql(
 
 def _collect(db: str, shared_fixtures: Path, cwd: Path) -> str:
     """A replayed ``members add`` and ``collect --retweeters`` in a child; its stdout."""
-    tests = Path(__file__).resolve().parent
-    done = subprocess.run(
-        [sys.executable, str(tests / "killed_collect.py"), db, str(shared_fixtures), "none", "0"],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(tests)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    child = start_collect(db, shared_fixtures, cwd)
+    out, err = child.communicate(timeout=180)
+    assert child.returncode == 0, out + err
+    return out
 
 
 def test_a_replayed_collect_stores_and_says_the_same_on_sqlite_and_postgresql(

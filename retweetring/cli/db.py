@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from retweetring.cli.options import format_option, progress_bar, state_of
+from retweetring.cli.options import count_option, format_option, progress_bar, state_of
 from retweetring.reports.escapes import escape_control
 from retweetring.reports.formats import to_json
 
@@ -84,13 +84,7 @@ def db_current(ctx: click.Context) -> None:
     metavar="DB",
     help="The database to copy into: a new file or an empty database (path or URL).",
 )
-@click.option(
-    "--batch-rows",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Rows read and written at once.",
-)
+@count_option("--batch-rows", 10_000, "Rows read and written at once.")
 @format_option(["text", "json"])
 @click.pass_context
 def db_copy(ctx: click.Context, to: str, batch_rows: int, fmt: str) -> None:
