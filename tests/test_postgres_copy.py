@@ -194,7 +194,14 @@ def test_a_copy_that_fails_part_way_leaves_the_target_empty(
         assert "accounts" in calls and len(calls) == 5
         monkeypatch.setattr(kind, "insert_rows", insert)
         assert not any(rows for name, rows in _engine_rows(target).items())
-        assert copy_database(source, target).counts["tweets"] == 835
+        progress: list[tuple[int, int]] = []
+        copied = copy_database(
+            source, target, batch_rows=500, on_progress=lambda *seen: progress.append(seen)
+        )
+        assert copied.counts["tweets"] == 835
+        assert progress[0] == (0, copied.rows) and progress[-1] == (copied.rows, copied.rows)
+        assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+        assert len(progress) > 4  # a report after each batch
     finally:
         source.dispose()
         target.dispose()
