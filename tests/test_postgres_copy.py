@@ -210,3 +210,19 @@ def test_a_copy_that_fails_part_way_leaves_the_target_empty(
 def _engine_rows(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {t.name: len(conn.execute(select(t)).all()) for t in metadata.sorted_tables}
+
+
+def test_an_sqlite_history_with_nul_characters_copies_to_postgresql_without_them(
+    example_db: Path, tmp_path: Path, pg_url: str
+) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(example_db, old)
+    with sqlite3.connect(old) as conn:  # stored by a version that kept NUL characters
+        conn.execute(
+            "UPDATE accounts SET name = 'Holly' || char(0) || 's' WHERE username = ?",
+            ("hollys_bakery",),
+        )
+    result = invoke(old, "db", "copy", "--to", pg_url)
+    assert result.exit_code == 0, result.output
+    accounts = json.loads(invoke(pg_url, "accounts", "--format", "json").stdout)
+    assert {a["username"]: a["name"] for a in accounts}["hollys_bakery"] == "Hollys"
