@@ -169,13 +169,16 @@ def _stored_tweets(conn: Connection, keys: set[tuple[str, int]]) -> set[tuple[st
 def _stored_accounts(
     conn: Connection, keys: set[tuple[str, int]]
 ) -> dict[tuple[str, int], tuple[Any, ...]]:
-    """Return the stored rows of those of ``keys`` that are in the accounts table, times in
-    :func:`db_time`'s text form (PostgreSQL's driver returns them as datetimes)."""
+    """Return the stored rows of those of ``keys`` that are in the accounts table."""
     columns = "".join(f", {column}" for column in _ACCOUNT_COLUMNS[2:])
-    return {
-        (row[0], row[1]): tuple(db_time(v) if isinstance(v, datetime) else v for v in row)
-        for row in _lookup(conn, columns, "accounts", keys)
-    }
+    found = {}
+    for row in _lookup(conn, columns, "accounts", keys):
+        values = list(row)
+        for i in (_FIRST, _LAST):  # PostgreSQL gives datetimes, SQLite the text rows hold
+            if isinstance(values[i], datetime):
+                values[i] = db_time(values[i])
+        found[(row[0], row[1])] = tuple(values)
+    return found
 
 
 def _known_author(
