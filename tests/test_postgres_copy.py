@@ -24,7 +24,8 @@ SEEN = datetime(2026, 11, 20, 9, 30, 15, 123456)
 
 
 def _fill_collection_tables(db: Path) -> None:
-    """A row in each live-collection table, as ``collect`` would leave them."""
+    """A row in each live-collection table (X and the social networks' checkpoints) and a
+    person's account link."""
     engine = open_database(str(db))
     t = metadata.tables
     try:
@@ -34,6 +35,10 @@ def _fill_collection_tables(db: Path) -> None:
             ).one()
             retweet = conn.scalar(select(t["retweets"].c.id).order_by("id").limit(1))
             key = {"platform": "x"}
+            for table, row_id in (("tweets", tweet), ("retweets", retweet)):  # social keys
+                rows = t[table]
+                keyed = rows.update().where(rows.c.id == row_id)
+                conn.execute(keyed.values(key=f"at://did:plc:bea/app.bsky.feed.post/{row_id}"))
             conn.execute(t["members"].insert(), {**key, "account_id": author, "added_at": SEEN})
             conn.execute(
                 t["collect_checkpoints"].insert(),
@@ -46,6 +51,15 @@ def _fill_collection_tables(db: Path) -> None:
             conn.execute(
                 t["approximate_retweets"].insert(),
                 {**key, "id": retweet, "source": "retweeted_by"},
+            )
+            conn.execute(
+                t["social_checkpoints"].insert(),
+                {**key, "account_id": author, "newest": "at://example/post/3k", "newest_at": SEEN,
+                 "sweep_cursor": "cursor\u00e9", "updated_at": SEEN},
+            )  # fmt: skip
+            conn.execute(
+                t["account_links"].insert(),
+                {**key, "account_id": author, "person_platform": "x", "person_id": author},
             )
             conn.execute(
                 t["api_requests"].insert(),
