@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import random
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +24,7 @@ print("done", flush=True)
 """
 
 
-def start_import(db: Path, source: Path, batch_rows: int = 300) -> subprocess.Popen[str]:
+def start_import(db: Path | str, source: Path, batch_rows: int = 300) -> subprocess.Popen[str]:
     """Start importing ``source`` in a child process; return once it has opened the database."""
     child = subprocess.Popen(
         [sys.executable, "-c", IMPORTER, str(db), str(source), str(batch_rows)],
@@ -38,11 +38,40 @@ def start_import(db: Path, source: Path, batch_rows: int = 300) -> subprocess.Po
     return child
 
 
-def contents(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every data table, sorted; imports without their timestamps."""
-    with sqlite3.connect(db) as conn:
-        found = {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
-        found["imports"] = sorted(conn.execute(f"SELECT {IMPORTS_KEPT} FROM imports"))
+def start_collect(db: Path | str, shared_fixtures: Path, cwd: Path) -> subprocess.Popen[str]:
+    """Start a replayed ``members add`` and ``collect --retweeters`` in a child process
+    (tests/killed_collect.py, never killed); no request leaves the machine."""
+    tests = Path(__file__).resolve().parent
+    return subprocess.Popen(
+        [sys.executable, str(tests / "killed_collect.py"), str(db), str(shared_fixtures), "none",
+         "0"],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
+def contents(db: Path | str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple]]:
+    """Every row of ``tables``, sorted, as Python values (the same on SQLite and PostgreSQL);
+    imports without their ids and timestamps."""
+    from sqlalchemy import select
+
+    from retweetring.store.session import create_db_engine
+    from retweetring.store.tables import metadata
+
+    engine = create_db_engine(str(db))
+    try:
+        with engine.connect() as conn:
+            found = {
+                t: sorted((tuple(r) for r in conn.execute(select(metadata.tables[t]))), key=repr)
+                for t in tables
+            }
+            kept = conn.exec_driver_sql(f"SELECT {IMPORTS_KEPT} FROM imports")
+            found["imports"] = sorted(tuple(row) for row in kept)
+    finally:
+        engine.dispose()
     return found
 
 

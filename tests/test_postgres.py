@@ -6,11 +6,26 @@ import json
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic_command
+from alembic.script import ScriptDirectory
 from conftest import EXAMPLE, invoke
+from sqlalchemy import Engine, MetaData, Table, select
 
 from retweetring.store.check import check_database
-from retweetring.store.session import open_database
+from retweetring.store.session import (
+    alembic_config,
+    create_db_engine,
+    head_revision,
+    open_database,
+    upgrade,
+)
+from retweetring.store.tables import metadata
 
+EARLIER = [
+    rev.revision
+    for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    if rev.revision != head_revision()
+]
 TWARC2 = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "twarc2"
 
 COMMANDS = [
@@ -141,3 +156,61 @@ def test_db_check_on_postgresql_reports_a_constraint_it_never_validated(pg_url: 
     result = invoke(pg_url, "db", "check")
     assert result.exit_code == 1
     assert "constraint short_text is not validated" in result.output
+
+
+def test_nul_characters_in_names_and_texts_are_removed_on_both_databases(
+    tmp_path: Path, pg_url: str, community
+) -> None:
+    community.user("nul\x00byte", name="Nul\x00 Bakery")
+    community.retweet("fan", community.post("nul\x00byte", "Order now\x00, 20% off loaves"))
+    community.retweet("nul\x00byte", community.post("fan", "Fresh bread\x00 today, order now!"))
+    source = community.write(tmp_path / "nul.jsonl")
+    outputs = []
+    for db in (str(tmp_path / "rr.db"), pg_url):
+        result = invoke(db, "import", str(source))
+        assert result.exit_code == 0, result.output
+        assert "2 new tweets and 2 new retweets" in result.output, result.output
+        tweets = invoke(db, "tweets", "list", "--format", "json")
+        outputs.append((invoke(db, "accounts", "--format", "json").stdout, tweets.stdout))
+    assert outputs[0] == outputs[1]
+    accounts, tweets = outputs[0]
+    assert "nulbyte" in accounts and "Nul Bakery" in accounts and "\\u0000" not in accounts
+    assert "Order now, 20% off" in tweets and "\\u0000" not in tweets
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_a_postgresql_database_filled_at_an_earlier_revision_upgrades_with_every_row(
+    pg_url: str, example_db: Path, revision: str
+) -> None:
+    engine = create_db_engine(pg_url)
+    cfg = alembic_config(engine)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            alembic_command.upgrade(cfg, revision)
+        old = MetaData()
+        old.reflect(engine)
+        tables = [t for t in old.sorted_tables if t.name != "alembic_version"]
+        source = create_db_engine(str(example_db))
+        with source.connect() as src, engine.begin() as dst:
+            for table in tables:  # the example's rows, in the columns this revision has
+                wanted = [metadata.tables[table.name].c[c.name] for c in table.columns]
+                rows = [dict(row._mapping) for row in src.execute(select(*wanted))]
+                if rows:
+                    dst.execute(table.insert(), rows)
+        source.dispose()
+        before = {t.name: _rows(engine, t) for t in tables}
+        assert before["retweets"] and before["tweets"], "the old revision holds the example"
+        done = upgrade(engine)
+        assert (done.before, done.after) == (revision, head_revision())
+        for table in tables:
+            at_head = metadata.tables[table.name]
+            assert _rows(engine, at_head, [c.name for c in table.columns]) == before[table.name]
+    finally:
+        engine.dispose()
+
+
+def _rows(engine: Engine, table: Table, columns: list[str] | None = None) -> list[tuple]:
+    names = columns or [c.name for c in table.columns]
+    with engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(select(*(table.c[n] for n in names))))

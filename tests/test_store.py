@@ -5,24 +5,44 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, select, text
 
 from retweetring.errors import SchemaTooNewError
 from retweetring.sources.ingest import import_file
 from retweetring.store.models import Base
 from retweetring.store.session import create_db_engine, current_revision, head_revision, upgrade
+from retweetring.store.tables import metadata
 
 DATA_TABLES = ("accounts", "tweets", "retweets")
 
 
-def _dump(db_path: Path, tables=DATA_TABLES) -> dict[str, list[tuple]]:
-    with sqlite3.connect(db_path) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+def _dump(db: Path | str, tables=DATA_TABLES) -> dict[str, list[tuple]]:
+    """The rows of ``tables``, sorted, as Python values (the same on SQLite and PostgreSQL)."""
+    engine = create_db_engine(str(db))
+    try:
+        with engine.connect() as conn:
+            return {
+                t: sorted(tuple(row) for row in conn.execute(select(metadata.tables[t])))
+                for t in tables
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def any_engine(any_db: str) -> Iterator[Engine]:
+    """An SQLite file, then a PostgreSQL database, at the newest schema revision."""
+    engine = create_db_engine(any_db)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 def test_empty_database_upgrades_to_head(db_path):
@@ -33,8 +53,8 @@ def test_empty_database_upgrades_to_head(db_path):
     assert current_revision(engine) == head_revision()
 
 
-def test_migrations_match_the_models(engine):
-    with engine.connect() as conn:
+def test_migrations_match_the_models(any_engine):
+    with any_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 
@@ -46,32 +66,32 @@ def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(engine):
         assert conn.scalar(text("PRAGMA busy_timeout")) > 0
 
 
-def test_database_from_a_newer_version_is_refused(engine, db_path):
-    with engine.begin() as conn:
+def test_database_from_a_newer_version_is_refused(any_engine, any_db):
+    with any_engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeedbeef'"))
     with pytest.raises(SchemaTooNewError, match="newer retweetring"):
-        upgrade(create_db_engine(str(db_path)))
+        upgrade(create_db_engine(str(any_db)))
 
 
-def test_importing_the_same_file_twice_changes_nothing(engine, db_path, community, tmp_path):
+def test_importing_the_same_file_twice_changes_nothing(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     path = community.write(tmp_path / "a.jsonl")
-    first = import_file(engine, path)
-    snapshot = _dump(db_path, DATA_TABLES + ("imports",))
-    second = import_file(engine, path)
+    first = import_file(any_engine, path)
+    snapshot = _dump(any_db, DATA_TABLES + ("imports",))
+    second = import_file(any_engine, path)
     assert second.already_imported and not first.already_imported
-    assert _dump(db_path, DATA_TABLES + ("imports",)) == snapshot
+    assert _dump(any_db, DATA_TABLES + ("imports",)) == snapshot
 
 
-def test_forced_reimport_adds_no_rows(engine, db_path, community, tmp_path):
+def test_forced_reimport_adds_no_rows(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     path = community.write(tmp_path / "a.jsonl")
-    import_file(engine, path)
-    snapshot = _dump(db_path)
-    again = import_file(engine, path, force=True)
+    import_file(any_engine, path)
+    snapshot = _dump(any_db)
+    again = import_file(any_engine, path, force=True)
     assert (again.counts.tweets_new, again.counts.retweets_new) == (0, 0)
     assert again.counts.retweets == 1
-    assert _dump(db_path) == snapshot
+    assert _dump(any_db) == snapshot
 
 
 def _account_rows_written(engine) -> list[int]:
@@ -86,18 +106,18 @@ def _account_rows_written(engine) -> list[int]:
     return written
 
 
-def test_reimport_rewrites_no_unchanged_account(engine, db_path, community, tmp_path):
+def test_reimport_rewrites_no_unchanged_account(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     page = community.page()
-    import_file(engine, community.write(tmp_path / "a.jsonl", [_seen_at(page, "2026-10-01Z")]))
-    written = _account_rows_written(engine)
-    import_file(engine, tmp_path / "a.jsonl", force=True)
+    import_file(any_engine, community.write(tmp_path / "a.jsonl", [_seen_at(page, "2026-10-01Z")]))
+    written = _account_rows_written(any_engine)
+    import_file(any_engine, tmp_path / "a.jsonl", force=True)
     assert written == [0]  # both accounts offered again, neither changed, so none rewritten
     renamed = _seen_at(page, "2026-11-01Z")
     renamed["includes"]["users"][0]["username"] = "bakery_renamed"
-    import_file(engine, community.write(tmp_path / "b.jsonl", [renamed]))
+    import_file(any_engine, community.write(tmp_path / "b.jsonl", [renamed]))
     assert written == [0, 2]  # a newer sighting: last_seen moves for both, one is renamed
-    assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
+    assert {row[2] for row in _dump(any_db)["accounts"]} == {"bakery_renamed", "florist"}
 
 
 def _account_rows_offered(engine) -> list[int]:
@@ -132,12 +152,12 @@ def test_an_import_offers_an_unchanged_account_once_and_a_changed_one_again(
     assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
 
 
-def test_file_repeating_a_page_stores_each_retweet_once(engine, db_path, community, tmp_path):
+def test_file_repeating_a_page_stores_each_retweet_once(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     page = community.page()
-    result = import_file(engine, community.write(tmp_path / "a.jsonl", [page, page]))
+    result = import_file(any_engine, community.write(tmp_path / "a.jsonl", [page, page]))
     assert result.pages == 2 and result.counts.retweets_new == 1
-    assert len(_dump(db_path)["retweets"]) == 1
+    assert len(_dump(any_db)["retweets"]) == 1
 
 
 def test_small_batches_store_the_same_rows_as_one_batch(community, tmp_path):
@@ -158,7 +178,7 @@ def test_small_batches_store_the_same_rows_as_one_batch(community, tmp_path):
     assert len(dumps[0]["retweets"]) == 30
 
 
-def test_newer_username_replaces_older_but_not_the_reverse(engine, db_path, community, tmp_path):
+def test_newer_username_replaces_older_but_not_the_reverse(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     page = community.page()
     old = json.loads(json.dumps(page))
@@ -166,9 +186,9 @@ def test_newer_username_replaces_older_but_not_the_reverse(engine, db_path, comm
     old["__twarc"] = {"retrieved_at": "2026-10-01T00:00:00+00:00"}
     new["__twarc"] = {"retrieved_at": "2026-11-01T00:00:00+00:00"}
     new["includes"]["users"][0]["username"] = "bakery_renamed"
-    import_file(engine, community.write(tmp_path / "new.jsonl", [new]))
-    import_file(engine, community.write(tmp_path / "old.jsonl", [old]))
-    usernames = {row[2] for row in _dump(db_path)["accounts"]}
+    import_file(any_engine, community.write(tmp_path / "new.jsonl", [new]))
+    import_file(any_engine, community.write(tmp_path / "old.jsonl", [old]))
+    usernames = {row[2] for row in _dump(any_db)["accounts"]}
     assert "bakery_renamed" in usernames and "bakery" not in usernames
 
 
@@ -179,38 +199,39 @@ def _seen_at(page: dict, retrieved_at: str) -> dict:
     return copy
 
 
-def _sightings(db_path: Path) -> dict[str, tuple[str, str]]:
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("SELECT username, first_seen, last_seen FROM accounts")
-        return {username: (first, last) for username, first, last in rows}
+def _sightings(db: str) -> dict[str, tuple[datetime, datetime]]:
+    accounts = metadata.tables["accounts"]
+    engine = create_db_engine(db)
+    try:
+        with engine.connect() as conn:
+            query = select(accounts.c.username, accounts.c.first_seen, accounts.c.last_seen)
+            return {username: (first, last) for username, first, last in conn.execute(query)}
+    finally:
+        engine.dispose()
 
 
 def test_an_older_file_imported_after_a_newer_one_keeps_the_newer_last_seen(
-    engine, db_path, community, tmp_path
+    any_engine, any_db, community, tmp_path
 ):
     community.retweet("florist", community.post("bakery"))
     page = community.page()
-    newer = community.write(
-        tmp_path / "newer.jsonl", [_seen_at(page, "2026-11-01T00:00:00+00:00")]
-    )
-    older = community.write(
-        tmp_path / "older.jsonl", [_seen_at(page, "2026-10-01T00:00:00+00:00")]
-    )
-    import_file(engine, newer)
-    import_file(engine, older)
-    seen = ("2026-10-01 00:00:00.000000", "2026-11-01 00:00:00.000000")
-    assert _sightings(db_path) == {"bakery": seen, "florist": seen}
+    newer = community.write(tmp_path / "newer.jsonl", [_seen_at(page, "2026-11-01T00:00:00+00:00")])
+    older = community.write(tmp_path / "older.jsonl", [_seen_at(page, "2026-10-01T00:00:00+00:00")])
+    import_file(any_engine, newer)
+    import_file(any_engine, older)
+    seen = (datetime(2026, 10, 1), datetime(2026, 11, 1))
+    assert _sightings(any_db) == {"bakery": seen, "florist": seen}
 
 
 def test_an_older_page_after_a_newer_one_in_one_file_keeps_the_newer_last_seen(
-    engine, db_path, community, tmp_path
+    any_engine, any_db, community, tmp_path
 ):
     community.retweet("florist", community.post("bakery"))
     page = community.page()
     pages = [_seen_at(page, "2026-11-01T00:00:00+00:00"), _seen_at(page, "2026-10-01T00:00:00Z")]
-    import_file(engine, community.write(tmp_path / "both.jsonl", pages))
-    seen = ("2026-10-01 00:00:00.000000", "2026-11-01 00:00:00.000000")
-    assert _sightings(db_path) == {"bakery": seen, "florist": seen}
+    import_file(any_engine, community.write(tmp_path / "both.jsonl", pages))
+    seen = (datetime(2026, 10, 1), datetime(2026, 11, 1))
+    assert _sightings(any_db) == {"bakery": seen, "florist": seen}
 
 
 def test_progress_reports_bytes_read_up_to_the_file_size(engine, community, tmp_path):
@@ -258,7 +279,7 @@ def test_a_load_connection_has_a_big_cache_writes_at_once_then_restores_and_chec
 
 
 def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_one(
-    engine, db_path, community, tmp_path, monkeypatch
+    any_engine, any_db, community, tmp_path, monkeypatch
 ):
     import retweetring.sources.ingest as ingest
 
@@ -282,13 +303,13 @@ def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_o
 
     monkeypatch.setattr(ingest, "write_pages", failing_write)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        import_file(engine, path, batch_rows=8)  # a transaction per two pages
+        import_file(any_engine, path, batch_rows=8)  # a transaction per two pages
     assert len(calls) == 4
-    assert len(_dump(db_path)["retweets"]) == 2  # page 3 was in the open transaction: gone
-    assert _dump(db_path, ("imports",))["imports"] == []
+    assert len(_dump(any_db)["retweets"]) == 2  # page 3 was in the open transaction: gone
+    assert _dump(any_db, ("imports",))["imports"] == []
     monkeypatch.setattr(ingest, "write_pages", real_write)
     commits: list[int] = []
-    event.listen(engine, "commit", lambda _conn: commits.append(1))
-    import_file(engine, path, batch_rows=8)
+    event.listen(any_engine, "commit", lambda _conn: commits.append(1))
+    import_file(any_engine, path, batch_rows=8)
     assert len(commits) == 3 + 1 + 1  # pages 1-2, 3-4, 5-6; the imports row; ANALYZE
-    assert _dump(db_path) == _dump(reference)
+    assert _dump(any_db) == _dump(reference)

@@ -53,6 +53,7 @@ from retweetring.sources.x_api import (
     UsageCapped,
     XApi,
 )
+from retweetring.store.dialect import dialect_of
 from retweetring.store.models import (
     Account,
     ApiRequest,
@@ -856,7 +857,7 @@ def _normalise(page: ApiPage) -> PageRecords:
 
 def _save_retweet_counts(conn: Connection, data: list[Any], author_id: int) -> None:
     """Remember the retweet counts of the member's own original tweets in ``data``."""
-    rows = []
+    rows = {}
     for tweet in data:
         refs = tweet.get("referenced_tweets") or []
         if int(tweet["author_id"]) != author_id or any(
@@ -866,12 +867,14 @@ def _save_retweet_counts(conn: Connection, data: list[Any], author_id: int) -> N
         metrics = tweet.get("public_metrics")
         count = metrics.get("retweet_count") if isinstance(metrics, dict) else None
         if isinstance(count, int) and count > 0:
-            rows.append((PLATFORM_X, int(tweet["id"]), count))
-    if rows:
-        conn.exec_driver_sql(
-            "INSERT INTO retweeter_checks (platform, tweet_id, retweet_count) VALUES (?, ?, ?) "
+            rows[int(tweet["id"])] = (PLATFORM_X, int(tweet["id"]), count)
+    if rows:  # one row per tweet: PostgreSQL updates a row at most once per statement
+        dialect_of(conn).insert_rows(
+            conn,
+            "retweeter_checks",
+            ("platform", "tweet_id", "retweet_count"),
+            list(rows.values()),
             "ON CONFLICT (platform, tweet_id) DO UPDATE SET retweet_count = excluded.retweet_count",
-            rows,
         )
 
 
@@ -980,10 +983,12 @@ def _retweeters(
             counts = write_pages(conn, [PageRecords(records.accounts, [], events, 0)])
             new += counts.retweets_new
             if events:
-                conn.exec_driver_sql(
-                    "INSERT INTO approximate_retweets (platform, id, source) VALUES (?, ?, ?) "
-                    "ON CONFLICT (platform, id) DO NOTHING",
+                dialect_of(conn).insert_rows(
+                    conn,
+                    "approximate_retweets",
+                    ("platform", "id", "source"),
                     [(PLATFORM_X, e.id, APPROXIMATE_SOURCE) for e in events],
+                    "ON CONFLICT (platform, id) DO NOTHING",
                 )
             if last:
                 conn.execute(

@@ -5,7 +5,8 @@ are compared with NULL equal to NULL, how a transaction begins (a writer takes t
 lock at once: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's transaction-scoped advisory lock;
 a reader sees one snapshot), how many rows are loaded at once (SQLite: the driver's
 ``executemany``; PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT ... SELECT``),
-the settings of a bulk load's connection, and refreshing the planner's statistics.
+the settings of a bulk load's connection, refreshing the planner's statistics, and moving
+the generated keys past the rows a copy brought in.
 
 psycopg is imported only where a PostgreSQL connection is used, never for SQLite.
 """
@@ -21,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, String, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
@@ -63,7 +64,11 @@ class Dialect:
         self, conn: Connection, table: str, columns: Sequence[str], rows: list[Row], conflict: str
     ) -> int:
         """Insert ``rows`` of ``columns`` into ``table`` with the clause ``conflict``
-        (``ON CONFLICT ...``); return how many rows were inserted or updated."""
+        (``ON CONFLICT ...``); return how many rows were inserted or updated.
+
+        NUL characters are removed from the text columns first, on every database alike:
+        PostgreSQL cannot store them in text (see :func:`without_nul`).
+        """
         raise NotImplementedError
 
     @contextmanager
@@ -75,6 +80,10 @@ class Dialect:
     def refresh_statistics(self, conn: Connection) -> None:
         """Refresh the query planner's statistics, in ``conn``'s transaction."""
         conn.exec_driver_sql("ANALYZE")
+
+    def restart_keys(self, conn: Connection, table: Table) -> None:
+        """Make the keys the database generates for ``table`` follow the rows copied into it
+        with their keys (SQLite takes the largest key plus one by itself)."""
 
     def integrity_problems(self, conn: Connection) -> list[str]:
         """Return what the database's own consistency checks find wrong (empty: nothing)."""
@@ -117,6 +126,7 @@ class SQLite(Dialect):
     def insert_rows(
         self, conn: Connection, table: str, columns: Sequence[str], rows: list[Row], conflict: str
     ) -> int:
+        rows = without_nul(table, columns, rows)
         return conn.exec_driver_sql(_insert_values(table, tuple(columns), conflict), rows).rowcount
 
     @contextmanager
@@ -186,6 +196,7 @@ class PostgreSQL(Dialect):
     ) -> int:
         # COPY takes the rows as text and the temporary table parses them into its columns'
         # types; INSERT ... SELECT then resolves conflicts for all of them in one statement.
+        rows = without_nul(table, columns, rows)
         listed = ", ".join(columns)
         temp = f"load_{table}_{zlib.crc32(listed.encode()):08x}"
         conn.exec_driver_sql(
@@ -208,6 +219,19 @@ class PostgreSQL(Dialect):
         ).rowcount
         conn.exec_driver_sql(f"TRUNCATE {temp}")
         return inserted
+
+    def restart_keys(self, conn: Connection, table: Table) -> None:
+        # A SERIAL column's sequence does not move when rows arrive with their keys given.
+        for column in table.primary_key.columns:
+            sequence = conn.exec_driver_sql(
+                "SELECT pg_get_serial_sequence(%s, %s)", (table.name, column.name)
+            ).scalar()
+            if sequence is not None:
+                conn.exec_driver_sql(
+                    f"SELECT setval(%s, COALESCE(MAX({column.name}), 0) + 1, false) "
+                    f"FROM {table.name}",
+                    (sequence,),
+                )
 
     def integrity_problems(self, conn: Connection) -> list[str]:
         # Indexes left invalid (a failed concurrent build) and constraints added NOT VALID:
@@ -261,6 +285,54 @@ def supported(backend: str) -> bool:
 def _insert_values(table: str, columns: tuple[str, ...], conflict: str) -> str:
     marks = SQLite().marks(len(columns))
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}"
+
+
+NUL = "\x00"
+
+
+@cache
+def _text_positions(table: str, columns: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions among ``columns`` of ``table``'s text columns that hold data, not keys."""
+    from retweetring.store.tables import metadata
+
+    known = metadata.tables.get(table)
+    if known is None:
+        return ()
+    return tuple(
+        i
+        for i, name in enumerate(columns)
+        if name in known.c
+        and not known.c[name].primary_key
+        and isinstance(known.c[name].type, String)
+    )
+
+
+def without_nul(table: str, columns: Sequence[str], rows: list[Row]) -> list[Row]:
+    """Return ``rows`` with NUL characters removed from ``table``'s text columns.
+
+    A JSON ``\\u0000`` in a name or a tweet's text is a NUL character, which PostgreSQL refuses
+    in text (the whole batch would fail); it is removed on every database, so that both
+    store the same rows. ``rows`` is returned as it is when none has one, which is checked
+    only in the text columns (a table of ids and times costs nothing).
+    """
+    positions = _text_positions(table, tuple(columns))
+    if not positions:
+        return rows
+    dirty = [
+        i
+        for i, row in enumerate(rows)
+        if any(type(v := row[p]) is str and NUL in v for p in positions)
+    ]
+    if not dirty:
+        return rows
+    cleaned = list(rows)
+    for i in dirty:
+        row = list(rows[i])
+        for p in positions:
+            if isinstance(row[p], str):
+                row[p] = row[p].replace(NUL, "")
+        cleaned[i] = tuple(row)
+    return cleaned
 
 
 def _wrapped(conn: Connection, statement: str, exc: Exception) -> DBAPIError:
