@@ -71,7 +71,6 @@ THANK = ["thank", "hollys_bakery", "--week", "2026-W46"]
 
 ANALYTICS = (
     ["accounts"],
-    ["report"],
     ["mutual"],
     ["one-sided"],
     ["introductions"],
@@ -85,7 +84,13 @@ def test_analytics_commands_import_neither_the_orm_nor_plotting(example_db: Path
     assert heavy(modules_after("--db", str(example_db), *command), NOT_FOR_READING) == []
 
 
+def test_report_imports_numpy_and_igraph_but_not_plotting(example_db: Path):
+    # communities and connectors run in igraph on numpy arrays; igraph's own plotting
+    # would import matplotlib.pyplot (about 1 s), which the analytics keep out
+    modules = modules_after("--db", str(example_db), "report")
+    assert heavy(modules, NOT_FOR_READING) == ["igraph", "numpy"]
+
+
 @pytest.mark.parametrize("command", [["accounts"], ["balance"], THANK], ids=lambda c: c[0])
 def test_commands_without_a_graph_do_not_import_networkx(example_db: Path, command):
     assert "networkx" not in modules_after("--db", str(example_db), *command)
-

@@ -8,15 +8,45 @@ arrays read straight from the database.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-import igraph as ig
-
-__all__ = ["betweenness", "louvain", "sampled_sources"]
+__all__ = ["betweenness", "igraph", "louvain", "sampled_sources", "seeded"]
 
 
-def _graph(n: int, edges: Sequence[tuple[int, int]]) -> ig.Graph:
-    return ig.Graph(n=n, edges=edges, directed=False)
+def igraph() -> Any:
+    """The igraph module, imported without matplotlib when nothing has imported it yet.
+
+    igraph's plotting imports matplotlib.pyplot (about 1 s) when it can; the analytics never
+    plot with igraph, so the import is made to fail for igraph alone. Matplotlib itself can
+    still be imported afterwards (the maps do).
+    """
+    if "igraph" not in sys.modules and "matplotlib" not in sys.modules:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]
+        try:
+            import igraph as ig
+        finally:
+            del sys.modules["matplotlib"]
+    import igraph as ig
+
+    return ig
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """igraph's random numbers come from ``random.Random(seed)`` inside the block."""
+    ig = igraph()
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
+
+
+def _graph(n: int, edges: Sequence[tuple[int, int]]) -> Any:
+    return igraph().Graph(n=n, edges=edges, directed=False)
 
 
 def louvain(
@@ -28,11 +58,8 @@ def louvain(
     numbers come from ``random.Random(seed)`` for this call only.
     """
     graph = _graph(n, edges)
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with seeded(seed):
         found = graph.community_multilevel(weights=list(weights))
-    finally:
-        ig.set_random_number_generator(random)
     return [list(group) for group in found]
 
 

@@ -16,11 +16,15 @@ from retweetring.cli.options import (
     emit_rows,
     format_option,
     load_analysis,
+    load_weights,
     make_window,
     since_until_options,
     state_of,
 )
 from retweetring.records import account_label
+
+#: The report's default betweenness sample: 100 sources take ~3 s at 81k mutual accounts.
+REPORT_SAMPLE = 100
 
 if TYPE_CHECKING:
     from retweetring.posting import PostingBalances
@@ -64,6 +68,12 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
 @click.command()
 @analytics_options
 @count_option("--top", 10, "Accounts and pairs shown in each ranking of the report.")
+@count_option(
+    "--connector-sample",
+    REPORT_SAMPLE,
+    "Connectors: exact betweenness up to N accounts with a mutual partner; above, "
+    "estimated from N sampled source accounts.",
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -73,17 +83,21 @@ def report(
     all_retweets: bool,
     fmt: str,
     top: int,
+    connector_sample: int,
 ) -> None:
     """Summarise the community: support given and received, mutual pairs, communities.
 
-    With --format csv, prints each account's support balance.
+    With --format csv, prints each account's support balance. Connectors are ranked by
+    betweenness, estimated from --connector-sample source accounts on a large mutual
+    graph ('connectors_sample' in JSON: null when exact).
 
     Example:
 
         retweetring report --since 2026-10-01 --format json
     """
     state = state_of(ctx)
-    emit_report(state, load_analysis(state, since, until, min_support, all_retweets), fmt, top)
+    analysis = load_weights(state, since, until, min_support, all_retweets)
+    emit_report(state, analysis, fmt, top, max_exact=connector_sample)
 
 
 @click.command()

@@ -327,20 +327,40 @@ def rules_from(path: Path | None) -> Any:
     return DEFAULT_RULES if path is None else load_rules(path)
 
 
-def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> None:
-    """Print the community report of ``analysis`` as text or JSON, or its balance rows as CSV."""
-    from retweetring.reports import summary
+def load_weights(
+    state: State, since: date | None, until: date | None, min_support: int, all_retweets: bool
+) -> Analysis:
+    """As :func:`load_analysis`, with the graph as :class:`~retweetring.analytics.weights.
+    SupportWeights` read straight from SQL (no networkx graph, no first/last times)."""
+    window = make_window(since, until)
+    from retweetring.store.pairs import support_weights
+    from retweetring.store.queries import count_accounts
+
+    with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
+        weights = support_weights(conn, window, all_retweets=all_retweets)
+        accounts = count_accounts(conn)
+    return Analysis(weights, window, min_support, accounts)
+
+
+def emit_report(
+    state: State, analysis: Analysis, fmt: str, top: int = 10, max_exact: int = 1000
+) -> None:
+    """Print the community report of a :func:`load_weights` analysis as text or JSON, or its
+    balance rows as CSV; `max_exact` is the connectors' betweenness sample (see
+    :func:`~retweetring.analytics.connectors.top_connectors`)."""
+    from retweetring.analytics import weights
 
     if fmt == "csv":
-        rows = summary.balance_rows(analysis.graph)
+        rows = weights.balance_rows(analysis.graph)
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
         return
-    data = summary.report(
+    data = weights.report(
         analysis.graph,
         analysis.accounts,
         min_support=analysis.min_support,
         window=analysis.window.describe(),
         top=top,
+        max_exact=max_exact,
     )
     if fmt == "json":
         click.echo(to_json(data))

@@ -18,6 +18,9 @@ from retweetring.analytics import (
     support_balance,
     top_connectors,
 )
+from retweetring.analytics.connectors import sample_size
+from retweetring.analytics.labels import node_ranks
+from retweetring.analytics.shared import mutual_positions
 from retweetring.records import account_label
 
 
@@ -93,11 +96,16 @@ def report(
     window: str = "all time",
     top: int = 10,
     seed: int = 42,
+    max_exact: int = 1000,
 ) -> dict[str, Any]:
     """Return the whole-community report.
 
     ``accounts`` counts every stored account; ``edges`` counts ordered pairs with weight >= 1
-    and ``support_events`` is the sum of all weights.
+    and ``support_events`` is the sum of all weights. ``top_connectors`` is exact up to
+    `max_exact` accounts with a mutual partner, else estimated from `max_exact` sampled
+    sources; ``connectors_sample`` says how many (None: exact). The CLI computes the same
+    report from SQL arrays (:func:`retweetring.analytics.weights.report`); this is the
+    networkx reference.
     """
     mutual = mutual_rows(graph, min_support)
     unreturned = one_sided_rows(graph, min_support)
@@ -118,8 +126,13 @@ def report(
         "top_supported": sorted(balance, key=lambda r: (-r["received"], r["username"]))[:top],
         "top_connectors": [
             {"username": username(graph, node), "betweenness": round(score, 4)}
-            for node, score in top_connectors(graph, top=top, min_support=min_support, seed=seed)
+            for node, score in top_connectors(
+                graph, top=top, min_support=min_support, seed=seed, max_exact=max_exact
+            )
         ],
+        "connectors_sample": sample_size(
+            len(mutual_positions(graph, min_support, node_ranks(graph)).nodes), max_exact
+        ),
         "strongest_mutual": mutual[:top],
         "most_unreturned": unreturned[:top],
     }

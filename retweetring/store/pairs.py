@@ -9,7 +9,7 @@ weights are one ``GROUP BY (retweeter, author)`` over the support events of the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
 
@@ -19,7 +19,10 @@ from retweetring.store.dialect import TweetsFirstJoin
 from retweetring.store.session import connection
 from retweetring.store.tables import accounts, retweets, tweets
 
-__all__ = ["mutual_rows", "one_sided_rows"]
+if TYPE_CHECKING:
+    from retweetring.analytics.weights import SupportWeights
+
+__all__ = ["mutual_rows", "one_sided_rows", "support_weights"]
 
 SortKey = tuple[str, str]
 
@@ -61,11 +64,14 @@ class _Labels:
     The accounts table is read once (99k accounts: 0.07 s), not joined to every pair.
     """
 
-    def __init__(self, conn: Connection, platform: str) -> None:
-        query = select(accounts.c.id, accounts.c.username).where(accounts.c.platform == platform)
-        self.usernames: dict[int, str | None] = {
-            account_id: username for account_id, username in conn.execute(query)
-        }
+    def __init__(self, conn: Connection, platform: str, names: bool = False) -> None:
+        columns = [accounts.c.id, accounts.c.username] + ([accounts.c.name] if names else [])
+        self.usernames: dict[int, str | None] = {}
+        self.names: dict[int, str] = {}
+        for row in conn.execute(select(*columns).where(accounts.c.platform == platform)):
+            self.usernames[row[0]] = row[1]
+            if names:
+                self.names[row[0]] = row[2] or ""
         self.keys: dict[int, SortKey] = {}
         self.shown: dict[int, str] = {}
 
@@ -76,6 +82,34 @@ class _Labels:
         shown = account_label(account_id, self.usernames.get(account_id))
         self.shown[account_id] = shown
         self.keys[account_id] = (shown if found else str(account_id), str(account_id))
+
+    def key(self, account_id: int) -> SortKey:
+        self.add(account_id)
+        return self.keys[account_id]
+
+
+def support_weights(
+    db: Engine | Connection,
+    window: Window | None = None,
+    *,
+    all_retweets: bool = False,
+    platform: str = PLATFORM_X,
+) -> SupportWeights:
+    """The support graph's weighted pairs as :class:`~retweetring.analytics.weights.SupportWeights`.
+
+    The same accounts, pairs, weights, labels and names as
+    :func:`retweetring.graph.support_graph` (without ``first`` and ``last``).
+    """
+    from retweetring.analytics.weights import SupportWeights
+
+    weights = _weights(window or Window(), all_retweets, platform)
+    query = select(weights.c.supporter, weights.c.supported, weights.c.weight)
+    with connection(db) as conn:
+        labels = _Labels(conn, platform, names=True)
+        rows = conn.execute(query).all()
+    return SupportWeights.of(
+        rows, labels.key, labels.shown.__getitem__, lambda node: labels.names.get(node, "")
+    )
 
 
 def mutual_rows(
