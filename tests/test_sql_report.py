@@ -7,14 +7,31 @@ communities and sampled connectors included, and the CSV balance rows must too.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
+import networkx as nx
+import pytest
+from graphs import large_support_graph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_sql_pairs import _fill, databases, scratch, windows  # noqa: F401 - scratch: fixture
+from sqlalchemy import Engine
+from test_sql_pairs import _fill, databases, windows
 
 from retweetring.analytics import weights
+from retweetring.analytics.labels import sort_key
 from retweetring.graph import support_graph
 from retweetring.reports import summary
 from retweetring.store.pairs import support_weights
+from retweetring.store.session import open_database
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One database file, emptied and refilled by each example (see ``test_sql_pairs``)."""
+    eng = open_database(str(tmp_path_factory.mktemp("report") / "report.db"))
+    yield eng
+    eng.dispose()
 
 
 @settings(
@@ -31,17 +48,62 @@ from retweetring.store.pairs import support_weights
     max_exact=st.integers(1, 4),
 )
 def test_report_from_sql_arrays_equals_the_networkx_report(
-    scratch,
+    db,
     rows,
     window,
     k,
     all_retweets,
     top,
-    max_exact,  # noqa: F811 - the fixture
+    max_exact,
 ):
-    _fill(scratch, rows)
-    sw = support_weights(scratch, window, all_retweets=all_retweets)
-    graph = support_graph(scratch, window, all_retweets=all_retweets)
+    _fill(db, rows)
+    sw = support_weights(db, window, all_retweets=all_retweets)
+    graph = support_graph(db, window, all_retweets=all_retweets)
     options = {"min_support": k, "top": top, "max_exact": max_exact, "window": "w"}
     assert weights.report(sw, 7, **options) == summary.report(graph, 7, **options)
     assert weights.balance_rows(sw) == summary.balance_rows(graph)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    rows=databases(),
+    window=windows(),
+    k=st.integers(1, 3),
+    all_retweets=st.booleans(),
+    top=st.none() | st.integers(0, 5),
+)
+def test_introductions_from_sql_arrays_equal_the_networkx_introductions(
+    db, rows, window, k, all_retweets, top
+):
+    _fill(db, rows)
+    sw = support_weights(db, window, all_retweets=all_retweets)
+    graph = support_graph(db, window, all_retweets=all_retweets)
+    assert weights.introduction_rows(sw, k, top) == summary.introduction_rows(graph, k, top=top)
+
+
+def weights_of(G: nx.DiGraph) -> weights.SupportWeights:
+    return weights.SupportWeights.of(
+        G.edges(data="weight", default=1),
+        lambda node: sort_key(G, node),
+        lambda node: summary.username(G, node),
+        lambda node: G.nodes[node].get("name", ""),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("sparse", [True, False])
+def test_top_introductions_and_report_from_arrays_equal_networkx_on_larger_graphs(
+    seed, sparse, monkeypatch
+):
+    # the sparse-product path of introductions (with top) starts at this much work
+    module = sys.modules["retweetring.analytics.introductions"]  # the package exports a function
+    monkeypatch.setattr(module, "_SPARSE_MIN_WORK", 0 if sparse else 10**12)
+    G = large_support_graph(seed, n=1500, m=30_000)
+    found = weights.introduction_rows(weights_of(G), 1, top=50)
+    assert len(found) == 50
+    assert found == summary.introduction_rows(G, 1, top=50)
+    assert weights.report(weights_of(G), 3, top=5) == summary.report(G, 3, top=5)

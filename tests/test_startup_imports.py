@@ -73,7 +73,7 @@ ANALYTICS = (
     ["accounts"],
     ["mutual"],
     ["one-sided"],
-    ["introductions"],
+    ["introductions", "--account", "hollys_bakery"],
     ["balance"],
     THANK,
 )
@@ -84,11 +84,18 @@ def test_analytics_commands_import_neither_the_orm_nor_plotting(example_db: Path
     assert heavy(modules_after("--db", str(example_db), *command), NOT_FOR_READING) == []
 
 
-def test_report_imports_numpy_and_igraph_but_not_plotting(example_db: Path):
-    # communities and connectors run in igraph on numpy arrays; igraph's own plotting
-    # would import matplotlib.pyplot (about 1 s), which the analytics keep out
-    modules = modules_after("--db", str(example_db), "report")
-    assert heavy(modules, NOT_FOR_READING) == ["igraph", "numpy"]
+@pytest.mark.parametrize(
+    ("command", "needed"),
+    [(["report"], ["igraph", "numpy"]), (["introductions"], ["numpy"])],
+    ids=["report", "introductions"],
+)
+def test_whole_graph_analytics_import_numpy_and_igraph_but_not_plotting(
+    example_db: Path, command, needed
+):
+    # they run on numpy arrays read from SQL, communities and connectors in igraph, whose
+    # own plotting would import matplotlib.pyplot (about 1 s): the analytics keep it out
+    modules = modules_after("--db", str(example_db), *command)
+    assert heavy(modules, NOT_FOR_READING) == needed
 
 
 @pytest.mark.parametrize("command", [["accounts"], ["balance"], THANK], ids=lambda c: c[0])

@@ -17,9 +17,10 @@ import numpy as np
 
 from .communities import communities_of_positions
 from .connectors import connectors_of_positions, sample_size
+from .introductions import ranked_introductions
 from .shared import MutualPositions, check_min_support
 
-__all__ = ["PairSides", "SupportWeights", "balance_rows", "report"]
+__all__ = ["PairSides", "SupportWeights", "balance_rows", "introduction_rows", "report"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,33 @@ class SupportWeights:
             np.fromiter((position[u] for u, _, _ in rows), dtype=np.int64, count=m),
             np.fromiter((position[v] for _, v, _ in rows), dtype=np.int64, count=m),
             np.fromiter((w for _, _, w in rows), dtype=np.int64, count=m),
+        )
+
+    @classmethod
+    def of_ids(
+        cls,
+        supporter: np.ndarray,
+        supported: np.ndarray,
+        weight: np.ndarray,
+        key: Callable[[int], Any],
+        shown: Callable[[int], str],
+        name: Callable[[int], str],
+    ) -> SupportWeights:
+        """As :meth:`of`, from parallel arrays of integer account ids (no self-loop)."""
+        ids, inverse = np.unique(np.concatenate([supporter, supported]), return_inverse=True)
+        listed = ids.tolist()
+        order = sorted(range(len(listed)), key=lambda i: key(listed[i]))
+        position = np.empty(len(listed), dtype=np.int64)
+        position[order] = np.arange(len(listed))
+        nodes = [listed[i] for i in order]
+        m = len(supporter)
+        return cls(
+            nodes,
+            [shown(node) for node in nodes],
+            [name(node) for node in nodes],
+            position[inverse[:m]],
+            position[inverse[m:]],
+            np.asarray(weight, dtype=np.int64),
         )
 
     def returned(self) -> np.ndarray:
@@ -139,6 +167,15 @@ class PairSides:
             )
         ]
 
+    def partners(self) -> dict[int, list[int]]:
+        """Each account's mutual partners, accounts and partners in label (position) order."""
+        sw = self.weights
+        mask = self._mutual_mask()
+        a, b = sw.source[mask], sw.target[mask]
+        ends, others = np.concatenate([a, b]), np.concatenate([b, a])
+        order = np.lexsort((others, ends))
+        return _grouped(ends[order], others[order])
+
     def mutual(self) -> MutualPositions:
         """The mutual graph without isolates; its nodes are positions in ``weights``."""
         sw = self.weights
@@ -152,6 +189,52 @@ class PairSides:
             np.searchsorted(ends, a).tolist(), np.searchsorted(ends, b).tolist(), strict=True
         )
         return MutualPositions(ends.tolist(), list(edges), total.tolist())
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray) -> dict[int, list[int]]:
+    """``{key: [values...]}`` of parallel arrays sorted by key, in key order."""
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    stops = np.r_[starts[1:], len(keys)]
+    listed = values.tolist()
+    return {
+        key: listed[start:stop]
+        for key, start, stop in zip(
+            keys[starts].tolist(), starts.tolist(), stops.tolist(), strict=True
+        )
+    }
+
+
+def introduction_rows(
+    sw: SupportWeights, min_support: int = 1, top: int | None = 20
+) -> list[dict[str, Any]]:
+    """As ``summary.introduction_rows`` of the whole graph (no account): best first."""
+    partners = sw.sides(min_support).partners()
+    n = len(sw.nodes)
+    ends = np.concatenate([sw.source, sw.target])
+    others = np.concatenate([sw.target, sw.source])
+    order = np.argsort(ends, kind="stable")
+    linked = others[order].tolist()
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=n), out=indptr[1:])
+    bounds = indptr.tolist()
+
+    def neighbours(node: Hashable) -> set[Hashable]:
+        i = int(node)  # type: ignore[call-overload]
+        return set(linked[bounds[i] : bounds[i + 1]])
+
+    shown = sw.usernames
+    found = ranked_introductions(partners, neighbours, {i: i for i in range(n)}, top)
+    return [
+        {
+            "a": shown[intro.a],  # type: ignore[index]
+            "b": shown[intro.b],  # type: ignore[index]
+            "via": [shown[node] for node in intro.via],  # type: ignore[index]
+            "score": round(intro.score, 6),
+        }
+        for intro in found
+    ]
 
 
 def balance_rows(sw: SupportWeights) -> list[dict[str, Any]]:

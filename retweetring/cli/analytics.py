@@ -207,9 +207,15 @@ def introductions(
     from retweetring.reports import summary
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
     node = account_node(state, account)
-    rows = summary.introduction_rows(analysis.graph, min_support, account=node, top=top)
+    if node is None:
+        from retweetring.analytics import weights
+
+        analysis = load_weights(state, since, until, min_support, all_retweets)
+        rows = weights.introduction_rows(analysis.graph, min_support, top=top)
+    else:
+        analysis = load_analysis(state, since, until, min_support, all_retweets)
+        rows = summary.introduction_rows(analysis.graph, min_support, account=node, top=top)
     emit_rows(
         state,
         fmt,
