@@ -13,14 +13,24 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
-from .communities import communities_of_positions
+from .annotate import KeptSupport
+from .communities import communities_of_positions, community_of
 from .connectors import connectors_of_positions, sample_size
 from .introductions import ranked_introductions
 from .shared import MutualPositions, check_min_support
 
-__all__ = ["PairSides", "SupportWeights", "balance_rows", "introduction_rows", "report"]
+__all__ = [
+    "MapInputs",
+    "PairSides",
+    "SupportWeights",
+    "balance_rows",
+    "introduction_rows",
+    "map_inputs",
+    "report",
+]
 
 
 @dataclass(frozen=True)
@@ -31,15 +41,18 @@ class SupportWeights:
     ----------
     nodes : list
         The accounts with at least one pair, in label order: position ``i`` is ``nodes[i]``.
-    usernames, names : list of str
-        How each account is shown, and its display name ("" when unknown).
+    usernames : list of str
+        How each account is shown (``id:N`` for an account with no stored row).
+    names : list of str or None
+        Each account's display name ("" when it has none); None for an account with no
+        stored row, which the support graph gives no ``username`` or ``name`` attribute.
     source, target, weight : numpy.ndarray
         One entry per ordered pair ``source -> target`` (positions), ``weight >= 1``.
     """
 
     nodes: list[Hashable]
     usernames: list[str]
-    names: list[str]
+    names: list[str | None]
     source: np.ndarray
     target: np.ndarray
     weight: np.ndarray
@@ -50,7 +63,7 @@ class SupportWeights:
         pairs: Iterable[tuple[Hashable, Hashable, int]],
         key: Callable[[Hashable], Any],
         shown: Callable[[Hashable], str],
-        name: Callable[[Hashable], str],
+        name: Callable[[Hashable], str | None],
     ) -> SupportWeights:
         """Number the accounts of ``(supporter, supported, weight)`` `pairs` by `key` order.
 
@@ -77,7 +90,7 @@ class SupportWeights:
         weight: np.ndarray,
         key: Callable[[int], Any],
         shown: Callable[[int], str],
-        name: Callable[[int], str],
+        name: Callable[[int], str | None],
     ) -> SupportWeights:
         """As :meth:`of`, from parallel arrays of integer account ids (no self-loop)."""
         ids, inverse = np.unique(np.concatenate([supporter, supported]), return_inverse=True)
@@ -248,7 +261,7 @@ def balance_rows(sw: SupportWeights) -> list[dict[str, Any]]:
     return [
         {
             "username": sw.usernames[i],
-            "name": sw.names[i],
+            "name": sw.names[i] or "",
             "given": g,
             "received": r,
             "net": g - r,
@@ -310,3 +323,71 @@ def report(
         "strongest_mutual": mutual[:top],
         "most_unreturned": unreturned[:top],
     }
+
+
+@dataclass(frozen=True)
+class MapInputs:
+    """What the community map needs of the whole graph, computed from arrays.
+
+    ``kept`` is :meth:`KeptSupport.of` the support graph at ``k``; ``ranked`` the accounts
+    with a kept edge, most connected first (as ``most_connected_of(G, kept, None)``);
+    ``group`` each mutual account's community index (as ``community_of(communities(G, k))``).
+    """
+
+    kept: KeptSupport
+    ranked: list[Hashable]
+    group: dict[Hashable, int]
+
+    def subgraph(self, sw: SupportWeights, nodes: Iterable[Hashable]) -> nx.DiGraph:
+        """The support graph's edges (any weight) between `nodes`, with usernames and names."""
+        position = {node: i for i, node in enumerate(sw.nodes)}
+        chosen = np.zeros(len(sw.nodes), dtype=bool)
+        chosen[[position[node] for node in nodes]] = True
+        inside = chosen[sw.source] & chosen[sw.target]
+        G = nx.DiGraph()
+        G.add_nodes_from(
+            (sw.nodes[i], {} if name is None else {"username": sw.usernames[i], "name": name})
+            for i, name in ((i, sw.names[i]) for i in np.flatnonzero(chosen).tolist())
+        )
+        G.add_weighted_edges_from(
+            (sw.nodes[u], sw.nodes[v], w)
+            for u, v, w in zip(
+                sw.source[inside].tolist(),
+                sw.target[inside].tolist(),
+                sw.weight[inside].tolist(),
+                strict=True,
+            )
+        )
+        return G
+
+
+def map_inputs(sw: SupportWeights, min_support: int = 1, seed: int = 42) -> MapInputs:
+    """:class:`MapInputs` of the support graph `sw` holds, at threshold `min_support`."""
+    sides = sw.sides(min_support)
+    k = sides.k
+    n = len(sw.nodes)
+    keep = sw.weight >= k
+    u, v, w = sw.source[keep], sw.target[keep], sw.weight[keep]
+    given = np.bincount(u, weights=w, minlength=n).astype(np.int64)
+    received = np.bincount(v, weights=w, minlength=n).astype(np.int64)
+    low, high = np.minimum(u, v), np.maximum(u, v)
+    pairs = np.unique(low * n + high)
+    neighbours = np.bincount(
+        np.concatenate([pairs // n, pairs % n]), minlength=n
+    )  # distinct accounts at the other end of a kept edge
+    present = np.flatnonzero(neighbours > 0)
+    order = present[np.lexsort((present, -(given + received)[present], -neighbours[present]))]
+    nodes = sw.nodes
+    kept = KeptSupport(
+        k,
+        {nodes[i]: g for i, g in zip(present.tolist(), given[present].tolist(), strict=True) if g},
+        {
+            nodes[i]: r
+            for i, r in zip(present.tolist(), received[present].tolist(), strict=True)
+            if r
+        },
+        {nodes[i]: c for i, c in zip(present.tolist(), neighbours[present].tolist(), strict=True)},
+    )
+    groups = communities_of_positions(sides.mutual(), seed)
+    group = community_of([[nodes[i] for i in members] for members in groups])
+    return MapInputs(kept, [nodes[i] for i in order.tolist()], group)

@@ -12,6 +12,7 @@ from retweetring.cli.options import (
     count_option,
     format_option,
     load_analysis,
+    load_weights,
     state_of,
     window_options,
 )
@@ -105,14 +106,15 @@ def map_cmd(
 
         retweetring map -o holly.png --account hollys_bakery --size 1200x900
     """
-    from retweetring.reports.maps import community_map, ego_map
+    from retweetring.reports.maps import community_map_of_weights, ego_map
     from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    load = load_weights if account is None else load_analysis
+    analysis = load(state, since, until, min_support, all_retweets)
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
-        result = community_map(
+        result = community_map_of_weights(
             analysis.graph,
             output,
             top=top,

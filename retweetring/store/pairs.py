@@ -125,7 +125,7 @@ def support_weights(
         weight,
         labels.key,
         labels.shown.__getitem__,
-        lambda node: labels.names.get(node, ""),
+        labels.names.get,
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from retweetring.analytics.annotate import NO_COMMUNITY, KeptSupport, annotated_subgraph
 from retweetring.analytics.labels import sort_key
 from retweetring.analytics.shared import check_min_support
+from retweetring.analytics.weights import SupportWeights, map_inputs
 from retweetring.errors import EmptyMapError
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
 from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title
@@ -39,7 +40,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["CommunityStyles", "community_map", "community_styles", "most_connected"]
+__all__ = [
+    "CommunityStyles",
+    "community_map",
+    "community_map_of_weights",
+    "community_styles",
+    "most_connected",
+]
 
 
 def most_connected(G: nx.DiGraph, top: int | None) -> list[Hashable]:
@@ -128,13 +135,56 @@ def community_map(
         If `size` cannot hold the title and legend at a readable size.
     """
     kept = KeptSupport.of(graph, check_min_support(min_support))
+    _check_not_empty(kept, window_label, min_support)
+    keep = most_connected_of(graph, kept, top)
+    S = annotated_subgraph(graph, keep, kept, seed=seed)
+    return _draw(S, kept, path, window_label, min_support, size, dpi, labels, seed)
+
+
+def community_map_of_weights(
+    weights: SupportWeights,
+    path: str | Path,
+    *,
+    top: int | None = 150,
+    window_label: str = "all time",
+    min_support: int = 1,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    dpi: int = DEFAULT_DPI,
+    labels: int | None = None,
+    seed: int = 42,
+) -> MapResult:
+    """:func:`community_map` of the support graph that `weights` holds, drawing the same map
+    without building the whole graph: only the drawn accounts' edges become a networkx graph.
+    """
+    inputs = map_inputs(weights, check_min_support(min_support), seed)
+    _check_not_empty(inputs.kept, window_label, min_support)
+    keep = inputs.ranked if top is None else inputs.ranked[:top]
+    S = annotated_subgraph(
+        inputs.subgraph(weights, keep), keep, inputs.kept, seed=seed, group=inputs.group
+    )
+    return _draw(S, inputs.kept, path, window_label, min_support, size, dpi, labels, seed)
+
+
+def _check_not_empty(kept: KeptSupport, window_label: str, min_support: int) -> None:
     if kept.accounts() == 0:
         raise EmptyMapError(
             f"no support {in_window(window_label)} (min support {min_support}): nothing to map"
         )
-    keep = most_connected_of(graph, kept, top)
-    left_out = kept.accounts() - len(keep)
-    S = annotated_subgraph(graph, keep, kept, seed=seed)
+
+
+def _draw(
+    S: nx.DiGraph,
+    kept: KeptSupport,
+    path: str | Path,
+    window_label: str,
+    min_support: int,
+    size: tuple[int, int],
+    dpi: int,
+    labels: int | None,
+    seed: int,
+) -> MapResult:
+    """Draw the annotated subgraph `S` of the most connected accounts of `kept`."""
+    left_out = kept.accounts() - len(S)
     pos = spring_positions(S, seed=seed)
     received = {n: S.nodes[n]["received"] for n in S}
     max_received = max(kept.received.values(), default=0) or 1
