@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 
 import networkx as nx
 import pytest
@@ -22,6 +23,7 @@ from retweetring.analytics import weights
 from retweetring.analytics.labels import sort_key
 from retweetring.graph import support_graph
 from retweetring.reports import summary
+from retweetring.reports.export import export_graph, export_graphml_of_weights
 from retweetring.store.pairs import support_weights
 from retweetring.store.session import open_database
 
@@ -107,3 +109,40 @@ def test_top_introductions_and_report_from_arrays_equal_networkx_on_larger_graph
     assert len(found) == 50
     assert found == summary.introduction_rows(G, 1, top=50)
     assert weights.report(weights_of(G), 3, top=5) == summary.report(G, 3, top=5)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(rows=databases(), window=windows(), k=st.integers(1, 3), all_retweets=st.booleans())
+def test_graphml_from_sql_arrays_is_the_networkx_export_byte_for_byte(
+    db, tmp_path_factory, rows, window, k, all_retweets
+):
+    _fill(db, rows)
+    sw = support_weights(db, window, all_retweets=all_retweets, times=True)
+    graph = support_graph(db, window, all_retweets=all_retweets)
+    folder = tmp_path_factory.mktemp("graphml")
+    old = export_graph(graph, folder / "old.graphml", "graphml", min_support=k, window_label="w")
+    new = export_graphml_of_weights(sw, folder / "new.graphml", min_support=k, window_label="w")
+    assert (new.nodes, new.edges, new.mutual_pairs) == (old.nodes, old.edges, old.mutual_pairs)
+    assert (folder / "new.graphml").read_bytes() == (folder / "old.graphml").read_bytes()
+
+
+def test_graphml_times_from_arrays_are_written_as_the_graph_path_writes_them():
+    import numpy as np
+
+    from retweetring.reports.export import _iso, _iso_texts
+
+    times = [datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 9, 0, 1, 5), None]
+    found = _iso_texts(np, np.array(times, dtype="datetime64[us]"), np.arange(3))
+    assert (
+        found
+        == [_iso(t) for t in times]
+        == [
+            "2026-11-02T09:00:00+00:00",
+            "2026-11-02T09:00:01.000005+00:00",
+            "",
+        ]
+    )

@@ -48,6 +48,9 @@ class SupportWeights:
         stored row, which the support graph gives no ``username`` or ``name`` attribute.
     source, target, weight : numpy.ndarray
         One entry per ordered pair ``source -> target`` (positions), ``weight >= 1``.
+    first, last : numpy.ndarray, optional
+        Each pair's earliest and latest counted retweet (``datetime64[us]``, NaT: unknown),
+        when they were read.
     """
 
     nodes: list[Hashable]
@@ -56,6 +59,8 @@ class SupportWeights:
     source: np.ndarray
     target: np.ndarray
     weight: np.ndarray
+    first: np.ndarray | None = None
+    last: np.ndarray | None = None
 
     @classmethod
     def of(
@@ -91,6 +96,9 @@ class SupportWeights:
         key: Callable[[int], Any],
         shown: Callable[[int], str],
         name: Callable[[int], str | None],
+        *,
+        first: np.ndarray | None = None,
+        last: np.ndarray | None = None,
     ) -> SupportWeights:
         """As :meth:`of`, from parallel arrays of integer account ids (no self-loop)."""
         ids, inverse = np.unique(np.concatenate([supporter, supported]), return_inverse=True)
@@ -107,6 +115,8 @@ class SupportWeights:
             position[inverse[:m]],
             position[inverse[m:]],
             np.asarray(weight, dtype=np.int64),
+            first,
+            last,
         )
 
     def returned(self) -> np.ndarray:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli.options import load_analysis, state_of, window_options
+from retweetring.cli.options import load_analysis, load_weights, state_of, window_options
 from retweetring.defaults import EXPORT_FORMATS
 
 
@@ -44,17 +44,23 @@ def export(
 
         retweetring export --format gexf -o saltby.gexf --since 2026-10-01
     """
-    from retweetring.reports.export import export_graph
+    from retweetring.reports.export import export_graph, export_graphml_of_weights
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
-    result = export_graph(
-        analysis.graph,
-        output,
-        fmt,
-        min_support=min_support,
-        window_label=analysis.window.describe(),
-    )
+    if fmt == "graphml":  # written straight from arrays, the same file
+        analysis = load_weights(state, since, until, min_support, all_retweets, times=True)
+        result = export_graphml_of_weights(
+            analysis.graph, output, min_support=min_support, window_label=analysis.window.describe()
+        )
+    else:
+        analysis = load_analysis(state, since, until, min_support, all_retweets)
+        result = export_graph(
+            analysis.graph,
+            output,
+            fmt,
+            min_support=min_support,
+            window_label=analysis.window.describe(),
+        )
     click.echo(result.summary())
 
 

@@ -328,16 +328,22 @@ def rules_from(path: Path | None) -> Any:
 
 
 def load_weights(
-    state: State, since: date | None, until: date | None, min_support: int, all_retweets: bool
+    state: State,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    times: bool = False,
 ) -> Analysis:
     """As :func:`load_analysis`, with the graph as :class:`~retweetring.analytics.weights.
-    SupportWeights` read straight from SQL (no networkx graph, no first/last times)."""
+    SupportWeights` read straight from SQL (no networkx graph; first/last only with
+    `times`)."""
     window = make_window(since, until)
     from retweetring.store.pairs import support_weights
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        weights = support_weights(conn, window, all_retweets=all_retweets)
+        weights = support_weights(conn, window, all_retweets=all_retweets, times=times)
         accounts = count_accounts(conn)
     return Analysis(weights, window, min_support, accounts)
 

@@ -94,14 +94,16 @@ def support_weights(
     *,
     all_retweets: bool = False,
     platform: str = PLATFORM_X,
+    times: bool = False,
 ) -> SupportWeights:
     """The support graph's weighted pairs as :class:`~retweetring.analytics.weights.SupportWeights`.
 
     The same accounts, pairs, weights, labels and names as
-    :func:`retweetring.graph.support_graph` (without ``first`` and ``last``). The two tables
-    are read in one scan each (the originals that count, the retweets in the window) and
-    joined with numpy: on 1M retweets that takes 2-3 s against 3-7 s for the join and
-    GROUP BY in SQLite, whose per-retweet index lookups dominate.
+    :func:`retweetring.graph.support_graph`, and with `times` its ``first`` and ``last``
+    (as numpy ``datetime64[us]``, NaT for none). The two tables are read in one scan each
+    (the originals that count, the retweets in the window) and joined with numpy: on 1M
+    retweets that takes 2-3 s against 3-7 s for the join and GROUP BY in SQLite, whose
+    per-retweet index lookups dominate.
     """
     import numpy as np
 
@@ -111,35 +113,40 @@ def support_weights(
     originals = select(tweets.c.id, tweets.c.author_id).where(tweets.c.platform == platform)
     if not all_retweets:
         originals = originals.where(is_promotional())
-    events = select(retweets.c.retweeter_id, retweets.c.original_id).where(
+    columns = [retweets.c.retweeter_id, retweets.c.original_id]
+    if times:
+        columns.append(retweets.c.created_at)
+    events = select(*columns).where(
         retweets.c.platform == platform, in_window(retweets.c.created_at, window)
     )
     with connection(db) as conn:
         labels = _Labels(conn, platform, names=True)
-        written = _columns(conn, originals, 2)
-        retweeted = _columns(conn, events, 2)
-    supporter, supported, weight = _pair_weights(np, written, retweeted)
+        written = np.array(conn.execute(originals).cursor.fetchall(), dtype=np.int64)
+        rows = conn.execute(events).cursor.fetchall()
+    written = written.reshape(len(written), 2)
+    if times:
+        listed = list(zip(*rows, strict=True)) or [(), (), ()]
+        retweeted = np.array(listed[:2], dtype=np.int64).T.reshape(len(rows), 2)
+        when = np.array(listed[2], dtype="datetime64[us]")
+    else:
+        retweeted = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+        when = None
+    pairs = _pair_weights(np, written, retweeted, when)
     return SupportWeights.of_ids(
-        supporter,
-        supported,
-        weight,
+        *pairs[:3],
         labels.key,
         labels.shown.__getitem__,
         labels.names.get,
+        first=pairs[3],
+        last=pairs[4],
     )
 
 
-def _columns(conn: Connection, query: Any, width: int) -> Any:
-    """The integer rows of ``query`` as a ``(rows, width)`` numpy array."""
-    import numpy as np
-
-    rows = conn.execute(query).cursor.fetchall()
-    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
-
-
-def _pair_weights(np: Any, written: Any, retweeted: Any) -> tuple[Any, Any, Any]:
-    """``(supporter, supported, weight)`` arrays: distinct originals of the supported that
-    the supporter retweeted, from ``(tweet, author)`` and ``(retweeter, original)`` rows."""
+def _pair_weights(np: Any, written: Any, retweeted: Any, when: Any) -> tuple[Any, ...]:
+    """``(supporter, supported, weight, first, last)`` arrays: the distinct originals of the
+    supported that the supporter retweeted, from ``(tweet, author)`` and ``(retweeter,
+    original)`` rows, and (when `when` holds each retweet's time) the earliest and latest
+    retweet of each pair (None without `when`)."""
     order = np.argsort(written[:, 0], kind="stable")
     tweet_ids, authors = written[order, 0], written[order, 1]
     retweeter, original = retweeted[:, 0], retweeted[:, 1]
@@ -155,7 +162,16 @@ def _pair_weights(np: Any, written: Any, retweeted: Any) -> tuple[Any, Any, Any]
     pair = person[:m].astype(np.int64) * len(people) + person[m:]
     distinct = np.unique(pair * max(len(tweet_set), 1) + tweet) // max(len(tweet_set), 1)
     pairs, weight = np.unique(distinct, return_counts=True)
-    return people[pairs // len(people)], people[pairs % len(people)], weight
+    first = last = None
+    if when is not None and len(pairs):
+        when = when[found][other]
+        by_pair = np.argsort(pair, kind="stable")
+        starts = np.searchsorted(pair[by_pair], pairs)
+        first = np.fmin.reduceat(when[by_pair], starts)
+        last = np.fmax.reduceat(when[by_pair], starts)
+    elif when is not None:
+        first = last = np.zeros(0, dtype="datetime64[us]")
+    return people[pairs // len(people)], people[pairs % len(people)], weight, first, last
 
 
 def mutual_rows(
