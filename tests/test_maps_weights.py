@@ -17,7 +17,7 @@ from retweetring.analytics import weights
 from retweetring.analytics.annotate import KeptSupport, annotated_subgraph
 from retweetring.analytics.labels import sort_key
 from retweetring.reports import summary
-from retweetring.reports.maps import community_map, community_map_of_weights
+from retweetring.reports.maps import community_map
 from retweetring.reports.maps.community import most_connected_of
 
 
@@ -75,7 +75,7 @@ def test_map_subgraph_from_arrays_equals_the_whole_graph_one_on_random_graphs(se
 def test_map_from_arrays_draws_the_same_png_and_result(tmp_path):
     G = random_support_graph(5, n=150, m=1500)
     old = community_map(G, tmp_path / "old.png", top=60, size=(800, 600))
-    new = community_map_of_weights(weights_of(G), tmp_path / "new.png", top=60, size=(800, 600))
+    new = community_map(weights_of(G), tmp_path / "new.png", top=60, size=(800, 600))
     assert new.as_dict() | {"path": ""} == old.as_dict() | {"path": ""}
     assert new.left_out > 0 and new.communities > 1
     assert (tmp_path / "new.png").read_bytes() == (tmp_path / "old.png").read_bytes()

@@ -1,7 +1,7 @@
 """The report from SQL arrays (analytics.weights) equals the networkx reference on random data.
 
-Same random databases as ``test_sql_pairs``: the CLI's ``report`` (``weights.report`` of
-``store.pairs.support_weights``) must equal ``summary.report(support_graph(...))`` exactly,
+Same random databases as ``test_sql_pairs``: the CLI's ``report`` (``summary.report`` of
+``store.pairs.support_weights``) must equal it on ``support_graph(...)`` exactly,
 communities and sampled connectors included, and the CSV balance rows must too.
 """
 
@@ -14,10 +14,10 @@ from datetime import datetime
 import networkx as nx
 import pytest
 from graphs import large_support_graph
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
-from test_sql_pairs import _fill, databases, windows
+from test_sql_pairs import CASES, _fill, databases, windows
 
 from retweetring.analytics import weights
 from retweetring.analytics.labels import sort_key
@@ -36,11 +36,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     eng.dispose()
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@CASES
 @given(
     rows=databases(),
     window=windows(),
@@ -62,15 +58,11 @@ def test_report_from_sql_arrays_equals_the_networkx_report(
     sw = support_weights(db, window, all_retweets=all_retweets)
     graph = support_graph(db, window, all_retweets=all_retweets)
     options = {"min_support": k, "top": top, "max_exact": max_exact, "window": "w"}
-    assert weights.report(sw, 7, **options) == summary.report(graph, 7, **options)
+    assert summary.report(sw, 7, **options) == summary.report(graph, 7, **options)
     assert weights.balance_rows(sw) == summary.balance_rows(graph)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@CASES
 @given(
     rows=databases(),
     window=windows(),
@@ -108,14 +100,10 @@ def test_top_introductions_and_report_from_arrays_equal_networkx_on_larger_graph
     found = weights.introduction_rows(weights_of(G), 1, top=50)
     assert len(found) == 50
     assert found == summary.introduction_rows(G, 1, top=50)
-    assert weights.report(weights_of(G), 3, top=5) == summary.report(G, 3, top=5)
+    assert summary.report(weights_of(G), 3, top=5) == summary.report(G, 3, top=5)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@CASES
 @given(rows=databases(), window=windows(), k=st.integers(1, 3), all_retweets=st.booleans())
 def test_graphml_from_sql_arrays_is_the_networkx_export_byte_for_byte(
     db, tmp_path_factory, rows, window, k, all_retweets

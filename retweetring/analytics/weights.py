@@ -29,7 +29,7 @@ __all__ = [
     "balance_rows",
     "introduction_rows",
     "map_inputs",
-    "report",
+    "report_fields",
 ]
 
 
@@ -289,17 +289,10 @@ def balance_rows(sw: SupportWeights) -> list[dict[str, Any]]:
     ]
 
 
-def report(
-    sw: SupportWeights,
-    accounts: int,
-    *,
-    min_support: int = 1,
-    window: str = "all time",
-    top: int = 10,
-    seed: int = 42,
-    max_exact: int = 1000,
+def report_fields(
+    sw: SupportWeights, min_support: int, top: int, seed: int, max_exact: int
 ) -> dict[str, Any]:
-    """As ``summary.report`` of the support graph `sw` holds (see there for the fields).
+    """The fields of ``summary.report`` that come from the support graph `sw` holds.
 
     `max_exact` is passed to :func:`~retweetring.analytics.connectors.top_connectors`.
     """
@@ -314,9 +307,6 @@ def report(
     connectors = connectors_of_positions(graph, top, seed=seed, max_exact=max_exact)
     supported = sorted(balance, key=lambda r: (-r["received"], r["username"]))
     return {
-        "window": window,
-        "min_support": min_support,
-        "accounts": accounts,
         "active_accounts": len(sw.nodes),
         "support_events": int(sw.weight.sum()),
         "edges": len(sw.weight),

@@ -106,7 +106,7 @@ def map_cmd(
 
         retweetring map -o holly.png --account hollys_bakery --size 1200x900
     """
-    from retweetring.reports.maps import community_map_of_weights, ego_map
+    from retweetring.reports.maps import community_map, ego_map
     from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
@@ -114,7 +114,7 @@ def map_cmd(
     analysis = load(state, since, until, min_support, all_retweets)
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
-        result = community_map_of_weights(
+        result = community_map(
             analysis.graph,
             output,
             top=top,

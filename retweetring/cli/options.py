@@ -355,12 +355,13 @@ def emit_report(
     balance rows as CSV; `max_exact` is the connectors' betweenness sample (see
     :func:`~retweetring.analytics.connectors.top_connectors`)."""
     from retweetring.analytics import weights
+    from retweetring.reports import summary
 
     if fmt == "csv":
         rows = weights.balance_rows(analysis.graph)
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
         return
-    data = weights.report(
+    data = summary.report(
         analysis.graph,
         analysis.accounts,
         min_support=analysis.min_support,

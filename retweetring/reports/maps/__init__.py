@@ -7,11 +7,7 @@ The modules, one job each: :mod:`.canvas` (image size, dpi, room for text), :mod
 """
 
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE, parse_size
-from retweetring.reports.maps.community import (
-    community_map,
-    community_map_of_weights,
-    most_connected,
-)
+from retweetring.reports.maps.community import community_map, most_connected
 from retweetring.reports.maps.ego import ego_map
 from retweetring.reports.maps.result import MapResult
 from retweetring.reports.maps.text import display_text
@@ -21,7 +17,6 @@ __all__ = [
     "DEFAULT_SIZE",
     "MapResult",
     "community_map",
-    "community_map_of_weights",
     "display_text",
     "ego_map",
     "most_connected",

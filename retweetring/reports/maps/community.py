@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CommunityStyles",
     "community_map",
-    "community_map_of_weights",
     "community_styles",
     "most_connected",
 ]
@@ -85,7 +84,7 @@ def most_connected_of(G: nx.DiGraph, kept: KeptSupport, top: int | None) -> list
 
 
 def community_map(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph | SupportWeights,
     path: str | Path,
     *,
     top: int | None = 150,
@@ -100,8 +99,10 @@ def community_map(
 
     Parameters
     ----------
-    graph : networkx.DiGraph
-        The support graph (see :func:`retweetring.graph.support_graph`).
+    graph : networkx.DiGraph or SupportWeights
+        The support graph (see :func:`retweetring.graph.support_graph`), or its arrays
+        (:func:`retweetring.store.pairs.support_weights`): the same map, drawn without
+        building the whole graph (only the drawn accounts' edges become a networkx graph).
     path : str or Path
         Where to write the PNG.
     top : int or None, optional (default=150)
@@ -134,35 +135,21 @@ def community_map(
     MapSizeError
         If `size` cannot hold the title and legend at a readable size.
     """
-    kept = KeptSupport.of(graph, check_min_support(min_support))
-    _check_not_empty(kept, window_label, min_support)
-    keep = most_connected_of(graph, kept, top)
-    S = annotated_subgraph(graph, keep, kept, seed=seed)
+    k = check_min_support(min_support)
+    if isinstance(graph, SupportWeights):
+        inputs = map_inputs(graph, k, seed)
+        kept = inputs.kept
+        _check_not_empty(kept, window_label, min_support)
+        keep = inputs.ranked if top is None else inputs.ranked[:top]
+        S = annotated_subgraph(
+            inputs.subgraph(graph, keep), keep, kept, seed=seed, group=inputs.group
+        )
+    else:
+        kept = KeptSupport.of(graph, k)
+        _check_not_empty(kept, window_label, min_support)
+        keep = most_connected_of(graph, kept, top)
+        S = annotated_subgraph(graph, keep, kept, seed=seed)
     return _draw(S, kept, path, window_label, min_support, size, dpi, labels, seed)
-
-
-def community_map_of_weights(
-    weights: SupportWeights,
-    path: str | Path,
-    *,
-    top: int | None = 150,
-    window_label: str = "all time",
-    min_support: int = 1,
-    size: tuple[int, int] = DEFAULT_SIZE,
-    dpi: int = DEFAULT_DPI,
-    labels: int | None = None,
-    seed: int = 42,
-) -> MapResult:
-    """:func:`community_map` of the support graph that `weights` holds, drawing the same map
-    without building the whole graph: only the drawn accounts' edges become a networkx graph.
-    """
-    inputs = map_inputs(weights, check_min_support(min_support), seed)
-    _check_not_empty(inputs.kept, window_label, min_support)
-    keep = inputs.ranked if top is None else inputs.ranked[:top]
-    S = annotated_subgraph(
-        inputs.subgraph(weights, keep), keep, inputs.kept, seed=seed, group=inputs.group
-    )
-    return _draw(S, inputs.kept, path, window_label, min_support, size, dpi, labels, seed)
 
 
 def _check_not_empty(kept: KeptSupport, window_label: str, min_support: int) -> None:
