@@ -36,46 +36,39 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     eng.dispose()
 
 
-@CASES
-@given(
-    rows=databases(),
-    window=windows(),
-    k=st.integers(1, 3),
-    all_retweets=st.booleans(),
-    top=st.integers(1, 4),
-    max_exact=st.integers(1, 4),
-)
-def test_report_from_sql_arrays_equals_the_networkx_report(
-    db,
-    rows,
-    window,
-    k,
-    all_retweets,
-    top,
-    max_exact,
-):
+# A random database, window, threshold and --all-retweets.
+DATA = {
+    "rows": databases(),
+    "window": windows(),
+    "k": st.integers(1, 3),
+    "all_retweets": st.booleans(),
+}
+
+
+def both(db: Engine, rows, window, all_retweets, times=False):
+    """The stored ``rows`` read as SQL arrays and as the networkx support graph."""
     _fill(db, rows)
-    sw = support_weights(db, window, all_retweets=all_retweets)
-    graph = support_graph(db, window, all_retweets=all_retweets)
+    sw = support_weights(db, window, all_retweets=all_retweets, times=times)
+    return sw, support_graph(db, window, all_retweets=all_retweets)
+
+
+@CASES
+@given(**DATA, top=st.integers(1, 4), max_exact=st.integers(1, 4))
+def test_report_from_sql_arrays_equals_the_networkx_report(
+    db, rows, window, k, all_retweets, top, max_exact
+):
+    sw, graph = both(db, rows, window, all_retweets)
     options = {"min_support": k, "top": top, "max_exact": max_exact, "window": "w"}
     assert summary.report(sw, 7, **options) == summary.report(graph, 7, **options)
     assert weights.balance_rows(sw) == summary.balance_rows(graph)
 
 
 @CASES
-@given(
-    rows=databases(),
-    window=windows(),
-    k=st.integers(1, 3),
-    all_retweets=st.booleans(),
-    top=st.none() | st.integers(0, 5),
-)
+@given(**DATA, top=st.none() | st.integers(0, 5))
 def test_introductions_from_sql_arrays_equal_the_networkx_introductions(
     db, rows, window, k, all_retweets, top
 ):
-    _fill(db, rows)
-    sw = support_weights(db, window, all_retweets=all_retweets)
-    graph = support_graph(db, window, all_retweets=all_retweets)
+    sw, graph = both(db, rows, window, all_retweets)
     assert weights.introduction_rows(sw, k, top) == summary.introduction_rows(graph, k, top=top)
 
 
@@ -104,13 +97,11 @@ def test_top_introductions_and_report_from_arrays_equal_networkx_on_larger_graph
 
 
 @CASES
-@given(rows=databases(), window=windows(), k=st.integers(1, 3), all_retweets=st.booleans())
+@given(**DATA)
 def test_graphml_from_sql_arrays_is_the_networkx_export_byte_for_byte(
     db, tmp_path_factory, rows, window, k, all_retweets
 ):
-    _fill(db, rows)
-    sw = support_weights(db, window, all_retweets=all_retweets, times=True)
-    graph = support_graph(db, window, all_retweets=all_retweets)
+    sw, graph = both(db, rows, window, all_retweets, times=True)
     folder = tmp_path_factory.mktemp("graphml")
     old = export_graph(graph, folder / "old.graphml", "graphml", min_support=k, window_label="w")
     new = export_graphml_of_weights(sw, folder / "new.graphml", min_support=k, window_label="w")
