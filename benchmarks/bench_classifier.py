@@ -2,7 +2,10 @@
 
 Run: ``python benchmarks/bench_classifier.py [--runs 5]``. The baseline is the rule-based
 ``retweetring/promo.py`` as it was at commit 1f3273d, loaded from git history into a
-temporary module, so both run in the same process on the same texts. Texts: the real
+temporary module, so both run in the same process on the same texts. Also timed, as a
+floor: a scorer that does only what any model with word and word-pair features must do in
+plain Python (fold, tokenise, look up the words and pairs among the model's, add their
+weights), with none of the cues. Texts: the real
 labelled tweets of ``../shared`` when present, the hand-written set, and synthetic tweets;
 each run classifies every text once, in one thread (one core). Also timed: the learned model
 as it was before its speed-up (``tests/promo_reference.py``, read from git too). Prints the
@@ -69,6 +72,26 @@ def texts() -> list[str]:
     return found
 
 
+def word_pair_floor():
+    """The least a word-and-pair linear model costs in plain Python: fold, tokenise, look up
+    every word and pair among the shipped model's word features, add their weights."""
+    from retweetring.promo.features import _TOKEN, _fold
+    from retweetring.promo.model import shipped_model
+
+    model = shipped_model()
+    weights = {k[2:]: v for k, v in model.weights.items() if k.startswith("w:")}
+    known = frozenset(weights)
+    pair = "{} {}".format
+
+    def score(text: str, username: str | None = None) -> float:
+        keys = _TOKEN.findall(_fold(text))
+        seen = set(keys)
+        seen.update(map(pair, keys, keys[1:]))
+        return model.bias + sum(map(weights.__getitem__, seen & known))
+
+    return score
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -83,6 +106,7 @@ def main() -> None:
         ("old rules (1f3273d)", baseline_classify()),
         (before, load_reference().shipped_classifier().classify),
         ("learned model", shipped_classifier().classify),
+        ("floor: words and pairs", word_pair_floor()),
     )
     timings: dict[str, list[float]] = {label: [] for label, _ in contenders}
     for _ in range(args.runs):
@@ -95,11 +119,13 @@ def main() -> None:
     medians = {k: statistics.median(v) for k, v in timings.items()}
     for label, seconds in medians.items():
         per = seconds / len(sample)
-        print(f"  {label:22s} {per * 1e6:7.1f} us/tweet  {1 / per:9,.0f} tweets/s")
+        print(f"  {label:24s} {per * 1e6:7.1f} us/tweet  {1 / per:9,.0f} tweets/s")
     ratio = medians["old rules (1f3273d)"] / medians["learned model"]
     print(f"  learned model is {ratio:.2f}x the speed of the old rules")
     gain = medians[before] / medians["learned model"]
     print(f"  learned model is {gain:.2f}x the speed of the {before}")
+    floor = medians["learned model"] / medians["floor: words and pairs"]
+    print(f"  the word-and-pair floor alone is {floor:.2f}x the learned model's speed")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
     python benchmarks/run.py --size 1m --steps import,parse --json
     python benchmarks/run.py --size 1m --steps check-equal
     python benchmarks/run.py --size 1m --append-results     # add to benchmarks/RESULTS.md
+    python benchmarks/run.py --size 100k --backend both     # SQLite, then PostgreSQL
 
 Generates (once, cached in --workdir) a twarc2 JSONL file of the chosen size with
 benchmarks/synthetic.py: 100k retweets among 10k accounts, 1m among 100k, 5m among 500k.
@@ -12,7 +13,9 @@ Every timed step is a subprocess (the installed ``retweetring`` CLI, or a baseli
 its wall time includes interpreter start, and its peak RSS and bytes written are its own
 (``wait4`` rusage and ``/proc/PID/io`` read before the child is reaped). Each step runs --runs
 times; the table shows medians. ``import`` starts from a fresh database each run; the other
-steps use the database the last import left.
+steps use the database the last import left. ``--backend postgresql`` (or ``both``) runs the
+database steps against a throwaway PostgreSQL server (see databases.py); the baselines and
+the bundled example run once.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import synthetic  # noqa: E402
+from databases import BACKENDS, Database, Unavailable, open_database  # noqa: E402
 
 SIZES = {"100k": (100_000, 10_000), "1m": (1_000_000, 100_000), "5m": (5_000_000, 500_000)}
 """--size: (retweets, accounts)."""
@@ -182,19 +186,6 @@ def _proc_io(pid: int) -> dict[str, int]:
     return {key: int(value) for key, value in (line.split(": ") for line in text.splitlines())}
 
 
-def remove_db(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def db_size(path: Path) -> int:
-    return sum(
-        Path(f"{path}{suffix}").stat().st_size
-        for suffix in ("", "-wal")
-        if Path(f"{path}{suffix}").exists()
-    )
-
-
 def parse_size(text: str) -> tuple[int, int]:
     """``100k``/``1m``/``5m``, or any ``N[k|m]`` (accounts: a tenth of the retweets)."""
     if text in SIZES:
@@ -234,33 +225,34 @@ def example_file() -> Path:
     return Path(str(files("retweetring.examples") / "community.jsonl"))
 
 
-def busiest_account(db: Path) -> str:
+def busiest_account(db: Database) -> str:
     """The username of the account whose tweets were retweeted most."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        row = conn.execute(
-            "SELECT a.username FROM retweets r"
-            " JOIN tweets t ON t.platform = r.platform AND t.id = r.original_id"
-            " JOIN accounts a ON a.platform = t.platform AND a.id = t.author_id"
-            " GROUP BY t.author_id ORDER BY count(*) DESC, t.author_id LIMIT 1"
-        ).fetchone()
-    return row[0]
+    rows = db.query(
+        "SELECT a.username FROM retweets r"
+        " JOIN tweets t ON t.platform = r.platform AND t.id = r.original_id"
+        " JOIN accounts a ON a.platform = t.platform AND a.id = t.author_id"
+        " GROUP BY t.author_id, a.username ORDER BY count(*) DESC, t.author_id LIMIT 1"
+    )
+    return rows[0][0]
 
 
-def dataset_stats(db: Path) -> dict:
+def dataset_stats(db: Database) -> dict:
     """Counts of what the import stored."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "accounts": one("SELECT count(*) FROM accounts"),
-            "tweets": one("SELECT count(*) FROM tweets"),
-            "promotional_tweets": one(
-                "SELECT count(*) FROM tweets WHERE coalesce(promo_override, is_promotional)"
-            ),
-            "retweets": one("SELECT count(*) FROM retweets"),
-        }
+
+    def one(sql: str) -> int:
+        return int(db.query(sql)[0][0])
+
+    return {
+        "accounts": one("SELECT count(*) FROM accounts"),
+        "tweets": one("SELECT count(*) FROM tweets"),
+        "promotional_tweets": one(
+            "SELECT count(*) FROM tweets WHERE coalesce(promo_override, is_promotional)"
+        ),
+        "retweets": one("SELECT count(*) FROM retweets"),
+    }
 
 
-def reference_json(db: Path, what: str) -> str:
+def reference_json(db: Database, what: str) -> str:
     """What ``retweetring mutual/one-sided --format json`` should print, from the reference.
 
     The support graph from ``retweetring.graph.support_graph`` (whole period, promotional
@@ -276,7 +268,7 @@ def reference_json(db: Path, what: str) -> str:
     from retweetring.records import account_label
     from retweetring.reports.formats import to_json
 
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(db.url)
     try:
         with engine.connect() as conn:
             graph = support_graph(conn)
@@ -411,9 +403,7 @@ def targets(steps: dict[str, Step], db_bytes: int | None, equal: dict | None) ->
     return out
 
 
-def render(
-    steps: dict[str, Step], checks: list[Target], size: str, info: dict
-) -> str:
+def render(steps: dict[str, Step], checks: list[Target], size: str, info: dict) -> str:
     """The results as a Markdown table (steps) and a list of targets."""
     lines = [
         f"### {size}: {info['retweets']:,} retweets, {info['accounts']:,} accounts, "
@@ -448,6 +438,24 @@ def render(
              for step in steps.values()]  # fmt: skip
     notes += [f"- {note}" for note in info.get("notes", [])]
     return "\n".join(lines + ["", *notes])
+
+
+def compare_backends(sqlite_steps: dict[str, Step], pg_steps: dict[str, Step]) -> str:
+    """The database steps on both backends side by side, as a Markdown table."""
+    lines = [
+        "### SQLite and PostgreSQL, the same steps in the same run",
+        "",
+        "| step | SQLite median wall s | PostgreSQL median wall s | PostgreSQL / SQLite |",
+        "|---|---|---|---|",
+    ]
+    for name, step in sqlite_steps.items():
+        other = pg_steps.get(name)
+        if other is None or other is step:  # a baseline shared by both
+            continue
+        lines.append(
+            f"| {name} | {step.wall:.2f} | {other.wall:.2f} | {other.wall / step.wall:.2f}x |"
+        )
+    return "\n".join(lines)
 
 
 def _target_cells(check: Target) -> str:
@@ -489,8 +497,13 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="stop a run after this many seconds and record the step as at least that slow",
     )
+    parser.add_argument("--keep-going", action="store_true", help="record a failing step and go on")
     parser.add_argument(
-        "--keep-going", action="store_true", help="record a failing step and go on"
+        "--backend",
+        choices=(*BACKENDS, "both"),
+        default="sqlite",
+        help="the database the commands use: an SQLite file (default), a throwaway PostgreSQL "
+        "server (initdb/pg_ctl on the PATH or in /usr/lib/postgresql), or both in turn",
     )
     args = parser.parse_args(argv)
     retweets, accounts = parse_size(args.size)
@@ -500,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown steps {unknown}; choose from {', '.join(STEPS)}")
     workdir = (args.workdir or HERE / ".work" / args.size).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
@@ -508,9 +522,6 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, COLUMNS="120", NO_COLOR="1")
     env.pop("RETWEETRING_DB", None)
     data = ensure_data(workdir, retweets, accounts, args.seed, say)
-    db = workdir / "bench.db"
-    stamp = workdir / "bench.db.source"
-    results: dict[str, Step] = {}
     info: dict = {
         "size": args.size,
         "retweets": retweets,
@@ -521,168 +532,43 @@ def main(argv: list[str] | None = None) -> int:
         "format": args.fmt,
         "notes": [],
     }
-    equal: dict | None = None
-    db_bytes: int | None = None
-
-    def run(name: str, argv: list[str], display: str, before=None, stdout: Path | None = None,
-            runs: int | None = None, note: str = "", extra: dict | None = None,
-            ) -> Step:  # fmt: skip
-        step = Step(name, display, note=note)
-        child_env = dict(env, **(extra or {}))
-        for i in range(runs or args.runs):
-            if before:
-                before()
-            say(f"{name} run {i + 1}/{runs or args.runs}: {display}")
-            sample = measure(argv, stdout, child_env, args.timeout)
-            step.samples.append(sample)
-            say(f"  {sample.wall:.2f} s, {sample.rss_mb:,.0f} MB"
-                + (" (stopped at --timeout)" if sample.timed_out else ""))  # fmt: skip
-            if sample.timed_out:
-                step.note = (step.note + "; " if step.note else "") + (
-                    f"stopped after --timeout {args.timeout:g} s: the time shown is a lower bound"
-                )
-                break
-        results[name] = step
-        return step
-
-    def base(*words: str) -> list[str]:
-        return [cli, "--db", str(db), *words]
-
-    def need_db() -> None:
-        source = f"{data.name} {data.stat().st_size}"
-        if db.exists() and stamp.exists() and stamp.read_text() == source:
-            return
-        say(f"importing {data.name} (untimed) for the analytics steps ...")
-        remove_db(db)
-        stamp.unlink(missing_ok=True)
-        subprocess.run(base("import", str(data)), check=True, env=env, stdout=subprocess.DEVNULL)
-        stamp.write_text(source)
-
-    fmt = ["--format", args.fmt]
     out = workdir / "out"
     out.mkdir(exist_ok=True)
-    for name in (s for s in STEPS if s in chosen):
+    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    tables: list[str] = []
+    report: dict = {"info": info, "machine": machine(), "backends": {}}
+    baselines: dict[str, Step] = {}
+    by_backend: dict[str, dict[str, Step]] = {}
+    any_failed = False
+    for backend in backends:
         try:
-            if name == "parse":
-                run(name, [sys.executable, "-c", PARSE_ONLY, str(data)],
-                    "orjson.loads of every line, nothing else")  # fmt: skip
-            elif name == "twarc-network":
-                twarc = bindir / "twarc2"
-                if not twarc.exists():
-                    info["notes"].append(
-                        "twarc-network: twarc2 is not installed in this environment "
-                        "(pip install twarc twarc-network); skipped"
-                    )
-                    continue
-                csv_out = out / "twarc-network.csv"
-                run(name,
-                    [str(twarc), "network", "--edges", "retweet", "--format", "csv", str(data),
-                     str(csv_out)],
-                    "twarc2 network --edges retweet --format csv FILE OUT",
-                    note="BEARER_TOKEN=x only to skip twarc2's first-run configuration prompt",
-                    extra={"BEARER_TOKEN": "x", "XDG_CONFIG_HOME": str(workdir / "config")})
-                # fmt: skip
-            elif name == "import":
-                def fresh() -> None:
-                    remove_db(db)
-                    stamp.unlink(missing_ok=True)
-
-                step = run(name, base("import", str(data)),
-                           "retweetring import FILE (new database)", before=fresh)  # fmt: skip
-                if step.timed_out:
-                    continue
-                stamp.write_text(f"{data.name} {data.stat().st_size}")
-                db_bytes = db_size(db)
-                info["db_mb"] = db_bytes / 1e6
-            elif name == "reimport":
-                need_db()
-                run(name, base("import", "--force", str(data)),
-                    "retweetring import --force FILE (everything stored already)",
-                    note="--force reads the file; without it a file already imported is "
-                    "skipped by its digest")  # fmt: skip
-            elif name in ("report", "mutual", "one-sided"):
-                need_db()
-                target = out / f"{name}.{args.fmt}"
-                step = run(name, base(name, *fmt), f"retweetring {name} --format {args.fmt}",
-                           stdout=target)  # fmt: skip
-                if step.timed_out:
-                    continue
-                if name == "mutual" and args.fmt == "json":
-                    info["mutual_pairs"] = len(json.loads(target.read_bytes()))
-                if name == "one-sided" and args.fmt == "json":
-                    info["one_sided"] = len(json.loads(target.read_bytes()))
-            elif name == "introductions":
-                need_db()
-                run(name, base("introductions", "--top", "100", *fmt),
-                    f"retweetring introductions --top 100 --format {args.fmt}",
-                    stdout=out / f"introductions.{args.fmt}")  # fmt: skip
-            elif name == "map":
-                need_db()
-                png = out / "map.png"
-                run(name, base("map", "--top", "2000", "-o", str(png)),
-                    "retweetring map --top 2000 -o map.png")  # fmt: skip
-            elif name == "export":
-                need_db()
-                run(name, base("export", "--format", "graphml", "-o", str(out / "g.graphml")),
-                    "retweetring export --format graphml -o g.graphml")  # fmt: skip
-            elif name == "thank":
-                need_db()
-                who = busiest_account(db)
-                week = last_full_week()
-                thank_fmt = ["--format", "json"] if args.fmt == "json" else []
-                run(name, base("thank", who, "--week", week, *thank_fmt),
-                    f"retweetring thank {who} --week {week} {' '.join(thank_fmt)}".strip(),
-                    stdout=out / "thank.out", note="the most retweeted account")  # fmt: skip
-            elif name == "example":
-                small = workdir / "example.db"
-                if not small.exists():
-                    subprocess.run([cli, "--db", str(small), "import", str(example_file())],
-                                   check=True, env=env, capture_output=True)  # fmt: skip
-                run(name, [cli, "--db", str(small), "mutual"],
-                    "retweetring mutual on the bundled example (text)",
-                    note="interpreter start included")  # fmt: skip
-            elif name == "check-equal":
-                need_db()
-                equal = {}
-                for what in ("mutual", "one-sided"):
-                    got_path = out / f"check-{what}.json"
-                    step = run(f"check-{what}", base(what, "--format", "json"),
-                               f"retweetring {what} --format json", stdout=got_path,
-                               runs=1)  # fmt: skip
-                    got = got_path.read_text()
-                    say(f"computing the reference {what} in-process ...")
-                    start = time.perf_counter()
-                    want = reference_json(db, what)
-                    ref_s = time.perf_counter() - start
-                    equal[what] = got == want
-                    step.note = (
-                        f"{len(json.loads(got)):,} rows; reference (networkx, in-process, "
-                        f"graph included) {ref_s:.1f} s; "
-                        + ("equal" if got == want else "DIFFERENT: " + first_difference(got, want))
-                    )
-        except Failed as failure:
-            if not args.keep_going:
-                raise
-            say(str(failure))
-            info["notes"].append(f"{name}: FAILED: {str(failure).splitlines()[0]}")
-    if db.exists():
-        with contextlib.suppress(sqlite3.Error):
-            info["dataset"] = dataset_stats(db)
-    checks = targets(results, db_bytes, equal)
-    description = machine()
-    table = render(results, checks, args.size, info)
-    if args.json:
-        print(json.dumps({
-            "info": info,
-            "machine": description,
+            with open_database(backend, workdir) as database:
+                results, checks, equal_failed = bench_backend(
+                    args, chosen, database, data, cli, env, out, baselines, info, say
+                )
+        except Unavailable as exc:  # no server: the other backend's results still count
+            info["notes"].append(f"{backend}: skipped: {exc}")
+            say(f"{backend}: skipped: {exc}")
+            continue
+        any_failed |= equal_failed
+        by_backend[backend] = results
+        tables.append(render(results, checks, f"{args.size}, {backend}", info))
+        report["backends"][backend] = {
             "steps": [step.summary() for step in results.values()],
             "targets": [asdict(c) for c in checks],
-        }, indent=2))  # fmt: skip
+        }
+    if len(by_backend) == 2:
+        tables.append(compare_backends(*by_backend.values()))
+    table = "\n\n".join(tables)
+    description = report["machine"]
+    if args.json:
+        print(json.dumps(report, indent=2))
     else:
         print(table)
     if args.append_results:
         head = (
-            f"\n## {description['date']}, --size {args.size}, --runs {args.runs}\n\n"
+            f"\n## {description['date']}, --size {args.size}, --runs {args.runs}, "
+            f"{', '.join(backends)}\n\n"
             f"{description['cpu']}, {description['cores']} cores, {description['ram_gb']} GB "
             f"RAM; Python {description['python']}, SQLite {description['sqlite']}, "
             f"{description['os']}; retweetring at {description['commit']}\n\n"
@@ -704,8 +590,203 @@ def main(argv: list[str] | None = None) -> int:
                 )
             results_md.write(head + table + "\n")
         say(f"appended to {args.append_results}")
-    failed = [c for c in checks if c.passed is False and c.step == "check-equal"]
-    return 1 if failed else 0
+    return 1 if any_failed else 0
+
+
+def bench_backend(
+    args: argparse.Namespace,
+    chosen: tuple[str, ...],
+    db: Database,
+    data: Path,
+    cli: str,
+    env: dict,
+    out: Path,
+    baselines: dict[str, Step],
+    info: dict,
+    say,
+) -> tuple[dict[str, Step], list[Target], bool]:
+    """Run the chosen steps against one database; return the steps, the targets checked and
+    whether an equality check failed. The baselines (parse, twarc-network) and the bundled
+    example run once, with the first backend, and count for every backend."""
+    workdir = out.parent
+    stamp = workdir / f"bench-{db.backend}.source"
+    results: dict[str, Step] = {}
+    equal: dict | None = None
+    db_bytes: int | None = None
+
+    def run(name: str, argv: list[str], display: str, before=None, stdout: Path | None = None,
+            runs: int | None = None, note: str = "", extra: dict | None = None,
+            on_db: bool = True) -> Step:  # fmt: skip
+        step = Step(name, display, note=note)
+        child_env = dict(env, **(extra or {}))
+        for i in range(runs or args.runs):
+            if before:
+                before()
+            say(f"{db.backend}: {name} run {i + 1}/{runs or args.runs}: {display}")
+            sample = measure(argv, stdout, child_env, args.timeout)
+            if on_db and not db.measures_writes:
+                sample.write_bytes = None  # the server writes, not the command
+            step.samples.append(sample)
+            say(f"  {sample.wall:.2f} s, {sample.rss_mb:,.0f} MB"
+                + (" (stopped at --timeout)" if sample.timed_out else ""))  # fmt: skip
+            if sample.timed_out:
+                step.note = (step.note + "; " if step.note else "") + (
+                    f"stopped after --timeout {args.timeout:g} s: the time shown is a lower bound"
+                )
+                break
+        results[name] = step
+        return step
+
+    def base(*words: str) -> list[str]:
+        return [cli, "--db", db.cli_value, *words]
+
+    def need_db() -> None:
+        source = f"{data.name} {data.stat().st_size}"
+        if db.exists() and stamp.exists() and stamp.read_text() == source:
+            return
+        say(f"{db.backend}: importing {data.name} (untimed) for the analytics steps ...")
+        db.fresh()
+        stamp.unlink(missing_ok=True)
+        subprocess.run(base("import", str(data)), check=True, env=env, stdout=subprocess.DEVNULL)
+        stamp.write_text(source)
+
+    fmt = ["--format", args.fmt]
+    for name in (s for s in STEPS if s in chosen):
+        try:
+            if name in ("parse", "twarc-network", "example") and name in baselines:
+                results[name] = baselines[name]
+            elif name == "parse":
+                run(name, [sys.executable, "-c", PARSE_ONLY, str(data)],
+                    "orjson.loads of every line, nothing else", on_db=False)  # fmt: skip
+            elif name == "twarc-network":
+                twarc = Path(sys.executable).parent / "twarc2"
+                if not twarc.exists():
+                    if not baselines:
+                        info["notes"].append(
+                            "twarc-network: twarc2 is not installed in this environment "
+                            "(pip install twarc twarc-network); skipped"
+                        )
+                    continue
+                csv_out = out / "twarc-network.csv"
+                run(
+                    name,
+                    [
+                        str(twarc),
+                        "network",
+                        "--edges",
+                        "retweet",
+                        "--format",
+                        "csv",
+                        str(data),
+                        str(csv_out),
+                    ],
+                    "twarc2 network --edges retweet --format csv FILE OUT",
+                    note="BEARER_TOKEN=x only to skip twarc2's first-run configuration prompt",
+                    extra={"BEARER_TOKEN": "x", "XDG_CONFIG_HOME": str(workdir / "config")},
+                    on_db=False,
+                )
+                # fmt: skip
+            elif name == "import":
+
+                def fresh() -> None:
+                    db.fresh()
+                    stamp.unlink(missing_ok=True)
+
+                step = run(name, base("import", str(data)),
+                           "retweetring import FILE (new database)", before=fresh)  # fmt: skip
+                if step.timed_out:
+                    continue
+                stamp.write_text(f"{data.name} {data.stat().st_size}")
+                db_bytes = db.size()
+                info["db_mb"] = db_bytes / 1e6
+                info.setdefault("db_mb_by_backend", {})[db.backend] = db_bytes / 1e6
+            elif name == "reimport":
+                need_db()
+                run(name, base("import", "--force", str(data)),
+                    "retweetring import --force FILE (everything stored already)",
+                    note="--force reads the file; without it a file already imported is "
+                    "skipped by its digest")  # fmt: skip
+            elif name in ("report", "mutual", "one-sided"):
+                need_db()
+                target = out / f"{db.backend}-{name}.{args.fmt}"
+                step = run(name, base(name, *fmt), f"retweetring {name} --format {args.fmt}",
+                           stdout=target)  # fmt: skip
+                if step.timed_out:
+                    continue
+                if name == "mutual" and args.fmt == "json":
+                    info["mutual_pairs"] = len(json.loads(target.read_bytes()))
+                if name == "one-sided" and args.fmt == "json":
+                    info["one_sided"] = len(json.loads(target.read_bytes()))
+            elif name == "introductions":
+                need_db()
+                run(name, base("introductions", "--top", "100", *fmt),
+                    f"retweetring introductions --top 100 --format {args.fmt}",
+                    stdout=out / f"{db.backend}-introductions.{args.fmt}")  # fmt: skip
+            elif name == "map":
+                need_db()
+                png = out / f"{db.backend}-map.png"
+                run(name, base("map", "--top", "2000", "-o", str(png)),
+                    "retweetring map --top 2000 -o map.png")  # fmt: skip
+            elif name == "export":
+                need_db()
+                graphml = out / f"{db.backend}-g.graphml"
+                run(name, base("export", "--format", "graphml", "-o", str(graphml)),
+                    "retweetring export --format graphml -o g.graphml")  # fmt: skip
+            elif name == "thank":
+                need_db()
+                who = busiest_account(db)
+                week = last_full_week()
+                thank_fmt = ["--format", "json"] if args.fmt == "json" else []
+                run(name, base("thank", who, "--week", week, *thank_fmt),
+                    f"retweetring thank {who} --week {week} {' '.join(thank_fmt)}".strip(),
+                    stdout=out / f"{db.backend}-thank.out",
+                    note="the most retweeted account")  # fmt: skip
+            elif name == "example":
+                small = workdir / "example.db"
+                if not small.exists():
+                    subprocess.run([cli, "--db", str(small), "import", str(example_file())],
+                                   check=True, env=env, capture_output=True)  # fmt: skip
+                run(name, [cli, "--db", str(small), "mutual"],
+                    "retweetring mutual on the bundled example (text)",
+                    note="interpreter start included; always SQLite", on_db=False)  # fmt: skip
+            elif name == "check-equal":
+                need_db()
+                equal = {}
+                for what in ("mutual", "one-sided"):
+                    got_path = out / f"{db.backend}-check-{what}.json"
+                    step = run(f"check-{what}", base(what, "--format", "json"),
+                               f"retweetring {what} --format json", stdout=got_path,
+                               runs=1)  # fmt: skip
+                    got = got_path.read_text()
+                    say(f"computing the reference {what} in-process ...")
+                    start = time.perf_counter()
+                    want = reference_json(db, what)
+                    ref_s = time.perf_counter() - start
+                    equal[what] = got == want
+                    step.note = (
+                        f"{len(json.loads(got)):,} rows; reference (networkx, in-process, "
+                        f"graph included) {ref_s:.1f} s; "
+                        + ("equal" if got == want else "DIFFERENT: " + first_difference(got, want))
+                    )
+        except Failed as failure:
+            if not args.keep_going:
+                raise
+            say(str(failure))
+            info["notes"].append(f"{db.backend} {name}: FAILED: {str(failure).splitlines()[0]}")
+    for name in ("parse", "twarc-network", "example"):
+        if name in results:
+            baselines.setdefault(name, results[name])
+    if db.exists() and "dataset" not in info:
+        with contextlib.suppress(Exception):
+            info["dataset"] = dataset_stats(db)
+    if not db.measures_writes and "import" in results:
+        info["notes"].append(
+            f"{db.backend}: bytes written and peak RSS are the command's own; the server's "
+            "writes and memory are not measured, so the bytes-written target is not checked"
+        )
+    checks = targets(results, db_bytes if db.measures_writes else None, equal)
+    failed = any(c.passed is False and c.step == "check-equal" for c in checks)
+    return results, checks, failed
 
 
 if __name__ == "__main__":

@@ -55,8 +55,11 @@ class Server:
 
 
 @contextmanager
-def server() -> Iterator[Server]:
+def server(durable: bool = False) -> Iterator[Server]:
     """Start a server in a new temporary folder, and stop and remove it on exit.
+
+    The tests' server runs without ``fsync`` (faster, and nothing it holds must survive a
+    crash of the machine); ``durable`` keeps PostgreSQL's default, for benchmarks.
 
     Raises
     ------
@@ -85,7 +88,7 @@ def server() -> Iterator[Server]:
 
     try:
         run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = f"-k {root} -c listen_addresses='' -c fsync=off"
+        options = f"-k {root} -c listen_addresses=''" + ("" if durable else " -c fsync=off")
         run("pg_ctl", "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start")
     except (OSError, subprocess.SubprocessError, NoServer) as exc:
         shutil.rmtree(root, ignore_errors=True)

@@ -30,12 +30,14 @@ if TYPE_CHECKING:
     from retweetring.posting import PostingBalances
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
 @format_option()
 @click.pass_context
 def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     """List stored accounts with how many tweets they wrote and retweeted.
+
+    `accounts link` and `accounts unlink` make accounts on several networks one person.
 
     Example:
 
@@ -43,6 +45,8 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     """
     from retweetring.store.queries import list_accounts
 
+    if ctx.invoked_subcommand is not None:
+        return
     state = state_of(ctx)
     rows = [
         {
@@ -65,6 +69,39 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
     emit_rows(state, fmt, rows, columns, "Accounts", "No accounts stored yet.")
 
 
+@accounts.command("link")
+@click.argument("accounts_", metavar="PLATFORM:HANDLE...", nargs=-1, required=True)
+@click.pass_context
+def accounts_link(ctx: click.Context, accounts_: tuple[str, ...]) -> None:
+    """Make these accounts (on any networks) one person, shown as the first one.
+
+    With `--platform all`, the analytics count support on any network for the person:
+    weights add. Each account must be stored already (collected or imported).
+
+    Example:
+
+        retweetring accounts link x:bakery_bea bluesky:bea.bsky.social mastodon:@bea@mastodon.social
+    """
+    from retweetring.people import link_accounts
+
+    click.echo("linked: " + ", ".join(link_accounts(state_of(ctx).engine(), accounts_)))
+
+
+@accounts.command("unlink")
+@click.argument("accounts_", metavar="PLATFORM:HANDLE...", nargs=-1, required=True)
+@click.pass_context
+def accounts_unlink(ctx: click.Context, accounts_: tuple[str, ...]) -> None:
+    """Make these accounts their own persons again (the others stay linked).
+
+    Example:
+
+        retweetring accounts unlink mastodon:@bea@mastodon.social
+    """
+    from retweetring.people import unlink_accounts
+
+    click.echo("unlinked: " + ", ".join(unlink_accounts(state_of(ctx).engine(), accounts_)))
+
+
 @click.command()
 @analytics_options
 @count_option("--top", 10, "Accounts and pairs shown in each ranking of the report.")
@@ -81,6 +118,7 @@ def report(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     top: int,
     connector_sample: int,
@@ -96,7 +134,8 @@ def report(
         retweetring report --since 2026-10-01 --format json
     """
     state = state_of(ctx)
-    analysis = load_weights(state, since, until, min_support, all_retweets)
+    load = load_analysis if platform == "all" else load_weights
+    analysis = load(state, since, until, min_support, all_retweets, platform)
     emit_report(state, analysis, fmt, top, max_exact=connector_sample)
 
 
@@ -109,6 +148,7 @@ def mutual(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
 ) -> None:
     """List mutual supporters: pairs who each retweeted the other's promotions.
@@ -125,8 +165,16 @@ def mutual(
 
     state = state_of(ctx)
     window = make_window(since, until)
-    with state.analytics_engine().connect() as conn:
-        rows = pairs.mutual_rows(conn, window, min_support, all_retweets=all_retweets)
+    if platform == "all":
+        from retweetring.reports import summary
+
+        graph = load_analysis(state, since, until, min_support, all_retweets, platform).graph
+        rows = summary.mutual_rows(graph, min_support)
+    else:
+        with state.analytics_engine().connect() as conn:
+            rows = pairs.mutual_rows(
+                conn, window, min_support, all_retweets=all_retweets, platform=platform
+            )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,
@@ -148,6 +196,7 @@ def one_sided_cmd(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     account: str | None,
 ) -> None:
@@ -165,9 +214,17 @@ def one_sided_cmd(
 
     state = state_of(ctx)
     window = make_window(since, until)
-    node = account_node(state, account)
-    with state.analytics_engine().connect() as conn:
-        rows = pairs.one_sided_rows(conn, window, min_support, node, all_retweets=all_retweets)
+    node = account_node(state, account, platform)
+    if platform == "all":
+        from retweetring.reports import summary
+
+        graph = load_analysis(state, since, until, min_support, all_retweets, platform).graph
+        rows = summary.one_sided_rows(graph, min_support, node)
+    else:
+        with state.analytics_engine().connect() as conn:
+            rows = pairs.one_sided_rows(
+                conn, window, min_support, node, all_retweets=all_retweets, platform=platform
+            )
     described = describe_analysis(window, min_support)
     emit_rows(
         state,
@@ -190,6 +247,7 @@ def introductions(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     fmt: str,
     account: str | None,
     top: int,
@@ -207,14 +265,14 @@ def introductions(
     from retweetring.reports import summary
 
     state = state_of(ctx)
-    node = account_node(state, account)
-    if node is None:
+    node = account_node(state, account, platform)
+    if node is None and platform != "all":
         from retweetring.analytics import weights
 
-        analysis = load_weights(state, since, until, min_support, all_retweets)
+        analysis = load_weights(state, since, until, min_support, all_retweets, platform)
         rows = weights.introduction_rows(analysis.graph, min_support, top=top)
     else:
-        analysis = load_analysis(state, since, until, min_support, all_retweets)
+        analysis = load_analysis(state, since, until, min_support, all_retweets, platform)
         rows = summary.introduction_rows(analysis.graph, min_support, account=node, top=top)
     emit_rows(
         state,

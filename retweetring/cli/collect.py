@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from retweetring.cli.options import (
+    PLATFORMS,
     State,
     emit_rows,
     format_option,
     parse_date,
+    platform_option,
     rules_from,
     rules_option,
     state_of,
@@ -29,7 +31,10 @@ from retweetring.reports.imports import counted
 
 if TYPE_CHECKING:
     from retweetring.sources.collect import Ledger, Reads
+    from retweetring.sources.social_collect import Feed
     from retweetring.sources.x_api import XApi
+
+SHOWN = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 
 EX_TEMPFAIL = 75
 """Exit status when the rate limit stopped a ``--no-wait`` run, or the daily app limit stopped
@@ -165,20 +170,68 @@ def _add(ctx: click.Context, names: list[str]) -> None:
         ctx.exit(1)
 
 
+def _feed(state: State, platform: str) -> Feed:
+    """The Bluesky or Mastodon reader, waiting out rate limits with a message."""
+    from retweetring.sources.social_collect import feed_for
+
+    def wait(seconds: float) -> None:
+        state.warn(
+            f"{SHOWN[platform]} rate limit reached: waiting {seconds:.0f} s "
+            "(Ctrl-C stops; everything fetched is saved)"
+        )
+        _sleep(seconds)
+
+    return feed_for(platform, wait=wait, clock=_clock)
+
+
+def _add_social(ctx: click.Context, platform: str, handles: Sequence[str]) -> None:
+    from retweetring.sources.social_collect import SocialLedger, add_social_members
+
+    state = state_of(ctx)
+    engine = state.engine()
+    ledger = SocialLedger(platform, _clock)
+    feed = _feed(state, platform)
+    try:
+        result = add_social_members(engine, feed, ledger, handles, clock=_clock)
+    finally:
+        ledger.flush_now(engine)
+        feed.close()
+    if result.added:
+        click.echo("added: " + ", ".join(result.added))
+    if result.already:
+        click.echo("already members: " + ", ".join(result.already))
+    for problem in result.not_found:
+        state.warn(f"skipped: {problem}")
+    if result.not_found:
+        ctx.exit(1)
+
+
 @members.command("add")
+@platform_option(
+    help="The network of the accounts: x (usernames), bluesky (handles such as "
+    "bea.bsky.social) or mastodon (@user@server)."
+)
 @click.argument("usernames", nargs=-1, required=True)
 @click.pass_context
-def members_add(ctx: click.Context, usernames: tuple[str, ...]) -> None:
-    """Track these accounts: look their ids up on X and store them as members.
+def members_add(ctx: click.Context, platform: str, usernames: tuple[str, ...]) -> None:
+    """Track these accounts: look them up on their network and store them as members.
 
-    Needs the bearer token (see `collect`). Unknown usernames are reported and skipped
-    (exit status 1); the others are added.
+    X needs the bearer token (see `collect`); Bluesky and Mastodon need nothing (public
+    reads). Unknown handles and suspended accounts are reported and skipped (exit status 1);
+    the others are added.
 
     Example:
 
         retweetring members add hollys_bakery @harbour_cafe
+
+        retweetring members add --platform bluesky bea.bsky.social
+
+        retweetring members add --platform mastodon @bea@mastodon.social
     """
-    _add(ctx, _usernames(usernames))
+    if platform == "x":
+        _add(ctx, _usernames(usernames))
+    else:
+        _add_social(ctx, platform, usernames)
 
 
 @members.command("import")
@@ -200,19 +253,27 @@ def members_import(ctx: click.Context, file: Path) -> None:
 
 
 @members.command("remove")
+@platform_option()
 @click.argument("usernames", nargs=-1, required=True)
 @click.pass_context
-def members_remove(ctx: click.Context, usernames: tuple[str, ...]) -> None:
+def members_remove(ctx: click.Context, platform: str, usernames: tuple[str, ...]) -> None:
     """Stop tracking these members; what was collected from them stays in the database.
 
     Example:
 
         retweetring members remove harbour_cafe
+
+        retweetring members remove --platform bluesky bea.bsky.social
     """
     from retweetring.sources.collect import remove_members
+    from retweetring.sources.social_collect import remove_social_members
 
-    removed = remove_members(state_of(ctx).engine(), _usernames(usernames))
-    click.echo("removed: " + ", ".join(f"@{u}" for u in removed))
+    engine = state_of(ctx).engine()
+    if platform == "x":
+        removed = [f"@{u}" for u in remove_members(engine, _usernames(usernames))]
+    else:
+        removed = remove_social_members(engine, platform, usernames)
+    click.echo("removed: " + ", ".join(removed))
 
 
 @members.command("list")
@@ -226,10 +287,12 @@ def members_list(ctx: click.Context, fmt: str) -> None:
         retweetring members list --format csv
     """
     from retweetring.sources.collect import list_members
+    from retweetring.sources.social_collect import list_social_members
 
     state = state_of(ctx)
     rows = [
         {
+            "platform": "x",
             "username": account_label(m.account_id, m.username),
             "name": m.name,
             "id": str(m.account_id),
@@ -239,8 +302,21 @@ def members_list(ctx: click.Context, fmt: str) -> None:
             "interrupted": m.sweep_until_id is not None,
         }
         for m in list_members(state.engine())
+    ] + [
+        {
+            "platform": m.platform,
+            "username": m.handle or m.key,
+            "name": m.name,
+            "id": m.key,
+            "added_at": m.added_at.isoformat(" ", "seconds"),
+            "collected_at": m.completed_at.isoformat(" ", "seconds") if m.completed_at else None,
+            "since_id": m.newest,
+            "interrupted": m.interrupted,
+        }
+        for m in list_social_members(state.engine())
     ]
     columns = [
+        ("platform", "platform"),
         ("username", "username"),
         ("name", "name"),
         ("id", "id"),
@@ -307,11 +383,17 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     f"{_DEFAULT_PRICES.monthly_post_cap:,} post reads a month (X's public prices of "
     f"{PRICES_AS_OF}); set yours under [x.prices] in the config file.",
 )
+@platform_option(
+    (*PLATFORMS, "all"),
+    help="The network to collect: x (the X API, needs a token), bluesky or mastodon (free, no "
+    "account), or all (each network that has members).",
+)
 @rules_option
 @format_option(["text", "json"], help="Output of --usage and --dry-run.")
 @click.pass_context
 def collect(
     ctx: click.Context,
+    platform: str,
     since: date | None,
     full_history: bool,
     retweeters: bool,
@@ -323,33 +405,168 @@ def collect(
     rules: Path | None,
     fmt: str,
 ) -> None:
-    """Fetch members' new tweets and retweets from the X API v2, resuming where it stopped.
+    """Fetch members' new posts and reposts (X, Bluesky, Mastodon), resuming where it stopped.
 
     Each page is stored with the member's checkpoint in one transaction: interrupt it at any
     time and run it again to continue, without gaps or duplicates. Waits at the rate limit
     with a countdown (or stops with --no-wait), retries server and network errors, stops at
     the daily app limit, when the account is out of credits and at the usage cap or spending
     limit, and ends with the requests made and tweets read. The bearer token comes from
-    $X_BEARER_TOKEN or the config file (see README, "Getting an X token").
+    $X_BEARER_TOKEN or the config file (see README, "Getting an X token"). With --platform
+    bluesky or mastodon it reads the members' public feeds there (no account, no token), with
+    the same checkpoints, --since, --full-history, --max-reads (per network) and ledger.
 
     Example:
 
         retweetring collect --dry-run
+
+        retweetring collect --platform all
     """
     from retweetring.sources.collect import default_since
 
     state = state_of(ctx)
     if since is not None and full_history:
         raise click.UsageError("--since and --full-history cannot be used together")
+    if platform in ("bluesky", "mastodon"):
+        for flag, given in (("--retweeters", retweeters), ("--dry-run", dry_run)):
+            if given:
+                raise click.UsageError(f"{flag} is for X only (Bluesky and Mastodon are free)")
     if usage:
-        _print_usage(state, fmt)
+        if platform in ("x", "all"):
+            _print_usage(state, fmt)
+        for social in _social_platforms(platform):
+            _print_social_usage(state, social, fmt)
         return
     default_window = since is None and not full_history
     first_run = None if full_history else since or default_since(_now())
     if dry_run:
         _print_plan(state, first_run, default_window, retweeters, max_reads, fmt)
         return
-    _run(ctx, first_run, default_window, retweeters, tz, not no_wait, max_reads, rules)
+    if platform == "all" and not _has_x_members(state) and not _has_social_members(state):
+        raise click.ClickException(
+            "no members yet: add some with `retweetring members add [--platform NETWORK]`"
+        )
+    problems = False
+    if platform == "x" or (platform == "all" and _has_x_members(state)):
+        problems = _run(
+            ctx, first_run, default_window, retweeters, tz, not no_wait, max_reads, rules
+        )
+    for social in _social_platforms(platform):
+        problems = _run_social(ctx, social, first_run, default_window, max_reads, rules) or problems
+    if problems:
+        ctx.exit(1)  # like `import` with rejected lines: the rest was done
+
+
+def _social_platforms(platform: str) -> list[str]:
+    return ["bluesky", "mastodon"] if platform == "all" else [p for p in (platform,) if p != "x"]
+
+
+def _has_x_members(state: State) -> bool:
+    from retweetring.sources.collect import list_members
+
+    return bool(list_members(state.engine()))
+
+
+def _has_social_members(state: State) -> bool:
+    from retweetring.sources.social_collect import list_social_members
+
+    return bool(list_social_members(state.engine()))
+
+
+def _print_social_usage(state: State, platform: str, fmt: str) -> None:
+    from retweetring.sources.social_collect import social_usage
+
+    rows = social_usage(state.engine(), platform)
+    if fmt == "json":
+        click.echo(to_json({"platform": platform, "days": rows}))
+        return
+    if not rows:
+        click.echo(f"{SHOWN[platform]}: no requests yet")
+        return
+    click.echo(f"{SHOWN[platform]} requests by day (UTC; free, no account):")
+    for row in rows:
+        click.echo(
+            f"  {row['day']} {row['endpoint']}: {row['requests']:,} requests, "
+            f"{row['items']:,} items read"
+        )
+
+
+def _run_social(
+    ctx: click.Context,
+    platform: str,
+    since: date | None,
+    default_window: bool,
+    max_reads: int | None,
+    rules: Path | None,
+) -> bool:
+    """Collect one of Bluesky and Mastodon; True when some member could not be read."""
+    from retweetring.promo import load_classifier
+    from retweetring.sources.social_collect import (
+        Budget,
+        SocialLedger,
+        SocialMemberResult,
+        collect_social,
+        list_social_members,
+    )
+
+    state = state_of(ctx)
+    engine = state.engine()
+    known = list_social_members(engine, platform)
+    if not known:
+        if ctx.params.get("platform") == platform:
+            raise click.ClickException(
+                f"no {SHOWN[platform]} members yet: add some with "
+                f"`retweetring members add --platform {platform}`"
+            )
+        return False
+    new = [m for m in known if m.completed_at is None and not m.interrupted]
+    if default_window and new:
+        state.warn(
+            f"{counted(len(new), SHOWN[platform] + ' member')} never collected: reading their "
+            f"posts since {since} only (--since DATE or --full-history reads further back)"
+        )
+    classifier = load_classifier(engine, rules_from(rules))
+    ledger = SocialLedger(platform, _clock)
+    feed = _feed(state, platform)
+
+    def report(m: SocialMemberResult) -> None:
+        c = m.counts
+        status = "up to date" if m.complete else "not finished, continues next run"
+        if m.problems:
+            status = "not read"
+        click.echo(
+            f"{m.handle} ({platform}): {counted(m.pages, 'page')}, {counted(m.read, 'item')} "
+            f"read, {counted(c.posts_new, 'new post')}, {counted(c.reposts_new, 'new repost')} "
+            f"({status})",
+            err=True,
+        )
+        for problem in m.problems:
+            state.warn(f"{m.handle}: {problem}")
+
+    state.interrupted = (
+        "interrupted: every page fetched so far is saved with its member's checkpoint; "
+        "run 'retweetring collect' again to continue"
+    )
+    try:
+        result = collect_social(
+            engine,
+            feed,
+            ledger,
+            since=since,
+            classifier=classifier,
+            budget=Budget(max_reads),
+            on_member=report,
+            clock=_clock,
+        )
+    finally:
+        feed.close()
+        click.echo(
+            f"collect {platform}: {counted(ledger.requests, 'request')}, "
+            f"{counted(ledger.items, 'item')} read"
+        )
+    if result.stopped:
+        state.warn(f"stopped: {result.stopped}")
+    return any(m.problems for m in result.members)
 
 
 def _reads_row(reads: Reads) -> dict[str, Any]:
@@ -502,7 +719,8 @@ def _run(
     wait: bool,
     max_reads: int | None,
     rules: Path | None,
-) -> None:
+) -> bool:
+    """Collect from X; True when some member or tweet could not be read."""
     from retweetring.promo import load_classifier
     from retweetring.sources.collect import Ledger, MemberResult, collect, list_members
 
@@ -569,8 +787,7 @@ def _run(
         status = _exit_status(result.stopped_by)
         if status:
             ctx.exit(status)
-    if result.problems or any(m.problems for m in result.members):
-        ctx.exit(1)  # like `import` with rejected lines: the rest was done
+    return bool(result.problems or any(m.problems for m in result.members))
 
 
 COMMANDS = (members, collect)

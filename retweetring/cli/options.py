@@ -42,6 +42,23 @@ def format_option(
     )
 
 
+PLATFORMS = ("x", "bluesky", "mastodon")
+"""The networks retweetring reads, as ``--platform`` names them."""
+
+
+def platform_option(
+    choices: Sequence[str] = PLATFORMS, default: str = "x", help: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--platform`` option, passed to the command as ``platform``; X by default."""
+    return click.option(
+        "--platform",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help or "The network: x, bluesky or mastodon.",
+    )
+
+
 def count_option(name: str, default: int, help: str) -> Callable[[Callable[..., Any]], Any]:
     """A ``--top``/``--limit`` style option: a positive count with a default shown in help."""
     return click.option(
@@ -195,8 +212,13 @@ def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The window, threshold and format options every analytics command takes."""
-    return window_options(format_option()(func))
+    """The window, threshold, network and format options every analytics command takes."""
+    network = platform_option(
+        (*PLATFORMS, "all"),
+        help="The network whose support to analyse: x, bluesky, mastodon, or all of them with "
+        "each person's linked accounts as one (see `accounts link`; weights add).",
+    )
+    return window_options(network(format_option()(func)))
 
 
 @dataclass(frozen=True)
@@ -230,26 +252,48 @@ def make_window(since: date | None, until: date | None) -> Window:
 
 
 def load_analysis(
-    state: State, since: date | None, until: date | None, min_support: int, all_retweets: bool
+    state: State,
+    since: date | None,
+    until: date | None,
+    min_support: int,
+    all_retweets: bool,
+    platform: str = "x",
 ) -> Analysis:
-    """The support graph of the window, read in one snapshot with the count of accounts."""
+    """The support graph of the window on ``platform``, read in one snapshot with the count of
+    accounts."""
     window = make_window(since, until)
     from retweetring.graph import support_graph
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        graph = support_graph(conn, window, all_retweets=all_retweets)
-        accounts = count_accounts(conn)
+        if platform == "all":
+            from retweetring.people import NETWORKS, people_graph, person_of
+
+            graph = people_graph(conn, window, all_retweets=all_retweets)
+            persons = person_of(conn)
+            linked = len(persons) - len(set(persons.values()))
+            accounts = sum(count_accounts(conn, p) for p in NETWORKS) - linked
+        else:
+            graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
+            accounts = count_accounts(conn, platform)
     return Analysis(graph, window, min_support, accounts)
 
 
-def account_node(state: State, username: str | None) -> int | None:
-    """The stored account id of ``username`` (None without one); an unknown name is an error."""
+def account_node(state: State, username: str | None, platform: str = "x") -> int | None:
+    """The stored account id of ``username`` on ``platform`` (None without one); an unknown
+    name is an error."""
     if username is None:
         return None
+    if platform == "all":
+        from retweetring.people import parse_ref, person_of
+
+        ref = parse_ref(state.engine(), username)
+        return person_of(state.engine()).get(ref, ref)[1]
     from retweetring.store.queries import find_account
 
-    return find_account(state.engine(), username)
+    return find_account(
+        state.engine(), username.lstrip("@") if platform != "x" else username, platform
+    )
 
 
 def emit_rows(
@@ -333,32 +377,40 @@ def load_weights(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str = "x",
     times: bool = False,
 ) -> Analysis:
-    """As :func:`load_analysis`, with the graph as :class:`~retweetring.analytics.weights.
-    SupportWeights` read straight from SQL (no networkx graph; first/last only with
-    `times`)."""
+    """As :func:`load_analysis` on one network (not ``all``), with the graph as
+    :class:`~retweetring.analytics.weights.SupportWeights` read straight from SQL (no
+    networkx graph; first/last only with `times`)."""
     window = make_window(since, until)
     from retweetring.store.pairs import support_weights
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        weights = support_weights(conn, window, all_retweets=all_retweets, times=times)
-        accounts = count_accounts(conn)
+        weights = support_weights(
+            conn, window, all_retweets=all_retweets, platform=platform, times=times
+        )
+        accounts = count_accounts(conn, platform)
     return Analysis(weights, window, min_support, accounts)
 
 
 def emit_report(
     state: State, analysis: Analysis, fmt: str, top: int = 10, max_exact: int = 1000
 ) -> None:
-    """Print the community report of a :func:`load_weights` analysis as text or JSON, or its
+    """Print the community report of an analysis (arrays or graph) as text or JSON, or its
     balance rows as CSV; `max_exact` is the connectors' betweenness sample (see
     :func:`~retweetring.analytics.connectors.top_connectors`)."""
     from retweetring.analytics import weights
     from retweetring.reports import summary
 
     if fmt == "csv":
-        rows = weights.balance_rows(analysis.graph)
+        graph = analysis.graph
+        rows = (
+            weights.balance_rows(graph)
+            if isinstance(graph, weights.SupportWeights)
+            else summary.balance_rows(graph)
+        )
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
         return
     data = summary.report(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli.options import format_option, state_of, week_options
+from retweetring.cli.options import format_option, platform_option, state_of, week_options
 from retweetring.reports.formats import to_json, write_csv
 
 if TYPE_CHECKING:
@@ -36,6 +36,13 @@ THANK_FORMATS = ("text", "markdown", "json", "csv")
     is_flag=True,
     help="Count every retweet of the account's tweets, not only of promotional ones.",
 )
+@platform_option(help="The network of USERNAME and its supporters: x, bluesky or mastodon.")
+@click.option(
+    "--post-limit",
+    type=click.IntRange(min=1),
+    help="Longest draft, as the network counts (default: X 280, Bluesky 300 graphemes, "
+    "Mastodon 500; a Mastodon server may allow more).",
+)
 @click.pass_context
 def thank(
     ctx: click.Context,
@@ -46,6 +53,8 @@ def thank(
     mark_thanked: bool,
     with_drafts: bool,
     all_retweets: bool,
+    platform: str,
+    post_limit: int | None,
 ) -> None:
     """Who to thank: the accounts that retweeted USERNAME's promotional tweets in a week.
 
@@ -58,11 +67,14 @@ def thank(
     Example:
 
         retweetring thank hollys_bakery --week 2026-W47 --drafts
+
+        retweetring thank --platform bluesky bea.bsky.social --drafts
     """
     from retweetring.reports import thanks as views
     from retweetring.thanks.drafts import STYLES, drafts
     from retweetring.thanks.lists import mark_thanked as record
     from retweetring.thanks.lists import thank_list
+    from retweetring.thanks.post_length import length_rule
 
     if with_drafts and fmt == "csv":
         raise click.BadParameter(
@@ -70,8 +82,13 @@ def thank(
         )
     state = state_of(ctx)
     engine = state.analytics_engine()
-    thanks = thank_list(engine, username, week, tz, all_retweets=all_retweets)
-    posts = {style: drafts(thanks, style) for style in STYLES} if with_drafts else None
+    name = username if platform == "x" else username.lstrip("@")
+    thanks = thank_list(engine, name, week, tz, all_retweets=all_retweets, platform=platform)
+    rule = length_rule(platform, post_limit)
+    try:
+        posts = {style: drafts(thanks, style, rule) for style in STYLES} if with_drafts else None
+    except ValueError as exc:  # a mention longer than the posts may be
+        raise click.BadParameter(str(exc), param_hint="'--post-limit'") from None
     if fmt == "json":
         data = thanks.to_dict()
         if posts is not None:

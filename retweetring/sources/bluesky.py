@@ -10,7 +10,8 @@ reposted one of the member's posts (no times). Accounts are keyed by DID, posts 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from retweetring.records import (
     SocialPost,
     SocialRepost,
 )
-from retweetring.sources.social import parse_iso
+from retweetring.sources.social import FeedPage, PageSize, page_size, parse_iso
 
 __all__ = ["APPVIEW", "Bluesky", "feed_page", "post_links"]
 
@@ -36,6 +37,13 @@ APPVIEW = "https://public.api.bsky.app/xrpc"
 PDS = "https://bsky.social/xrpc"
 """Where ``listRecords`` is asked by default (the entryway of Bluesky-hosted repositories)."""
 REPOST = "app.bsky.feed.defs#reasonRepost"
+FEED = "app.bsky.feed.getAuthorFeed"
+PROFILE = "app.bsky.actor.getProfile"
+RECORDS = "com.atproto.repo.listRecords"
+MAX_RATE_LIMIT_WAITS = 5
+"""429 answers to the same request before giving up."""
+NO_RESET_WAIT = 60.0
+"""Seconds to wait after a 429 that says nothing about when the window resets."""
 _GONE = (
     "AccountTakedown",
     "AccountDeactivated",
@@ -68,6 +76,14 @@ def post_links(post: dict[str, Any]) -> tuple[str, ...]:
             if isinstance(external, dict) and external.get("uri"):
                 links.append(external["uri"])
     return tuple(dict.fromkeys(links))
+
+
+def _header(headers: dict[str, Any] | None, name: str) -> str:
+    """A response header's value, whatever its case ("" when absent)."""
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return str(value).strip()
+    return ""
 
 
 def _account(profile: dict[str, Any], seen_at: datetime | None) -> SocialAccount:
@@ -133,13 +149,42 @@ class Bluesky:
     """
 
     def __init__(
-        self, *, appview: str = APPVIEW, pds: str = PDS, request: Request | None = None
+        self,
+        *,
+        appview: str = APPVIEW,
+        pds: str = PDS,
+        request: Request | None = None,
+        wait: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.request = request or Request(timeout=30.0)
         self.appview = Client(base_url=appview, request=self.request)
         self.pds = Client(base_url=pds, request=self.request)
+        self._wait = wait
+        self._clock = clock
 
     def _query(self, client: Client, nsid: str, params: Any, who: str) -> dict[str, Any]:
+        """One XRPC query; at a 429, wait until ``ratelimit-reset`` and ask again."""
+        for _ in range(MAX_RATE_LIMIT_WAITS):
+            try:
+                return self._query_once(client, nsid, params, who)
+            except exceptions.RequestErrorBase as exc:
+                if exc.response is None or exc.response.status_code != 429:
+                    raise
+                reset = _header(exc.response.headers, "ratelimit-reset")
+                left = float(reset) - self._clock() if reset.isdigit() else NO_RESET_WAIT
+                self._wait(max(1.0, left))
+        try:
+            return self._query_once(client, nsid, params, who)
+        except exceptions.RequestErrorBase as exc:
+            if exc.response is not None and exc.response.status_code == 429:
+                raise ServerUnreachableError(
+                    f"{nsid} for {who}: Bluesky still rate limits after "
+                    f"{MAX_RATE_LIMIT_WAITS} waits; run again later"
+                ) from None
+            raise
+
+    def _query_once(self, client: Client, nsid: str, params: Any, who: str) -> dict[str, Any]:
         try:
             return client.invoke_query(nsid, params=params).content  # type: ignore[no-any-return]
         except exceptions.NetworkError as exc:
@@ -162,6 +207,8 @@ class Bluesky:
             unknown = error in ("NotFound", "RepoNotFound") or any(
                 m in message.lower() for m in _UNKNOWN
             )
+            if status == 429:
+                raise
             if status == 404 or (status == 400 and unknown):
                 raise UnknownHandleError(
                     f"Bluesky: no account {who} ({message or status})"
@@ -170,20 +217,31 @@ class Bluesky:
                 f"{nsid} for {who}: Bluesky answered {status} {error} {message}".rstrip()
             ) from None
 
-    def author_feed(
-        self, actor: str, checkpoint: SocialCheckpoint | None = None
-    ) -> Iterator[tuple[SocialPage, SocialCheckpoint]]:
-        """Yield the pages of ``actor``'s feed, newest first, stopping at ``checkpoint``.
+    def profile(self, actor: str) -> SocialAccount:
+        """The account of a handle or DID (``app.bsky.actor.getProfile``)."""
+        params = models.AppBskyActorGetProfile.Params(actor=actor)
+        body = self._query(self.appview, PROFILE, params, actor)
+        return _account(body, None)
+
+    def feed_pages(
+        self,
+        actor: str,
+        checkpoint: SocialCheckpoint | None = None,
+        cursor: str | None = None,
+        size: PageSize | None = None,
+    ) -> Iterator[FeedPage]:
+        """Yield the pages of ``actor``'s feed, newest first, from ``cursor``, to ``checkpoint``.
 
         Items at or older than the checkpoint are left out (cursors are opaque, so the stop is
-        the newest URI and time seen last time). Each page comes with the checkpoint to store
-        once the whole feed down to the old checkpoint is read: the newest item of this run.
+        the newest URI and time seen last time). The last page is yielded even when it holds
+        nothing new, so that the caller can record that the feed is read to its end.
         """
         newest: SocialCheckpoint | None = None
-        cursor: str | None = None
         while True:
-            params = models.AppBskyFeedGetAuthorFeed.Params(actor=actor, limit=100, cursor=cursor)
-            body = self._query(self.appview, "app.bsky.feed.getAuthorFeed", params, actor)
+            params = models.AppBskyFeedGetAuthorFeed.Params(
+                actor=actor, limit=page_size(100, size), cursor=cursor
+            )
+            body = self._query(self.appview, FEED, params, actor)
             items = body.get("feed") or []
             kept, stop = [], False
             for item in items:
@@ -199,37 +257,60 @@ class Bluesky:
                     stop = True
                     break
                 kept.append(item)
-            if kept:
-                if newest is None:
-                    newest = SocialCheckpoint(PLATFORM_BLUESKY, actor, *_item_key(kept[0]))
-                yield feed_page(kept), newest
+            if kept and newest is None:
+                newest = SocialCheckpoint(PLATFORM_BLUESKY, actor, *_item_key(kept[0]))
             cursor = body.get("cursor")
-            if stop or not cursor or not items:
+            last = stop or not cursor or not items
+            if kept or last:
+                yield FeedPage(feed_page(kept), newest, cursor, last, len(items), FEED)
+            if last:
+                return
+
+    def author_feed(
+        self, actor: str, checkpoint: SocialCheckpoint | None = None
+    ) -> Iterator[tuple[SocialPage, SocialCheckpoint]]:
+        """Yield the pages of ``actor``'s feed that hold new items, with the run's newest item."""
+        for found in self.feed_pages(actor, checkpoint):
+            if found.newest is not None and (found.page.posts or found.page.reposts):
+                yield found.page, found.newest
+
+    def repost_record_pages(
+        self, did: str, cursor: str | None = None, size: PageSize | None = None
+    ) -> Iterator[tuple[list[SocialRepost], str | None]]:
+        """Yield the member's own repost records page by page, newest first, exactly timed,
+        each with the cursor of the next page (None after the last)."""
+        while True:
+            params = models.ComAtprotoRepoListRecords.Params(
+                repo=did,
+                collection="app.bsky.feed.repost",
+                limit=page_size(100, size),
+                cursor=cursor,
+            )
+            body = self._query(self.pds, RECORDS, params, did)
+            records = body.get("records") or []
+            page = []
+            for record in records:
+                value = record.get("value") or {}
+                subject = value.get("subject") or {}
+                page.append(
+                    SocialRepost(
+                        PLATFORM_BLUESKY,
+                        record["uri"],
+                        did,
+                        subject["uri"],
+                        parse_iso(value.get("createdAt"), "value.createdAt"),
+                        True,
+                    )
+                )
+            cursor = body.get("cursor") if records else None
+            yield page, cursor
+            if not cursor:
                 return
 
     def repost_records(self, did: str) -> Iterator[SocialRepost]:
         """Yield the member's own repost records, with their exact ``createdAt`` times."""
-        cursor: str | None = None
-        while True:
-            params = models.ComAtprotoRepoListRecords.Params(
-                repo=did, collection="app.bsky.feed.repost", limit=100, cursor=cursor
-            )
-            body = self._query(self.pds, "com.atproto.repo.listRecords", params, did)
-            records = body.get("records") or []
-            for record in records:
-                value = record.get("value") or {}
-                subject = value.get("subject") or {}
-                yield SocialRepost(
-                    PLATFORM_BLUESKY,
-                    record["uri"],
-                    did,
-                    subject["uri"],
-                    parse_iso(value.get("createdAt"), "value.createdAt"),
-                    True,
-                )
-            cursor = body.get("cursor")
-            if not cursor or not records:
-                return
+        for page, _cursor in self.repost_record_pages(did):
+            yield from page
 
     def reposted_by(self, post_uri: str) -> Iterator[SocialPage]:
         """Yield who reposted ``post_uri``, page by page (approximate: no repost times)."""

@@ -117,6 +117,9 @@ def _now(clock: Callable[[], float]) -> datetime:
 class Ledger:
     """Collects the requests an :class:`XApi` makes and writes them with the next page."""
 
+    platform: str | None = None
+    """The network the requests went to, as ``api_requests.platform`` (None: the X API)."""
+
     def __init__(self) -> None:
         self.pending: list[ApiCall] = []
 
@@ -126,7 +129,8 @@ class Ledger:
     def flush(self, conn: Connection) -> None:
         """Write the pending requests in ``conn``'s transaction."""
         if self.pending:
-            conn.execute(insert(ApiRequest), [call._asdict() for call in self.pending])
+            rows = [{**call._asdict(), "platform": self.platform} for call in self.pending]
+            conn.execute(insert(ApiRequest), rows)
             self.pending.clear()
 
     def flush_now(self, engine: Engine) -> None:
@@ -189,6 +193,10 @@ def billing_period(day: date, billing_day: int = 1) -> tuple[date, date]:
     return start_in(year, month), start_in(*next_month(year, month)) - timedelta(days=1)
 
 
+_X_REQUEST = ApiRequest.platform.is_(None)
+"""Ledger rows of the X API (Bluesky and Mastodon rows name their platform)."""
+
+
 def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
     """Return the ledger's requests, reads and estimated dollars (see :class:`Usage`)."""
     prices = prices or Prices()
@@ -201,7 +209,7 @@ def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
             func.coalesce(func.sum(ApiRequest.tweets), 0),
             func.coalesce(func.sum(ApiRequest.users), 0),
         )
-        .where(ApiRequest.at >= since)
+        .where(ApiRequest.at >= since, _X_REQUEST)
         .group_by(ApiRequest.endpoint)
         .order_by(ApiRequest.endpoint)
     )
@@ -213,6 +221,7 @@ def usage(engine: Engine, now: datetime, prices: Prices | None = None) -> Usage:
             func.coalesce(func.sum(ApiRequest.tweets), 0),
             func.coalesce(func.sum(ApiRequest.users), 0),
         )
+        .where(_X_REQUEST)
         .group_by(day)
         .order_by(day)
     )

@@ -34,7 +34,14 @@ from retweetring.records import (
     SocialPost,
     SocialRepost,
 )
-from retweetring.sources.social import html_links, html_text, parse_iso
+from retweetring.sources.social import (
+    FeedPage,
+    PageSize,
+    html_links,
+    html_text,
+    page_size,
+    parse_iso,
+)
 
 __all__ = ["MastodonSource", "split_handle", "statuses_page"]
 
@@ -42,6 +49,8 @@ MAX_RATE_LIMIT_WAITS = 5
 """429 answers to the same request before giving up."""
 NO_RESET_WAIT = 60.0
 """Seconds to wait after a 429 that says nothing about when the window resets."""
+LOOKUP = "accounts/lookup"
+STATUSES = "accounts/:id/statuses"
 
 
 def split_handle(handle: str) -> tuple[str, str]:
@@ -54,6 +63,18 @@ def split_handle(handle: str) -> tuple[str, str]:
     if not user or not server or "@" in server:
         raise UnknownHandleError(f"not a Mastodon handle (want @user@server): {handle!r}")
     return user, server
+
+
+def home_handle(handle: str | None, uri: str) -> str:
+    """``@user@server`` of an account from its stored handle, else from its URI.
+
+    >>> home_handle(None, "https://bakers.example/users/bea")
+    '@bea@bakers.example'
+    """
+    if handle and "@" in handle:
+        return "@" + handle.lstrip("@")
+    parts = uri.split("/")
+    return f"@{parts[-1]}@{parts[2]}" if len(parts) > 3 else f"@{handle}"
 
 
 def _naive(value: Any) -> datetime | None:
@@ -221,6 +242,54 @@ class MastodonSource:
             raise AccountGoneError(f"Mastodon account {handle} is suspended")
         return dict(account)
 
+    def status_pages(
+        self,
+        account: dict[str, Any],
+        since_id: str | datetime | None = None,
+        max_id: str | None = None,
+        size: PageSize | None = None,
+    ) -> Iterator[FeedPage]:
+        """Yield the pages of the account's public statuses newer than ``since_id`` (a status id
+        of this server, or a time), newest first, from below ``max_id`` (resuming) down.
+
+        Each page's ``cursor`` is its oldest status id, the ``max_id`` of the next request, so an
+        interrupted back-fill resumes without the server's pagination links. The last page
+        (empty, or without a ``next`` link) is always yielded.
+        """
+        member = account.get("uri") or account["url"]
+        newest: SocialCheckpoint | None = None
+        while True:
+            below, limit = max_id, page_size(40, size)
+            page = self._call(
+                "statuses",
+                lambda: self.api.account_statuses(
+                    account["id"],
+                    since_id=since_id,
+                    max_id=below,  # noqa: B023
+                    limit=limit,  # noqa: B023
+                ),
+            )
+            statuses = [dict(s) for s in page or []]
+            if isinstance(since_id, str) and since_id.isdigit():
+                statuses = [s for s in statuses if int(s["id"]) > int(since_id)]
+            if statuses and newest is None:
+                first = statuses[0]
+                newest = SocialCheckpoint(
+                    PLATFORM_MASTODON, member, str(first["id"]), _naive(first.get("created_at"))
+                )
+            if statuses:
+                max_id = str(min((s["id"] for s in statuses), key=int))
+            last = not statuses or getattr(page, "_pagination_next", None) is None
+            yield FeedPage(
+                statuses_page(statuses, self.server), newest, max_id, last, len(statuses), STATUSES
+            )
+            if last:
+                return
+
+    def profile(self, handle: str) -> SocialAccount:
+        """The account of ``@user@server`` as retweetring stores it."""
+        return _account(self.lookup(handle), self.server, None)
+
     def statuses(
         self, account: dict[str, Any], checkpoint: SocialCheckpoint | None = None
     ) -> Iterator[tuple[SocialPage, SocialCheckpoint]]:
@@ -230,28 +299,9 @@ class MastodonSource:
         id of this run (the server's own id, for ``since_id``).
         """
         since = checkpoint.newest if checkpoint is not None else None
-        page = self._call(
-            "statuses",
-            lambda: self.api.account_statuses(account["id"], since_id=since, limit=40),
-        )
-        newest: SocialCheckpoint | None = None
-        while page:
-            statuses = [dict(s) for s in page]
-            if since is not None:
-                statuses = [s for s in statuses if int(s["id"]) > int(since)]
-            if not statuses:
-                return
-            if newest is None:
-                first = statuses[0]
-                newest = SocialCheckpoint(
-                    PLATFORM_MASTODON,
-                    account.get("uri") or account["url"],
-                    str(first["id"]),
-                    _naive(first.get("created_at")),
-                )
-            yield statuses_page(statuses, self.server), newest
-            previous = page
-            page = self._call("statuses", lambda: self.api.fetch_next(previous))  # noqa: B023
+        for found in self.status_pages(account, since):
+            if found.newest is not None and found.read:
+                yield found.page, found.newest
 
     def reblogged_by(self, status: dict[str, Any]) -> Iterator[SocialPage]:
         """Yield who boosted ``status`` (a status of this server), following the ``Link`` header.

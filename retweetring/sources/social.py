@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from retweetring.errors import BadRecordError
+from retweetring.records import SocialCheckpoint, SocialPage
 
-__all__ = ["html_links", "html_text", "parse_iso"]
+__all__ = ["FeedPage", "PageSize", "html_links", "html_text", "page_size", "parse_iso"]
+
+PageSize = Callable[[], int]
+"""How many items the next request may ask for (the run's read budget left, at most a page)."""
+
+
+def page_size(most: int, size: PageSize | None) -> int:
+    """The ``limit`` of the next request: ``size()`` capped at the server's page of ``most``."""
+    return most if size is None else max(1, min(most, size()))
+
+
+class FeedPage(NamedTuple):
+    """One page of a member's feed, with what the collector stores beside its rows."""
+
+    page: SocialPage
+    newest: SocialCheckpoint | None
+    """The newest item of this run so far: the next boundary once the run completes."""
+    cursor: str | None
+    """Where the next page starts (Bluesky: its cursor; Mastodon: the oldest status id read,
+    the next ``max_id``); stored so that an interrupted back-fill resumes there."""
+    last: bool
+    """The feed is read down to the boundary: nothing older is wanted."""
+    read: int
+    """Items the answer held (the ledger's count)."""
+    endpoint: str
 
 
 def parse_iso(value: object, field: str) -> datetime | None:

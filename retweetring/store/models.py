@@ -33,6 +33,8 @@ class Account(Base):
     """The profile's website (``entities.url`` expanded, else ``url``), when the data has it."""
     first_seen: Mapped[datetime | None]
     last_seen: Mapped[datetime | None]
+    key: Mapped[str | None]
+    """Bluesky: the DID; Mastodon: the account URI; X: None (the id is the key)."""
 
 
 class Tweet(Base):
@@ -55,6 +57,8 @@ class Tweet(Base):
     """Set by the user with ``tweets mark-promo``/``mark-personal``; wins over the classifier."""
     promo_model: Mapped[str | None]
     """The version of the model that made the decision; None: the rules before migration 0004."""
+    key: Mapped[str | None]
+    """Bluesky: the AT-URI; Mastodon: the status URI; X: None (the id is the key)."""
 
 
 class Retweet(Base):
@@ -67,6 +71,8 @@ class Retweet(Base):
     retweeter_id: Mapped[int]
     original_id: Mapped[int]
     created_at: Mapped[datetime | None]
+    key: Mapped[str | None]
+    """Bluesky: the repost record's AT-URI; Mastodon: the boost's URI; X: None."""
 
 
 class Import(Base):
@@ -162,6 +168,8 @@ class ApiRequest(Base):
     """Tweets returned in ``data``: the posts the request read."""
     users: Mapped[int]
     """Users returned in ``data`` (user lookups, retweeters)."""
+    platform: Mapped[str | None]
+    """``bluesky`` or ``mastodon`` for their requests; None for the X API's."""
 
 
 # --- the thanks ledger (migration 0003) ---------------------------------------------------------
@@ -204,3 +212,41 @@ class PromoModel(Base):
     active: Mapped[bool]
     document: Mapped[str]
     """The model file (JSON), in the same format as the shipped model."""
+
+
+# --- Bluesky and Mastodon (migration 0005) -----------------------------------------------------
+
+
+class SocialCheckpoint(Base):
+    """How far a Bluesky or Mastodon member's feed has been collected; saved with each page.
+
+    ``newest``/``newest_at`` is the completed boundary (Bluesky: the newest feed item's URI and
+    time, as cursors are opaque; Mastodon: the newest status id, the next ``since_id``). While a
+    sweep is under way, ``sweep_cursor`` is where it continues (Bluesky: the next page's cursor;
+    Mastodon: the oldest status id reached, the next ``max_id``) and ``sweep_newest`` the
+    sweep's newest item, the next boundary once it completes.
+    """
+
+    __table__ = tables.social_checkpoints
+
+    platform: Mapped[str]
+    account_id: Mapped[int]
+    newest: Mapped[str | None]
+    newest_at: Mapped[datetime | None]
+    sweep_newest: Mapped[str | None]
+    sweep_newest_at: Mapped[datetime | None]
+    sweep_cursor: Mapped[str | None]
+    completed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class AccountLink(Base):
+    """One account of a person who has accounts on several networks (``accounts link``)."""
+
+    __table__ = tables.account_links
+
+    platform: Mapped[str]
+    account_id: Mapped[int]
+    person_platform: Mapped[str]
+    """The network of the person's first account, the one that stands for the person."""
+    person_id: Mapped[int]

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 NAMING_CONVENTION = {
@@ -54,6 +55,20 @@ def _required(name: str, type_: Any, **kwargs: Any) -> Column[Any]:
     return Column(name, type_, nullable=False, **kwargs)
 
 
+def _string_key() -> Column[Any]:
+    """A Bluesky or Mastodon row's own key (DID, AT-URI, status URI); NULL for X (migration
+    0005), whose key is its id. The row's id is then derived from it (``store.social``)."""
+    return Column("key", Text)
+
+
+def _unique_key() -> Index:
+    """At most one row per platform and string key (X rows, without one, are not indexed)."""
+    has_key = text("key IS NOT NULL")
+    return Index(
+        None, "platform", "key", unique=True, sqlite_where=has_key, postgresql_where=has_key
+    )
+
+
 accounts = Table(
     "accounts",
     metadata,
@@ -64,7 +79,9 @@ accounts = Table(
     Column("url", Text),
     Column("first_seen", DateTime),
     Column("last_seen", DateTime),
+    _string_key(),
     Index(None, "platform", "username"),
+    _unique_key(),
     **WITHOUT_ROWID,
 )
 """Accounts seen as an author or a retweeter."""
@@ -83,8 +100,10 @@ tweets = Table(
     _required("promo_reason", Text, default=""),
     Column("promo_override", Boolean),
     Column("promo_model", String(64)),
+    _string_key(),
     ForeignKeyConstraint(["platform", "author_id"], ["accounts.platform", "accounts.id"]),
     Index(None, "platform", "author_id"),
+    _unique_key(),
     **WITHOUT_ROWID,
 )
 """Original tweets (never retweets), with their promotional classification."""
@@ -97,6 +116,7 @@ retweets = Table(
     _required("retweeter_id", BigInteger),
     _required("original_id", BigInteger),
     Column("created_at", DateTime),
+    _string_key(),
     ForeignKeyConstraint(["platform", "retweeter_id"], ["accounts.platform", "accounts.id"]),
     ForeignKeyConstraint(["platform", "original_id"], ["tweets.platform", "tweets.id"]),
     Index(None, "platform", "original_id"),
@@ -183,8 +203,10 @@ api_requests = Table(
     _required("status", Integer),
     _required("tweets", Integer),
     _required("users", Integer),
+    Column("platform", String(16)),
 )
-"""The ledger of requests made to the X API, for ``collect --usage``."""
+"""The ledger of requests made to the X API, for ``collect --usage`` (``platform`` NULL), and
+to Bluesky and Mastodon (``platform`` set; migration 0005)."""
 
 # --- the thanks ledger (migration 0003) ---------------------------------------------------------
 
@@ -216,3 +238,35 @@ promo_models = Table(
     _required("document", Text),
 )
 """Promotional-tweet models fitted on this database's labels by ``promo fit``."""
+
+# --- Bluesky and Mastodon (migration 0005) -----------------------------------------------------
+
+social_checkpoints = Table(
+    "social_checkpoints",
+    metadata,
+    _platform(),
+    _key("account_id"),
+    Column("newest", Text),
+    Column("newest_at", DateTime),
+    Column("sweep_newest", Text),
+    Column("sweep_newest_at", DateTime),
+    Column("sweep_cursor", Text),
+    Column("completed_at", DateTime),
+    _required("updated_at", DateTime),
+    ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+    **WITHOUT_ROWID,
+)
+"""How far each Bluesky or Mastodon member's feed has been collected."""
+
+account_links = Table(
+    "account_links",
+    metadata,
+    _platform(),
+    _key("account_id"),
+    _required("person_platform", String(16)),
+    _required("person_id", BigInteger),
+    ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
+    **WITHOUT_ROWID,
+)
+"""Accounts of one person on several networks (``accounts link``): each linked account names
+the person's first account, ``(person_platform, person_id)``, which names itself."""

@@ -171,7 +171,14 @@ def _stored_accounts(
 ) -> dict[tuple[str, int], tuple[Any, ...]]:
     """Return the stored rows of those of ``keys`` that are in the accounts table."""
     columns = "".join(f", {column}" for column in _ACCOUNT_COLUMNS[2:])
-    return {(row[0], row[1]): tuple(row) for row in _lookup(conn, columns, "accounts", keys)}
+    found = {}
+    for row in _lookup(conn, columns, "accounts", keys):
+        values = list(row)
+        for i in (_FIRST, _LAST):  # PostgreSQL gives datetimes, SQLite the text rows hold
+            if isinstance(values[i], datetime):
+                values[i] = db_time(values[i])
+        found[(row[0], row[1])] = tuple(values)
+    return found
 
 
 def _known_author(

@@ -1,9 +1,10 @@
 """Ready-to-post thank-you and #FollowFriday texts for a week's supporters (never posted).
 
-Each draft is at most 280 characters as X counts them (``tweet_length.weighted_length``). When
-the supporters do not fit in one post they are spread over as few posts as the greedy packing
-needs, numbered ``(1/3)``, ``(2/3)``, ... Every supporter is mentioned exactly once, in the
-order of the thank list (most retweets first).
+Each draft fits its platform's length rule (:mod:`.post_length`: 280 as X counts them, 300
+graphemes on Bluesky, 500 characters on Mastodon by default). When the supporters do not fit
+in one post they are spread over as few posts as the greedy packing needs, numbered ``(1/3)``,
+``(2/3)``, ... Every supporter is mentioned exactly once, in the order of the thank list (most
+retweets first).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from retweetring.thanks.lists import ThankList
-from retweetring.thanks.tweet_length import MAX_WEIGHTED_LENGTH, weighted_length
+from retweetring.thanks.post_length import LengthRule, length_rule
 
 __all__ = ["OPENINGS", "STYLES", "draft_posts", "drafts"]
 
@@ -27,7 +28,7 @@ OPENINGS = {
 STYLES = tuple(OPENINGS)
 
 
-def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
+def drafts(thanks: ThankList, style: str = "thanks", rule: LengthRule | None = None) -> list[str]:
     """Return posts mentioning every supporter in ``thanks`` once; none when there are none.
 
     A supporter whose username is not stored (shown as ``id:NUMBER``) cannot be mentioned and
@@ -39,6 +40,8 @@ def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
         The week's supporters.
     style : str
         ``thanks`` (a thank-you) or ``followfriday`` (a #FollowFriday recommendation).
+    rule : LengthRule, optional
+        The platform's length rule (:func:`.post_length.length_rule`); X's by default.
 
     Examples
     --------
@@ -51,13 +54,15 @@ def drafts(thanks: ThankList, style: str = "thanks") -> list[str]:
     if style not in OPENINGS:
         raise ValueError(f"unknown draft style {style!r}; choose one of {', '.join(STYLES)}")
     known = [s.username for s in thanks.supporters if not s.username.startswith("id:")]
-    return draft_posts(known, OPENINGS[style])
+    return draft_posts(known, OPENINGS[style], rule)
 
 
 def draft_posts(
-    usernames: Sequence[str], opening: str, limit: int = MAX_WEIGHTED_LENGTH
+    usernames: Sequence[str], opening: str, rule: LengthRule | None = None
 ) -> list[str]:
-    """Return posts of ``opening`` and mentions of ``usernames``, each within ``limit``.
+    """Return posts of ``opening`` and mentions of ``usernames``, each fitting ``rule``
+    (X's length rule by default). A username is written after ``@`` as given, so a Mastodon
+    account elsewhere is ``bea@mastodon.social``.
 
     Raises
     ------
@@ -66,9 +71,10 @@ def draft_posts(
     """
     if not usernames:
         return []
+    rule = rule or length_rule("x")
     count = 1
     for _ in range(10):
-        posts = _pack(usernames, lambda i, n=count: _heading(opening, i, n), limit)
+        posts = _pack(usernames, lambda i, n=count: _heading(opening, i, n), rule)
         if len(posts) <= count:
             break
         count = len(posts)
@@ -82,20 +88,23 @@ def _heading(opening: str, number: int, total: int) -> str:
     return opening if total == 1 else f"{opening} ({number}/{total})"
 
 
-def _pack(usernames: Sequence[str], heading: Callable[[int], str], limit: int) -> list[list[str]]:
+def _pack(
+    usernames: Sequence[str], heading: Callable[[int], str], rule: LengthRule
+) -> list[list[str]]:
+    limit, measure = rule.limit, rule.measure
     posts: list[list[str]] = []
     current: list[str] = []
     for username in usernames:
         mention = f"@{username}"
         candidate = [*current, mention]
-        if weighted_length(f"{heading(len(posts) + 1)}\n{' '.join(candidate)}") <= limit:
+        if measure(f"{heading(len(posts) + 1)}\n{' '.join(candidate)}") <= limit:
             current = candidate
             continue
         if not current:
             raise ValueError(f"{mention} does not fit in a post of {limit} characters")
         posts.append(current)
         current = [mention]
-        if weighted_length(f"{heading(len(posts) + 1)}\n{mention}") > limit:
+        if measure(f"{heading(len(posts) + 1)}\n{mention}") > limit:
             raise ValueError(f"{mention} does not fit in a post of {limit} characters")
     posts.append(current)
     return posts

@@ -42,7 +42,10 @@ _LIGHT = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037)
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _HOST = rf"(?:(?:{_LABEL}\.)+[^\W\d_]{{2,63}}|\d{{1,3}}(?:\.\d{{1,3}}){{3}})"
 _TAIL = r"(?::\d{1,5})?(?:[/?#][^\s]*[^\s.,;:!?'\")\]}])?"
-_URL = re.compile(rf"(?<![\w@/.-])(?P<scheme>https?://)?{_HOST}{_TAIL}(?![\w@-])", re.IGNORECASE)
+URL_PATTERN = re.compile(
+    rf"(?<![\w@/.-])(?P<scheme>https?://)?{_HOST}{_TAIL}(?![\w@-])", re.IGNORECASE
+)
+"""A URL as X finds one; group ``scheme`` is empty for a bare domain."""
 
 
 def _char_weight(char: str) -> int:
@@ -71,7 +74,7 @@ def weighted_length(text: str) -> int:
     text = re.sub(r"\r\n|\r", "\n", unicodedata.normalize("NFC", text))
     total = 0
     position = 0
-    for match in _URL.finditer(text):
+    for match in URL_PATTERN.finditer(text):
         total += _plain_with_emoji(text[position : match.start()])
         url_weight = TRANSFORMED_URL_LENGTH
         if not match.group("scheme"):
