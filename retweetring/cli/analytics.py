@@ -16,7 +16,6 @@ from retweetring.cli.options import (
     emit_rows,
     format_option,
     load_analysis,
-    load_weights,
     make_window,
     since_until_options,
     state_of,
@@ -134,8 +133,7 @@ def report(
         retweetring report --since 2026-10-01 --format json
     """
     state = state_of(ctx)
-    load = load_analysis if platform == "all" else load_weights
-    analysis = load(state, since, until, min_support, all_retweets, platform)
+    analysis = load_analysis(state, since, until, min_support, all_retweets, platform, arrays=True)
     emit_report(state, analysis, fmt, top, max_exact=connector_sample)
 
 
@@ -269,7 +267,9 @@ def introductions(
     if node is None and platform != "all":
         from retweetring.analytics import weights
 
-        analysis = load_weights(state, since, until, min_support, all_retweets, platform)
+        analysis = load_analysis(
+            state, since, until, min_support, all_retweets, platform, arrays=True
+        )
         rows = weights.introduction_rows(analysis.graph, min_support, top=top)
     else:
         analysis = load_analysis(state, since, until, min_support, all_retweets, platform)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli.options import load_analysis, load_weights, state_of, window_options
+from retweetring.cli.options import load_analysis, state_of, window_options
 from retweetring.defaults import EXPORT_FORMATS
 
 
@@ -48,7 +48,9 @@ def export(
 
     state = state_of(ctx)
     if fmt == "graphml":  # written straight from arrays, the same file
-        analysis = load_weights(state, since, until, min_support, all_retweets, times=True)
+        analysis = load_analysis(
+            state, since, until, min_support, all_retweets, arrays=True, times=True
+        )
         result = export_graphml_of_weights(
             analysis.graph, output, min_support=min_support, window_label=analysis.window.describe()
         )

@@ -12,7 +12,6 @@ from retweetring.cli.options import (
     count_option,
     format_option,
     load_analysis,
-    load_weights,
     state_of,
     window_options,
 )
@@ -110,8 +109,7 @@ def map_cmd(
     from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
-    load = load_weights if account is None else load_analysis
-    analysis = load(state, since, until, min_support, all_retweets)
+    analysis = load_analysis(state, since, until, min_support, all_retweets, arrays=account is None)
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
         result = community_map(

@@ -258,11 +258,20 @@ def load_analysis(
     min_support: int,
     all_retweets: bool,
     platform: str = "x",
+    *,
+    arrays: bool = False,
+    times: bool = False,
 ) -> Analysis:
     """The support graph of the window on ``platform``, read in one snapshot with the count of
-    accounts."""
+    accounts.
+
+    With `arrays` and one network, the graph is :class:`~retweetring.analytics.weights.
+    SupportWeights` read straight from SQL (no networkx graph; first/last only with `times`);
+    ``all`` (linked accounts as one person) always gives the networkx people graph.
+    """
     window = make_window(since, until)
     from retweetring.graph import support_graph
+    from retweetring.store.pairs import support_weights
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
@@ -274,7 +283,9 @@ def load_analysis(
             linked = len(persons) - len(set(persons.values()))
             accounts = sum(count_accounts(conn, p) for p in NETWORKS) - linked
         else:
-            graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
+            read = support_weights if arrays else support_graph
+            options = {"times": times} if arrays else {}
+            graph = read(conn, window, all_retweets=all_retweets, platform=platform, **options)
             accounts = count_accounts(conn, platform)
     return Analysis(graph, window, min_support, accounts)
 
@@ -369,30 +380,6 @@ def rules_from(path: Path | None) -> Any:
     from retweetring.promo import DEFAULT_RULES, load_rules
 
     return DEFAULT_RULES if path is None else load_rules(path)
-
-
-def load_weights(
-    state: State,
-    since: date | None,
-    until: date | None,
-    min_support: int,
-    all_retweets: bool,
-    platform: str = "x",
-    times: bool = False,
-) -> Analysis:
-    """As :func:`load_analysis` on one network (not ``all``), with the graph as
-    :class:`~retweetring.analytics.weights.SupportWeights` read straight from SQL (no
-    networkx graph; first/last only with `times`)."""
-    window = make_window(since, until)
-    from retweetring.store.pairs import support_weights
-    from retweetring.store.queries import count_accounts
-
-    with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
-        weights = support_weights(
-            conn, window, all_retweets=all_retweets, platform=platform, times=times
-        )
-        accounts = count_accounts(conn, platform)
-    return Analysis(weights, window, min_support, accounts)
 
 
 def emit_report(
