@@ -71,10 +71,9 @@ THANK = ["thank", "hollys_bakery", "--week", "2026-W46"]
 
 ANALYTICS = (
     ["accounts"],
-    ["report"],
     ["mutual"],
     ["one-sided"],
-    ["introductions"],
+    ["introductions", "--account", "hollys_bakery"],
     ["balance"],
     THANK,
 )
@@ -85,7 +84,20 @@ def test_analytics_commands_import_neither_the_orm_nor_plotting(example_db: Path
     assert heavy(modules_after("--db", str(example_db), *command), NOT_FOR_READING) == []
 
 
+@pytest.mark.parametrize(
+    ("command", "needed"),
+    [(["report"], ["igraph", "numpy"]), (["introductions"], ["numpy"])],
+    ids=["report", "introductions"],
+)
+def test_whole_graph_analytics_import_numpy_and_igraph_but_not_plotting(
+    example_db: Path, command, needed
+):
+    # they run on numpy arrays read from SQL, communities and connectors in igraph, whose
+    # own plotting would import matplotlib.pyplot (about 1 s): the analytics keep it out
+    modules = modules_after("--db", str(example_db), *command)
+    assert heavy(modules, NOT_FOR_READING) == needed
+
+
 @pytest.mark.parametrize("command", [["accounts"], ["balance"], THANK], ids=lambda c: c[0])
 def test_commands_without_a_graph_do_not_import_networkx(example_db: Path, command):
     assert "networkx" not in modules_after("--db", str(example_db), *command)
-

@@ -8,7 +8,7 @@ support it gives and receives along those edges.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -115,19 +115,29 @@ def _kept_edges(G: nx.DiGraph, k: int) -> Iterator[tuple[Hashable, Hashable, int
 
 
 def annotated_subgraph(
-    G: nx.DiGraph, nodes: Iterable[Hashable], kept: KeptSupport, seed: int = 42
+    G: nx.DiGraph,
+    nodes: Iterable[Hashable],
+    kept: KeptSupport,
+    seed: int = 42,
+    group: Mapping[Hashable, int] | None = None,
 ) -> nx.DiGraph:
     """Return ``annotated_graph(G, kept.k, seed).subgraph(nodes).copy()`` without annotating
     the rest of `G`.
 
     ``given``, ``received`` and ``community`` are those of the whole graph; only the edges
-    between `nodes` (and the accounts of `nodes` with a kept edge) are built.
+    between `nodes` (and the accounts of `nodes` with a kept edge) are built. With `group`
+    (each account's community index, as :func:`community_of` of the whole graph's
+    communities), `G` need only hold the edges between `nodes`.
     """
-    return _annotated(G, kept, set(nodes), seed)
+    return _annotated(G, kept, set(nodes), seed, group)
 
 
 def _annotated(
-    G: nx.DiGraph, kept: KeptSupport, only: set[Hashable] | None, seed: int
+    G: nx.DiGraph,
+    kept: KeptSupport,
+    only: set[Hashable] | None,
+    seed: int,
+    group: Mapping[Hashable, int] | None = None,
 ) -> nx.DiGraph:
     nodes = [n for n in kept.neighbours if only is None or n in only]
     rank = node_ranks(G, nodes)
@@ -146,7 +156,8 @@ def _annotated(
     A = nx.DiGraph(min_support=kept.k)
     A.add_nodes_from((node, dict(G.nodes[node])) for node in sorted(nodes, key=rank.__getitem__))
     A.add_edges_from(edges)
-    group = community_of(communities(G, kept.k, seed=seed))
+    if group is None:
+        group = community_of(communities(G, kept.k, seed=seed))
     for node, attrs in A.nodes(data=True):
         if not attrs.get("username"):
             attrs["username"] = str(node)

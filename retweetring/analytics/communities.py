@@ -6,21 +6,26 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
+from . import engine
 from .labels import node_ranks
-from .shared import build_mutual_graph, check_min_support
+from .shared import MutualPositions, check_min_support, mutual_positions
 
-__all__ = ["communities", "community_of"]
+__all__ = ["communities", "community_of", "communities_of_positions"]
 
 
 @nx.utils.not_implemented_for("undirected")
 @nx.utils.not_implemented_for("multigraph")
 def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[list[Hashable]]:
-    """Return the communities of the mutual-support graph (Louvain).
+    """Return the communities of the mutual-support graph (Louvain, igraph's multilevel).
 
-    Runs :func:`networkx.community.louvain_communities` on the mutual graph (see
-    :func:`~retweetring.analytics.mutual.mutual_graph`), weighted by the total support
-    of each pair. The mutual graph is built in label order, so the result depends only
-    on `G`'s nodes, edges and attributes and on `seed`, not on insertion order.
+    Runs igraph's ``community_multilevel`` (the Louvain method) on the mutual graph (see
+    :func:`~retweetring.analytics.mutual.mutual_graph`) without its isolated accounts,
+    weighted by the total support of each pair, with igraph's random numbers drawn from
+    ``random.Random(seed)``. The mutual graph is built in label order, so the result
+    depends only on `G`'s nodes, edges and attributes and on `seed`, not on insertion
+    order. (Until 2026-12 this was :func:`networkx.community.louvain_communities`: the
+    same method, a different implementation and random order, so partitions of the same
+    quality that can differ in detail; igraph is ~15x faster at 80k accounts.)
 
     Parameters
     ----------
@@ -29,7 +34,7 @@ def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[lis
     min_support : int, optional (default=1)
         The weight each direction must reach for a pair to count as mutual.
     seed : int, optional (default=42)
-        Seed of Louvain's random node order.
+        Seed of Louvain's random numbers.
 
     Returns
     -------
@@ -50,14 +55,17 @@ def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[lis
     [[1, 2, 3], [4, 5]]
     """
     k = check_min_support(min_support)
-    rank = node_ranks(G)
-    H = build_mutual_graph(G, k, rank, isolates=False)
-    if H.number_of_edges() == 0:
+    return communities_of_positions(mutual_positions(G, k, node_ranks(G)), seed)
+
+
+def communities_of_positions(mutual: MutualPositions, seed: int = 42) -> list[list[Hashable]]:
+    """:func:`communities` of a mutual graph given as :class:`MutualPositions`."""
+    if not mutual.edges:
         return []
-    found = nx.community.louvain_communities(H, weight="weight", seed=seed)
-    result = [sorted(group, key=rank.__getitem__) for group in found]
-    result.sort(key=lambda group: (-len(group), rank[group[0]]))
-    return result
+    found = engine.louvain(len(mutual.nodes), mutual.edges, mutual.weights, seed)
+    # positions are in label order: sorting them sorts the accounts by label
+    groups = sorted((sorted(group) for group in found), key=lambda g: (-len(g), g[0]))
+    return [[mutual.nodes[i] for i in group] for group in groups]
 
 
 def community_of(communities: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:

@@ -6,10 +6,17 @@ from collections.abc import Hashable
 
 import networkx as nx
 
+from . import engine
 from .labels import node_ranks
-from .shared import build_mutual_graph, check_min_support, check_positive, check_top
+from .shared import (
+    MutualPositions,
+    check_min_support,
+    check_positive,
+    check_top,
+    mutual_positions,
+)
 
-__all__ = ["top_connectors"]
+__all__ = ["connectors_of_positions", "sample_size", "top_connectors"]
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -25,9 +32,11 @@ def top_connectors(
 
     Betweenness is :func:`networkx.betweenness_centrality` (normalized, unweighted:
     path length counts hops, not support) on the mutual graph without its isolated
-    accounts. It is exact when that graph has at most `max_exact` nodes; otherwise it
-    is estimated from `max_exact` source nodes sampled with `seed`. Exact betweenness
-    costs O(nodes * mutual pairs); the estimate costs O(max_exact * mutual pairs).
+    accounts, computed by igraph. It is exact when that graph has at most `max_exact`
+    nodes; otherwise it is estimated from `max_exact` source nodes sampled with `seed`,
+    the same sources and the same scaling as ``networkx.betweenness_centrality(H,
+    k=max_exact, seed=seed)``. Exact betweenness costs O(nodes * mutual pairs); the
+    estimate costs O(max_exact * mutual pairs).
 
     Parameters
     ----------
@@ -61,14 +70,28 @@ def top_connectors(
     k = check_min_support(min_support)
     limit = check_top(top)
     max_exact = check_positive(max_exact, "max_exact")
-    rank = node_ranks(G)
-    H = build_mutual_graph(G, k, rank, isolates=False)
-    if H.number_of_nodes() <= max_exact:
-        scores = nx.betweenness_centrality(H)
-    else:
-        scores = nx.betweenness_centrality(H, k=max_exact, seed=seed)
-    ranked = sorted(
-        ((node, score) for node, score in scores.items() if score > 0),
-        key=lambda item: (-item[1], rank[item[0]]),
+    return connectors_of_positions(
+        mutual_positions(G, k, node_ranks(G)), limit, seed=seed, max_exact=max_exact
     )
-    return ranked if limit is None else ranked[:limit]
+
+
+def sample_size(nodes: int, max_exact: int) -> int | None:
+    """How many sources :func:`top_connectors` samples on `nodes` accounts; None: exact."""
+    return None if nodes <= max_exact else max_exact
+
+
+def connectors_of_positions(
+    mutual: MutualPositions, top: int | None, *, seed: int = 42, max_exact: int = 1000
+) -> list[tuple[Hashable, float]]:
+    """:func:`top_connectors` of a mutual graph given as :class:`MutualPositions`."""
+    n = len(mutual.nodes)
+    k = sample_size(n, max_exact)
+    sources = None if k is None else engine.sampled_sources(n, k, seed)
+    scores = engine.betweenness(n, mutual.edges, sources)
+    # positions are in label order: the position breaks ties by label
+    ranked = sorted(
+        ((i, score) for i, score in enumerate(scores) if score > 0),
+        key=lambda item: (-item[1], item[0]),
+    )
+    chosen = ranked if top is None else ranked[:top]
+    return [(mutual.nodes[i], score) for i, score in chosen]

@@ -24,7 +24,7 @@ from .shared import check_min_support, check_top, mutual_partners, partners_of
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Introduction", "introductions"]
+__all__ = ["Introduction", "introductions", "ranked_introductions"]
 
 # A whole-graph request with `top` uses scipy sparse products (when scipy is installed)
 # once the pure-Python work, the sum over B of deg(B)**2, reaches this.
@@ -115,7 +115,26 @@ def introductions(
     if account is not None:
         return _for_account(G, account, k, limit)
     rank = node_ranks(G)
-    partners = mutual_partners(G, k, rank)
+    return ranked_introductions(
+        mutual_partners(G, k, rank), lambda node: _neighbours(G, node), rank, limit
+    )
+
+
+def ranked_introductions(
+    partners: Mapping[Hashable, Sequence[Hashable]],
+    neighbours: Callable[[Hashable], set[Hashable]],
+    rank: Mapping[Hashable, int],
+    top: int | None,
+) -> list[Introduction]:
+    """:func:`introductions` of the whole graph, from its mutual partners and neighbours.
+
+    `partners` maps each account with a mutual partner to its partners, both in rank
+    order (as :func:`~retweetring.analytics.shared.mutual_partners`); `neighbours` gives
+    the accounts joined to one by an edge either way; `rank` is the label order.
+    """
+    limit = check_top(top)
+    if limit == 0:
+        return []
     inverse_log = _inverse_logs(partners)
 
     def order(i: Introduction) -> tuple[float, int, int]:
@@ -124,10 +143,10 @@ def introductions(
     if limit is not None:
         work = sum(len(group) ** 2 for group in partners.values())
         if work >= _SPARSE_MIN_WORK:
-            best = _top_sparse(G, partners, inverse_log, order, limit)
+            best = _top_sparse(neighbours, partners, inverse_log, order, limit)
             if best is not None:
                 return best
-    found = _all_pairs(G, partners, inverse_log)
+    found = _all_pairs(neighbours, partners, inverse_log)
     if limit is None:
         return sorted(found, key=order)
     return heapq.nsmallest(limit, found, key=order)
@@ -149,7 +168,7 @@ def _neighbours(G: nx.DiGraph, node: Hashable) -> set[Hashable]:
 
 
 def _all_pairs(
-    G: nx.DiGraph,
+    neighbours: Callable[[Hashable], set[Hashable]],
     partners: Mapping[Hashable, Sequence[Hashable]],
     inverse_log: Mapping[Hashable, float],
 ) -> list[Introduction]:
@@ -162,7 +181,7 @@ def _all_pairs(
         for i, x in enumerate(group):
             near = linked.get(x)
             if near is None:
-                near = linked[x] = _neighbours(G, x)
+                near = linked[x] = neighbours(x)
             for y in group[i + 1 :]:  # group is in rank order: x before y
                 if y not in near:
                     vias.setdefault((x, y), []).append(b)
@@ -210,7 +229,7 @@ def _for_account(
 
 
 def _top_sparse(
-    G: nx.DiGraph,
+    neighbours: Callable[[Hashable], set[Hashable]],
     partners: Mapping[Hashable, Sequence[Hashable]],
     inverse_log: Mapping[Hashable, float],
     order: Callable[[Introduction], tuple[float, int, int]],
@@ -243,7 +262,7 @@ def _top_sparse(
     rows: list[int] = []
     cols: list[int] = []
     for x in nodes:
-        for y in _neighbours(G, x):
+        for y in neighbours(x):
             if y in index:
                 rows.append(index[x])
                 cols.append(index[y])

@@ -6,6 +6,7 @@ Self-loops are ignored everywhere in the analytics: an account cannot support it
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
 
@@ -20,6 +21,9 @@ __all__ = [
     "partners_of",
     "mutual_partners",
     "build_mutual_graph",
+    "MutualPositions",
+    "mutual_positions",
+    "positions_of",
 ]
 
 
@@ -151,3 +155,43 @@ def build_mutual_graph(
         for a, b, w_ab, w_ba in edges
     )
     return H
+
+
+@dataclass(frozen=True)
+class MutualPositions:
+    """The mutual graph without isolates, as positions for :mod:`retweetring.analytics.engine`.
+
+    ``nodes`` are the accounts with a mutual partner in rank order; each of ``edges`` is a
+    pair of positions in ``nodes`` (``a < b``), in order, with the pair's total support in
+    ``weights``: the nodes and edges of ``build_mutual_graph(..., isolates=False)``.
+    """
+
+    nodes: list[Hashable]
+    edges: list[tuple[int, int]]
+    weights: list[int]
+
+
+def mutual_positions(
+    G: nx.DiGraph, min_support: int, rank: Mapping[Hashable, int]
+) -> MutualPositions:
+    """The mutual graph of `G` at `min_support` as :class:`MutualPositions`.
+
+    >>> mutual_positions(nx.DiGraph([(3, 1), (1, 3), (1, 2)]), 1, {1: 0, 2: 1, 3: 2})
+    MutualPositions(nodes=[1, 3], edges=[(0, 1)], weights=[2])
+    """
+    pairs = sorted(mutual_edges(G, min_support, rank), key=lambda e: (rank[e[0]], rank[e[1]]))
+    return positions_of([(rank[a], rank[b], w_ab + w_ba) for a, b, w_ab, w_ba in pairs], rank)
+
+
+def positions_of(
+    pairs: list[tuple[int, int, int]], rank: Mapping[Hashable, int]
+) -> MutualPositions:
+    """:class:`MutualPositions` from ``(rank of a, rank of b, total)`` triples sorted by ranks."""
+    by_rank = {r: node for node, r in rank.items()}
+    ends = sorted({r for a, b, _ in pairs for r in (a, b)})
+    position = {r: i for i, r in enumerate(ends)}
+    return MutualPositions(
+        [by_rank[r] for r in ends],
+        [(position[a], position[b]) for a, b, _ in pairs],
+        [total for _, _, total in pairs],
+    )

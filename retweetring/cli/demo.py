@@ -47,7 +47,7 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
             result = import_file(state.engine(), path, on_progress=progress)
         if fmt == "text":
             state.warn(import_summary(result, again="the example is already in this database"))
-        emit_report(state, load_analysis(state, None, None, 1, False), fmt)
+        emit_report(state, load_analysis(state, None, None, 1, False, arrays=True), fmt)
         state.close()
     if chosen and fmt == "text":
         state.warn(f"demo database kept at {chosen}")

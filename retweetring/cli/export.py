@@ -44,17 +44,25 @@ def export(
 
         retweetring export --format gexf -o saltby.gexf --since 2026-10-01
     """
-    from retweetring.reports.export import export_graph
+    from retweetring.reports.export import export_graph, export_graphml_of_weights
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
-    result = export_graph(
-        analysis.graph,
-        output,
-        fmt,
-        min_support=min_support,
-        window_label=analysis.window.describe(),
-    )
+    if fmt == "graphml":  # written straight from arrays, the same file
+        analysis = load_analysis(
+            state, since, until, min_support, all_retweets, arrays=True, times=True
+        )
+        result = export_graphml_of_weights(
+            analysis.graph, output, min_support=min_support, window_label=analysis.window.describe()
+        )
+    else:
+        analysis = load_analysis(state, since, until, min_support, all_retweets)
+        result = export_graph(
+            analysis.graph,
+            output,
+            fmt,
+            min_support=min_support,
+            window_label=analysis.window.describe(),
+        )
     click.echo(result.summary())
 
 

@@ -109,7 +109,7 @@ def map_cmd(
     from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets)
+    analysis = load_analysis(state, since, until, min_support, all_retweets, arrays=account is None)
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
         result = community_map(

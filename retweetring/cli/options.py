@@ -258,11 +258,20 @@ def load_analysis(
     min_support: int,
     all_retweets: bool,
     platform: str = "x",
+    *,
+    arrays: bool = False,
+    times: bool = False,
 ) -> Analysis:
     """The support graph of the window on ``platform``, read in one snapshot with the count of
-    accounts."""
+    accounts.
+
+    With `arrays` and one network, the graph is :class:`~retweetring.analytics.weights.
+    SupportWeights` read straight from SQL (no networkx graph; first/last only with `times`);
+    ``all`` (linked accounts as one person) always gives the networkx people graph.
+    """
     window = make_window(since, until)
     from retweetring.graph import support_graph
+    from retweetring.store.pairs import support_weights
     from retweetring.store.queries import count_accounts
 
     with state.analytics_engine().connect() as conn:  # one transaction: one snapshot
@@ -274,7 +283,9 @@ def load_analysis(
             linked = len(persons) - len(set(persons.values()))
             accounts = sum(count_accounts(conn, p) for p in NETWORKS) - linked
         else:
-            graph = support_graph(conn, window, all_retweets=all_retweets, platform=platform)
+            read = support_weights if arrays else support_graph
+            options = {"times": times} if arrays else {}
+            graph = read(conn, window, all_retweets=all_retweets, platform=platform, **options)
             accounts = count_accounts(conn, platform)
     return Analysis(graph, window, min_support, accounts)
 
@@ -371,12 +382,22 @@ def rules_from(path: Path | None) -> Any:
     return DEFAULT_RULES if path is None else load_rules(path)
 
 
-def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> None:
-    """Print the community report of ``analysis`` as text or JSON, or its balance rows as CSV."""
+def emit_report(
+    state: State, analysis: Analysis, fmt: str, top: int = 10, max_exact: int = 1000
+) -> None:
+    """Print the community report of an analysis (arrays or graph) as text or JSON, or its
+    balance rows as CSV; `max_exact` is the connectors' betweenness sample (see
+    :func:`~retweetring.analytics.connectors.top_connectors`)."""
+    from retweetring.analytics import weights
     from retweetring.reports import summary
 
     if fmt == "csv":
-        rows = summary.balance_rows(analysis.graph)
+        graph = analysis.graph
+        rows = (
+            weights.balance_rows(graph)
+            if isinstance(graph, weights.SupportWeights)
+            else summary.balance_rows(graph)
+        )
         write_csv(rows, sys.stdout, list(rows[0]) if rows else ["username"])
         return
     data = summary.report(
@@ -385,6 +406,7 @@ def emit_report(state: State, analysis: Analysis, fmt: str, top: int = 10) -> No
         min_support=analysis.min_support,
         window=analysis.window.describe(),
         top=top,
+        max_exact=max_exact,
     )
     if fmt == "json":
         click.echo(to_json(data))

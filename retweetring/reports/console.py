@@ -109,9 +109,13 @@ def report(data: Mapping[str, Any]) -> RenderableType:
             table(data["most_unreturned"], ONE_SIDED_COLUMNS, "Largest unreturned support")
         )
     if data["top_connectors"]:
+        sample = data.get("connectors_sample")
+        title = None if sample is None else f"Connectors (betweenness from {sample:,} sources)"
         parts.append(
             table(
-                data["top_connectors"], [("username", "Connectors"), ("betweenness", "betweenness")]
+                data["top_connectors"],
+                [("username", "Connectors"), ("betweenness", "betweenness")],
+                title,
             )
         )
     return Group(*parts)

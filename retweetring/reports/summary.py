@@ -5,7 +5,7 @@ Analytics work on node ids; these functions turn their results into rows keyed b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -18,7 +18,13 @@ from retweetring.analytics import (
     support_balance,
     top_connectors,
 )
+from retweetring.analytics.connectors import sample_size
+from retweetring.analytics.labels import node_ranks
+from retweetring.analytics.shared import mutual_positions
 from retweetring.records import account_label
+
+if TYPE_CHECKING:
+    from retweetring.analytics.weights import SupportWeights
 
 
 def username(graph: nx.DiGraph, node: Any) -> str:
@@ -86,27 +92,42 @@ def balance_rows(graph: nx.DiGraph) -> list[dict[str, Any]]:
 
 
 def report(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph | SupportWeights,
     accounts: int,
     *,
     min_support: int = 1,
     window: str = "all time",
     top: int = 10,
     seed: int = 42,
+    max_exact: int = 1000,
 ) -> dict[str, Any]:
-    """Return the whole-community report.
+    """Return the whole-community report of the support graph, or of its SQL arrays.
 
     ``accounts`` counts every stored account; ``edges`` counts ordered pairs with weight >= 1
-    and ``support_events`` is the sum of all weights.
+    and ``support_events`` is the sum of all weights. ``top_connectors`` is exact up to
+    `max_exact` accounts with a mutual partner, else estimated from `max_exact` sampled
+    sources; ``connectors_sample`` says how many (None: exact). The CLI passes
+    :class:`~retweetring.analytics.weights.SupportWeights` (numpy and igraph, see
+    :func:`retweetring.analytics.weights.report_fields`); a ``networkx.DiGraph`` goes through
+    the networkx analytics, the reference the arrays are tested against.
     """
+    from retweetring.analytics.weights import SupportWeights, report_fields
+
+    if isinstance(graph, SupportWeights):
+        fields = report_fields(graph, min_support, top, seed, max_exact)
+    else:
+        fields = _graph_report_fields(graph, min_support, top, seed, max_exact)
+    return {"window": window, "min_support": min_support, "accounts": accounts, **fields}
+
+
+def _graph_report_fields(
+    graph: nx.DiGraph, min_support: int, top: int, seed: int, max_exact: int
+) -> dict[str, Any]:
     mutual = mutual_rows(graph, min_support)
     unreturned = one_sided_rows(graph, min_support)
     balance = balance_rows(graph)
     groups = communities(graph, min_support, seed=seed)
     return {
-        "window": window,
-        "min_support": min_support,
-        "accounts": accounts,
         "active_accounts": graph.number_of_nodes(),
         "support_events": int(graph.size(weight="weight")),
         "edges": graph.number_of_edges(),
@@ -118,8 +139,13 @@ def report(
         "top_supported": sorted(balance, key=lambda r: (-r["received"], r["username"]))[:top],
         "top_connectors": [
             {"username": username(graph, node), "betweenness": round(score, 4)}
-            for node, score in top_connectors(graph, top=top, min_support=min_support, seed=seed)
+            for node, score in top_connectors(
+                graph, top=top, min_support=min_support, seed=seed, max_exact=max_exact
+            )
         ],
+        "connectors_sample": sample_size(
+            len(mutual_positions(graph, min_support, node_ranks(graph)).nodes), max_exact
+        ),
         "strongest_mutual": mutual[:top],
         "most_unreturned": unreturned[:top],
     }

@@ -9,17 +9,20 @@ weights are one ``GROUP BY (retweeter, author)`` over the support events of the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
 
-from retweetring.graph import Window, support_condition
+from retweetring.graph import Window, in_window, is_promotional, support_condition
 from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.dialect import TweetsFirstJoin
 from retweetring.store.session import connection
 from retweetring.store.tables import accounts, retweets, tweets
 
-__all__ = ["mutual_rows", "one_sided_rows"]
+if TYPE_CHECKING:
+    from retweetring.analytics.weights import SupportWeights
+
+__all__ = ["mutual_rows", "one_sided_rows", "support_weights"]
 
 SortKey = tuple[str, str]
 
@@ -61,11 +64,14 @@ class _Labels:
     The accounts table is read once (99k accounts: 0.07 s), not joined to every pair.
     """
 
-    def __init__(self, conn: Connection, platform: str) -> None:
-        query = select(accounts.c.id, accounts.c.username).where(accounts.c.platform == platform)
-        self.usernames: dict[int, str | None] = {
-            account_id: username for account_id, username in conn.execute(query)
-        }
+    def __init__(self, conn: Connection, platform: str, names: bool = False) -> None:
+        columns = [accounts.c.id, accounts.c.username] + ([accounts.c.name] if names else [])
+        self.usernames: dict[int, str | None] = {}
+        self.names: dict[int, str] = {}
+        for row in conn.execute(select(*columns).where(accounts.c.platform == platform)):
+            self.usernames[row[0]] = row[1]
+            if names:
+                self.names[row[0]] = row[2] or ""
         self.keys: dict[int, SortKey] = {}
         self.shown: dict[int, str] = {}
 
@@ -76,6 +82,96 @@ class _Labels:
         shown = account_label(account_id, self.usernames.get(account_id))
         self.shown[account_id] = shown
         self.keys[account_id] = (shown if found else str(account_id), str(account_id))
+
+    def key(self, account_id: int) -> SortKey:
+        self.add(account_id)
+        return self.keys[account_id]
+
+
+def support_weights(
+    db: Engine | Connection,
+    window: Window | None = None,
+    *,
+    all_retweets: bool = False,
+    platform: str = PLATFORM_X,
+    times: bool = False,
+) -> SupportWeights:
+    """The support graph's weighted pairs as :class:`~retweetring.analytics.weights.SupportWeights`.
+
+    The same accounts, pairs, weights, labels and names as
+    :func:`retweetring.graph.support_graph`, and with `times` its ``first`` and ``last``
+    (as numpy ``datetime64[us]``, NaT for none). The two tables are read in one scan each
+    (the originals that count, the retweets in the window) and joined with numpy: on 1M
+    retweets that takes 2-3 s against 3-7 s for the join and GROUP BY in SQLite, whose
+    per-retweet index lookups dominate.
+    """
+    import numpy as np
+
+    from retweetring.analytics.weights import SupportWeights
+
+    window = window or Window()
+    originals = select(tweets.c.id, tweets.c.author_id).where(tweets.c.platform == platform)
+    if not all_retweets:
+        originals = originals.where(is_promotional())
+    columns = [retweets.c.retweeter_id, retweets.c.original_id]
+    if times:
+        columns.append(retweets.c.created_at)
+    events = select(*columns).where(
+        retweets.c.platform == platform, in_window(retweets.c.created_at, window)
+    )
+    with connection(db) as conn:
+        labels = _Labels(conn, platform, names=True)
+        written = np.array(conn.execute(originals).cursor.fetchall(), dtype=np.int64)
+        rows = conn.execute(events).cursor.fetchall()
+    written = written.reshape(len(written), 2)
+    if times:
+        listed = list(zip(*rows, strict=True)) or [(), (), ()]
+        retweeted = np.array(listed[:2], dtype=np.int64).T.reshape(len(rows), 2)
+        when = np.array(listed[2], dtype="datetime64[us]")
+    else:
+        retweeted = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+        when = None
+    pairs = _pair_weights(np, written, retweeted, when)
+    return SupportWeights.of_ids(
+        *pairs[:3],
+        labels.key,
+        labels.shown.__getitem__,
+        labels.names.get,
+        first=pairs[3],
+        last=pairs[4],
+    )
+
+
+def _pair_weights(np: Any, written: Any, retweeted: Any, when: Any) -> tuple[Any, ...]:
+    """``(supporter, supported, weight, first, last)`` arrays: the distinct originals of the
+    supported that the supporter retweeted, from ``(tweet, author)`` and ``(retweeter,
+    original)`` rows, and (when `when` holds each retweet's time) the earliest and latest
+    retweet of each pair (None without `when`)."""
+    order = np.argsort(written[:, 0], kind="stable")
+    tweet_ids, authors = written[order, 0], written[order, 1]
+    retweeter, original = retweeted[:, 0], retweeted[:, 1]
+    at = np.minimum(np.searchsorted(tweet_ids, original), max(len(tweet_ids) - 1, 0))
+    found = tweet_ids[at] == original if len(tweet_ids) else np.zeros(len(original), bool)
+    retweeter, original, author = retweeter[found], original[found], authors[at[found]]
+    other = retweeter != author
+    retweeter, original, author = retweeter[other], original[other], author[other]
+    # compact numbers, so that (retweeter, author, original) fits one int64 key
+    people, person = np.unique(np.concatenate([retweeter, author]), return_inverse=True)
+    tweet_set, tweet = np.unique(original, return_inverse=True)
+    m = len(retweeter)
+    pair = person[:m].astype(np.int64) * len(people) + person[m:]
+    distinct = np.unique(pair * max(len(tweet_set), 1) + tweet) // max(len(tweet_set), 1)
+    pairs, weight = np.unique(distinct, return_counts=True)
+    first = last = None
+    if when is not None and len(pairs):
+        when = when[found][other]
+        by_pair = np.argsort(pair, kind="stable")
+        starts = np.searchsorted(pair[by_pair], pairs)
+        first = np.fmin.reduceat(when[by_pair], starts)
+        last = np.fmax.reduceat(when[by_pair], starts)
+    elif when is not None:
+        first = last = np.zeros(0, dtype="datetime64[us]")
+    return people[pairs // len(people)], people[pairs % len(people)], weight, first, last
 
 
 def mutual_rows(

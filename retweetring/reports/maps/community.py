@@ -13,6 +13,7 @@ import numpy as np
 from retweetring.analytics.annotate import NO_COMMUNITY, KeptSupport, annotated_subgraph
 from retweetring.analytics.labels import sort_key
 from retweetring.analytics.shared import check_min_support
+from retweetring.analytics.weights import SupportWeights, map_inputs
 from retweetring.errors import EmptyMapError
 from retweetring.reports.maps.canvas import DEFAULT_DPI, DEFAULT_SIZE
 from retweetring.reports.maps.drawing import NodeScale, View, draw_fitted, draw_lines, draw_title
@@ -39,7 +40,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["CommunityStyles", "community_map", "community_styles", "most_connected"]
+__all__ = [
+    "CommunityStyles",
+    "community_map",
+    "community_styles",
+    "most_connected",
+]
 
 
 def most_connected(G: nx.DiGraph, top: int | None) -> list[Hashable]:
@@ -78,7 +84,7 @@ def most_connected_of(G: nx.DiGraph, kept: KeptSupport, top: int | None) -> list
 
 
 def community_map(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph | SupportWeights,
     path: str | Path,
     *,
     top: int | None = 150,
@@ -93,8 +99,10 @@ def community_map(
 
     Parameters
     ----------
-    graph : networkx.DiGraph
-        The support graph (see :func:`retweetring.graph.support_graph`).
+    graph : networkx.DiGraph or SupportWeights
+        The support graph (see :func:`retweetring.graph.support_graph`), or its arrays
+        (:func:`retweetring.store.pairs.support_weights`): the same map, drawn without
+        building the whole graph (only the drawn accounts' edges become a networkx graph).
     path : str or Path
         Where to write the PNG.
     top : int or None, optional (default=150)
@@ -127,14 +135,43 @@ def community_map(
     MapSizeError
         If `size` cannot hold the title and legend at a readable size.
     """
-    kept = KeptSupport.of(graph, check_min_support(min_support))
+    k = check_min_support(min_support)
+    if isinstance(graph, SupportWeights):
+        inputs = map_inputs(graph, k, seed)
+        kept = inputs.kept
+        _check_not_empty(kept, window_label, min_support)
+        keep = inputs.ranked if top is None else inputs.ranked[:top]
+        S = annotated_subgraph(
+            inputs.subgraph(graph, keep), keep, kept, seed=seed, group=inputs.group
+        )
+    else:
+        kept = KeptSupport.of(graph, k)
+        _check_not_empty(kept, window_label, min_support)
+        keep = most_connected_of(graph, kept, top)
+        S = annotated_subgraph(graph, keep, kept, seed=seed)
+    return _draw(S, kept, path, window_label, min_support, size, dpi, labels, seed)
+
+
+def _check_not_empty(kept: KeptSupport, window_label: str, min_support: int) -> None:
     if kept.accounts() == 0:
         raise EmptyMapError(
             f"no support {in_window(window_label)} (min support {min_support}): nothing to map"
         )
-    keep = most_connected_of(graph, kept, top)
-    left_out = kept.accounts() - len(keep)
-    S = annotated_subgraph(graph, keep, kept, seed=seed)
+
+
+def _draw(
+    S: nx.DiGraph,
+    kept: KeptSupport,
+    path: str | Path,
+    window_label: str,
+    min_support: int,
+    size: tuple[int, int],
+    dpi: int,
+    labels: int | None,
+    seed: int,
+) -> MapResult:
+    """Draw the annotated subgraph `S` of the most connected accounts of `kept`."""
+    left_out = kept.accounts() - len(S)
     pos = spring_positions(S, seed=seed)
     received = {n: S.nodes[n]["received"] for n in S}
     max_received = max(kept.received.values(), default=0) or 1

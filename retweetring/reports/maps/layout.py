@@ -11,14 +11,13 @@ same graph and seed give the same positions, whatever order the nodes were added
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Sequence
 
 import networkx as nx
 import numpy as np
 
 from retweetring.analytics import Introduction
+from retweetring.analytics.engine import seeded
 from retweetring.analytics.labels import node_ranks
 
 __all__ = ["Positions", "ego_positions", "spring_positions"]
@@ -104,7 +103,7 @@ def _igraph_layout(
     graph = igraph.Graph(n=n, edges=list(pulls))
     weights = [1.0 + np.log1p(w) for w in pulls.values()]
     scale = np.sqrt(n)
-    with _igraph_random(seed):
+    with seeded(seed):
         if n <= KAMADA_KAWAI_MAX and weights:
             # edge length shrinks as support grows
             layout = graph.layout_kamada_kawai(
@@ -115,18 +114,6 @@ def _igraph_layout(
                 weights=weights if weights else None, seed=(start * scale).tolist(), niter=500
             )
     return np.asarray(layout.coords, dtype=float)
-
-
-@contextmanager
-def _igraph_random(seed: int) -> Iterator[None]:
-    """Give igraph a seeded generator, then its default (the ``random`` module) back."""
-    import igraph
-
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        igraph.set_random_number_generator(random)
 
 
 def _networkx_layout(
