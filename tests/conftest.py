@@ -8,6 +8,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,16 @@ def soak(request: pytest.FixtureRequest) -> bool:
 def postgres_server() -> Iterator[postgres.Server]:
     """A throwaway PostgreSQL server for the session; skips when none can be started
     (fails instead when ``RETWEETRING_REQUIRE_POSTGRES=1``, as in CI)."""
+    with started_server() as server:
+        yield server
+
+
+@contextmanager
+def started_server(**options: Any) -> Iterator[postgres.Server]:
+    """``postgres.server(**options)``, skipping the test when none can be started (failing it
+    when ``RETWEETRING_REQUIRE_POSTGRES=1``)."""
     try:
-        with postgres.server() as server:
+        with postgres.server(**options) as server:
             yield server
     except postgres.NoServer as exc:
         if os.environ.get(postgres.REQUIRE_ENV) == "1":

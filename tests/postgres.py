@@ -37,8 +37,10 @@ def _bin_dir() -> Path:
 class Server:
     """A running server; ``url(name)`` is a URL of a new empty database on it."""
 
-    def __init__(self, socket_dir: Path) -> None:
+    def __init__(self, socket_dir: Path, password: str | None = None) -> None:
         self.socket_dir = socket_dir
+        self.password = password
+        """The superuser's password when the server asks for one (its URLs never hold it)."""
         self._names = itertools.count(1)
 
     def url(self, name: str | None = None) -> str:
@@ -51,15 +53,17 @@ class Server:
         return f"postgresql+psycopg://postgres@/{name}?host={self.socket_dir}"
 
     def admin_dsn(self) -> str:
-        return f"host={self.socket_dir} user=postgres dbname=postgres"
+        dsn = f"host={self.socket_dir} user=postgres dbname=postgres"
+        return dsn if self.password is None else f"{dsn} password={self.password}"
 
 
 @contextmanager
-def server(durable: bool = False) -> Iterator[Server]:
+def server(durable: bool = False, password: str | None = None) -> Iterator[Server]:
     """Start a server in a new temporary folder, and stop and remove it on exit.
 
     The tests' server runs without ``fsync`` (faster, and nothing it holds must survive a
-    crash of the machine); ``durable`` keeps PostgreSQL's default, for benchmarks.
+    crash of the machine); ``durable`` keeps PostgreSQL's default, for benchmarks. With a
+    ``password`` every connection must give it (``scram-sha-256``); without, none is asked.
 
     Raises
     ------
@@ -86,15 +90,22 @@ def server(durable: bool = False) -> Iterator[Server]:
         if done.returncode != 0:
             raise NoServer(f"{args[0]} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
+    auth = ["-A", "trust"]
+    if password is not None:
+        secret = root / "pwfile"
+        secret.write_text(password + "\n")
+        if user is not None:
+            shutil.chown(secret, user)
+        auth = ["-A", "scram-sha-256", f"--pwfile={secret}"]
     try:
-        run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        run("initdb", "-D", str(data), *auth, "-U", "postgres", "-E", "UTF8")
         options = f"-k {root} -c listen_addresses=''" + ("" if durable else " -c fsync=off")
         run("pg_ctl", "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start")
     except (OSError, subprocess.SubprocessError, NoServer) as exc:
         shutil.rmtree(root, ignore_errors=True)
         raise NoServer(f"cannot start a PostgreSQL server: {exc}") from None
     try:
-        yield Server(root)
+        yield Server(root, password)
     finally:
         try:
             run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
