@@ -18,6 +18,7 @@ from retweetring.cli import collect as collect_cmd
 from retweetring.sources.social_collect import BlueskyFeed, feed_for
 from retweetring.store.session import open_database
 from retweetring.store.tables import retweets
+from retweetring.thanks.post_length import length_rule
 
 
 def json_rows(db: Path | str, *args: str) -> Any:
@@ -291,8 +292,6 @@ def test_linked_accounts_are_one_person_whose_support_adds_up_across_networks(
 def test_thank_on_bluesky_and_mastodon_lists_that_networks_supporters_with_fitting_drafts(
     sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
 ) -> None:
-    from retweetring.thanks.post_length import length_rule
-
     db = tmp_path / "r.db"
     _collect_everyone(db)
     week = ("--week", "2026-W45", "--drafts")
