@@ -250,3 +250,25 @@ class AccountLink(Base):
     person_platform: Mapped[str]
     """The network of the person's first account, the one that stands for the person."""
     person_id: Mapped[int]
+
+
+class PairWeight(Base):
+    """One edge of the all-time support graph, kept at write time (``store.pair_weights``)."""
+
+    __table__ = tables.pair_weights
+
+    platform: Mapped[str]
+    supporter_id: Mapped[int]
+    supported_id: Mapped[int]
+    weight: Mapped[int]
+    first_at: Mapped[datetime | None]
+    last_at: Mapped[datetime | None]
+
+
+class PairWeightsState(Base):
+    """Whether a platform's kept pair weights equal the support graph."""
+
+    __table__ = tables.pair_weights_state
+
+    platform: Mapped[str]
+    fresh: Mapped[bool]

@@ -16,11 +16,12 @@ from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
 from retweetring.graph import Window, in_window, is_promotional, support_condition
 from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.dialect import TweetsFirstJoin
+from retweetring.store.pair_weights import fresh_platforms, read_pairs
 from retweetring.store.session import connection
 from retweetring.store.tables import accounts, retweets, tweets
 
 if TYPE_CHECKING:
-    from retweetring.analytics.weights import SupportWeights
+    from retweetring.analytics.weights import PairSides, SupportWeights
 
 __all__ = ["mutual_rows", "one_sided_rows", "support_weights"]
 
@@ -110,6 +111,12 @@ def support_weights(
     from retweetring.analytics.weights import SupportWeights
 
     window = window or Window()
+    if window == Window() and not all_retweets:
+        with connection(db) as conn:
+            stored = read_pairs(conn, platform, times)
+            if stored is not None:
+                labels = _Labels(conn, platform, names=True)
+                return _stored_weights(np, stored, labels, times)
     originals = select(tweets.c.id, tweets.c.author_id).where(tweets.c.platform == platform)
     if not all_retweets:
         originals = originals.where(is_promotional())
@@ -139,6 +146,28 @@ def support_weights(
         labels.names.get,
         first=pairs[3],
         last=pairs[4],
+    )
+
+
+def _stored_weights(np: Any, rows: list[Any], labels: _Labels, times: bool) -> SupportWeights:
+    """:class:`SupportWeights` of the rows of ``pair_weights`` (:func:`read_pairs`)."""
+    from retweetring.analytics.weights import SupportWeights
+
+    listed = list(zip(*rows, strict=True)) or [()] * (5 if times else 3)
+    ids = np.array(listed[:3], dtype=np.int64).reshape(3, len(rows))
+    first = last = None
+    if times:
+        first = np.array(listed[3], dtype="datetime64[us]")
+        last = np.array(listed[4], dtype="datetime64[us]")
+    return SupportWeights.of_ids(
+        ids[0],
+        ids[1],
+        ids[2],
+        labels.key,
+        labels.shown.__getitem__,
+        labels.names.get,
+        first=first,
+        last=last,
     )
 
 
@@ -174,6 +203,19 @@ def _pair_weights(np: Any, written: Any, retweeted: Any, when: Any) -> tuple[Any
     return people[pairs // len(people)], people[pairs % len(people)], weight, first, last
 
 
+def _stored_sides(
+    db: Engine | Connection, window: Window | None, k: int, all_retweets: bool, platform: str
+) -> PairSides | None:
+    """The pairs at threshold `k` from the stored pair weights, when they answer the question
+    (all time, promotional tweets only) and are fresh; otherwise None."""
+    if (window or Window()) != Window() or all_retweets:
+        return None
+    with connection(db) as conn:
+        if platform not in fresh_platforms(conn):
+            return None
+        return support_weights(conn, platform=platform).sides(k)
+
+
 def mutual_rows(
     db: Engine | Connection,
     window: Window | None = None,
@@ -187,6 +229,9 @@ def mutual_rows(
     The same rows as ``summary.mutual_rows(support_graph(db, window, ...), min_support)``.
     """
     k = _check(min_support)
+    stored = _stored_sides(db, window, k, all_retweets, platform)
+    if stored is not None:
+        return stored.mutual_rows()
     weights = _weights(window or Window(), all_retweets, platform)
     there, back = weights.alias("there"), weights.alias("back")
     query = (
@@ -233,6 +278,9 @@ def one_sided_rows(
     supported account's labels.
     """
     k = _check(min_support)
+    stored = _stored_sides(db, window, k, all_retweets, platform)
+    if stored is not None:
+        return stored.one_sided_rows(account)
     weights = _weights(window or Window(), all_retweets, platform)
     there, back = weights.alias("there"), weights.alias("back")
     returned = func.coalesce(back.c.weight, 0)

@@ -270,3 +270,33 @@ account_links = Table(
 )
 """Accounts of one person on several networks (``accounts link``): each linked account names
 the person's first account, ``(person_platform, person_id)``, which names itself."""
+
+# --- per-pair support weights kept at write time (migration 0006) ----------------------------
+
+pair_weights = Table(
+    "pair_weights",
+    metadata,
+    _platform(),
+    _key("supporter_id"),
+    _key("supported_id"),
+    _required("weight", Integer),
+    Column("first_at", DateTime),
+    Column("last_at", DateTime),
+    **WITHOUT_ROWID,
+)
+"""The all-time support graph of promotional tweets, one row per edge X -> Y: ``weight``,
+``first_at`` and ``last_at`` as :func:`retweetring.graph.support_graph` gives them. Derived
+from the tweets and retweets tables (``store.pair_weights``); valid for a platform only while
+its ``pair_weights_state`` row says ``fresh``."""
+
+pair_weights_state = Table(
+    "pair_weights_state",
+    metadata,
+    _platform(),
+    _required("fresh", Boolean),
+    **WITHOUT_ROWID,
+)
+"""Whether each platform's ``pair_weights`` rows equal the support graph. Database triggers
+(migration 0006) set ``fresh`` false in the transaction of any change to the tweets or
+retweets tables, so rows written by any path, and a write killed half-way, can never leave
+stale weights marked fresh."""
