@@ -101,3 +101,22 @@ def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(
         added = tuple(c for c in after[name][0] if c not in columns)
         assert all(value is None for row in _project(after[name], added) for value in row), name
     assert done.backup is not None and _tables(done.backup) == before
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_the_upgrade_fills_the_pair_weights_with_the_support_graph(
+    tmp_path, revision, filled_at_head
+):
+    from test_pair_weights import assert_fresh_and_equal, stored_edges
+
+    db = tmp_path / "old.db"
+    engine = create_db_engine(str(db))
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    _fill_like(db, filled_at_head)
+    upgrade(engine)
+    assert_fresh_and_equal(engine)
+    assert stored_edges(engine), "the example has support"
+    engine.dispose()

@@ -20,6 +20,7 @@ from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.sources.files import display_name, is_stream, regular_file
 from retweetring.store.models import Import
+from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import loading_connection, refresh_statistics
 from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
 
@@ -327,3 +328,5 @@ def _store(
                 raise
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)
+    else:  # nothing new; an earlier import killed before its refresh may have left them stale
+        refresh_pair_weights(engine)
