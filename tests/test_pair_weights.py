@@ -10,6 +10,7 @@ through the triggers of migration 0006, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from retweetring.store.session import create_db_engine, open_database
 from retweetring.store.tables import pair_weights as pair_table
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "community.jsonl"
+EPOCH = datetime(1970, 1, 1)
 
 
 def stored_edges(engine: Engine) -> dict[tuple[int, int], tuple[Any, ...]] | None:
@@ -44,11 +46,16 @@ def stored_edges(engine: Engine) -> dict[tuple[int, int], tuple[Any, ...]] | Non
                 pair_table.c.supporter_id,
                 pair_table.c.supported_id,
                 pair_table.c.weight,
-                pair_table.c.first_at,
-                pair_table.c.last_at,
+                pair_table.c.first_us,
+                pair_table.c.last_us,
             ).where(pair_table.c.platform == PLATFORM_X)
         )
-        return {(u, v): (w, first, last) for u, v, w, first, last in rows}
+        return {(u, v): (w, _time(first), _time(last)) for u, v, w, first, last in rows}
+
+
+def _time(microseconds: int | None) -> datetime | None:
+    """A stored time (microseconds since 1970) as the naive UTC datetime the graph gives."""
+    return None if microseconds is None else EPOCH + timedelta(microseconds=microseconds)
 
 
 def graph_edges(engine: Engine) -> dict[tuple[int, int], tuple[Any, ...]]:

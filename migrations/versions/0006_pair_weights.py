@@ -46,13 +46,25 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
     return found
 
 
+def _microseconds(value: str, sqlite: bool) -> str:
+    """SQL: a stored time as microseconds since 1970 (as ``store.dialect.EpochMicroseconds``)."""
+    if sqlite:
+        return (
+            f"(CAST(strftime('%s', {value}) AS INTEGER) * 1000000"
+            f" + CAST(substr({value} || '000000', 21, 6) AS INTEGER))"
+        )
+    return f"CAST(extract(epoch FROM {value}) * 1000000 AS BIGINT)"
+
+
 def _backfill(sqlite: bool) -> None:
     join = "CROSS JOIN" if sqlite else "JOIN"  # SQLite: originals first (see TweetsFirstJoin)
+    first = _microseconds("min(r.created_at)", sqlite)
+    last = _microseconds("max(r.created_at)", sqlite)
     op.execute(
         f"""INSERT INTO pair_weights
-              (platform, supporter_id, supported_id, weight, first_at, last_at)
+              (platform, supporter_id, supported_id, weight, first_us, last_us)
             SELECT r.platform, r.retweeter_id, t.author_id, count(DISTINCT r.original_id),
-                   min(r.created_at), max(r.created_at)
+                   {first}, {last}
             FROM tweets AS t {join} retweets AS r
               ON r.platform = t.platform AND r.original_id = t.id
             WHERE r.retweeter_id <> t.author_id
@@ -73,8 +85,8 @@ def upgrade() -> None:
         sa.Column("supporter_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("supported_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("weight", sa.Integer(), nullable=False),
-        sa.Column("first_at", sa.DateTime(), nullable=True),
-        sa.Column("last_at", sa.DateTime(), nullable=True),
+        sa.Column("first_us", sa.BigInteger(), nullable=True),
+        sa.Column("last_us", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint(
             "platform", "supporter_id", "supported_id", name=op.f("pk_pair_weights")
         ),

@@ -261,8 +261,10 @@ class PairWeight(Base):
     supporter_id: Mapped[int]
     supported_id: Mapped[int]
     weight: Mapped[int]
-    first_at: Mapped[datetime | None]
-    last_at: Mapped[datetime | None]
+    first_us: Mapped[int | None]
+    """The earliest counted retweet, in microseconds since 1970 (UTC)."""
+    last_us: Mapped[int | None]
+    """The latest counted retweet, in microseconds since 1970 (UTC)."""
 
 
 class PairWeightsState(Base):

@@ -15,11 +15,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from retweetring.graph import Window, support_condition
 from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X
-from retweetring.store.dialect import TweetsFirstJoin
+from retweetring.store.dialect import EpochMicroseconds, TweetsFirstJoin
 from retweetring.store.tables import pair_weights, pair_weights_state, retweets, tweets
 
 __all__ = [
@@ -82,8 +93,8 @@ def _computed(platform: str, supported: Sequence[int] | None = None) -> Any:
             retweets.c.retweeter_id,
             tweets.c.author_id,
             func.count(func.distinct(retweets.c.original_id)),
-            func.min(retweets.c.created_at),
-            func.max(retweets.c.created_at),
+            EpochMicroseconds(func.min(retweets.c.created_at)),
+            EpochMicroseconds(func.max(retweets.c.created_at)),
         )
         .select_from(events)
         .where(*conditions)
@@ -91,7 +102,7 @@ def _computed(platform: str, supported: Sequence[int] | None = None) -> Any:
     )
 
 
-_COLUMNS = ["platform", "supporter_id", "supported_id", "weight", "first_at", "last_at"]
+_COLUMNS = ["platform", "supporter_id", "supported_id", "weight", "first_us", "last_us"]
 
 
 def rebuild(conn: Connection, platform: str) -> None:
@@ -153,13 +164,21 @@ def refresh(engine: Engine) -> list[str]:
     return stale
 
 
+NAT = -(2**63)
+"""numpy's ``NaT`` as an int64: what :func:`read_pairs` gives for an unknown time."""
+
+
 def read_pairs(conn: Connection, platform: str, times: bool = False) -> list[Any] | None:
     """The stored ``(supporter, supported, weight[, first, last])`` rows of `platform`, or
-    None when they are stale. Read in `conn`'s transaction, so they match the tables it sees."""
+    None when they are stale. Times are microseconds since 1970 (:data:`NAT`: unknown). Read
+    in `conn`'s transaction, so they match the tables it sees."""
     if platform not in fresh_platforms(conn):
         return None
     columns = [pair_weights.c.supporter_id, pair_weights.c.supported_id, pair_weights.c.weight]
     if times:
-        columns += [pair_weights.c.first_at, pair_weights.c.last_at]
+        columns += [
+            func.coalesce(pair_weights.c.first_us, literal(NAT, BigInteger())),
+            func.coalesce(pair_weights.c.last_us, literal(NAT, BigInteger())),
+        ]
     query = select(*columns).where(pair_weights.c.platform == platform)
     return conn.execute(query).cursor.fetchall()

@@ -153,16 +153,14 @@ def _stored_weights(np: Any, rows: list[Any], labels: _Labels, times: bool) -> S
     """:class:`SupportWeights` of the rows of ``pair_weights`` (:func:`read_pairs`)."""
     from retweetring.analytics.weights import SupportWeights
 
-    listed = list(zip(*rows, strict=True)) or [()] * (5 if times else 3)
-    ids = np.array(listed[:3], dtype=np.int64).reshape(3, len(rows))
+    columns = np.array(rows, dtype=np.int64).reshape(len(rows), 5 if times else 3).T
     first = last = None
     if times:
-        first = np.array(listed[3], dtype="datetime64[us]")
-        last = np.array(listed[4], dtype="datetime64[us]")
+        first, last = columns[3].view("datetime64[us]"), columns[4].view("datetime64[us]")
     return SupportWeights.of_ids(
-        ids[0],
-        ids[1],
-        ids[2],
+        columns[0],
+        columns[1],
+        columns[2],
         labels.key,
         labels.shown.__getitem__,
         labels.names.get,

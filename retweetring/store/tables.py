@@ -280,12 +280,13 @@ pair_weights = Table(
     _key("supporter_id"),
     _key("supported_id"),
     _required("weight", Integer),
-    Column("first_at", DateTime),
-    Column("last_at", DateTime),
+    Column("first_us", BigInteger),
+    Column("last_us", BigInteger),
     **WITHOUT_ROWID,
 )
 """The all-time support graph of promotional tweets, one row per edge X -> Y: ``weight``,
-``first_at`` and ``last_at`` as :func:`retweetring.graph.support_graph` gives them. Derived
+``first`` and ``last`` as :func:`retweetring.graph.support_graph` gives them (as microseconds
+since 1970, UTC, which numpy reads without parsing text; NULL: unknown). Derived
 from the tweets and retweets tables (``store.pair_weights``); valid for a platform only while
 its ``pair_weights_state`` row says ``fresh``."""
 
