@@ -67,12 +67,10 @@ class _Labels:
 
     def __init__(self, conn: Connection, platform: str, names: bool = False) -> None:
         columns = [accounts.c.id, accounts.c.username] + ([accounts.c.name] if names else [])
-        self.usernames: dict[int, str | None] = {}
-        self.names: dict[int, str] = {}
-        for row in conn.execute(select(*columns).where(accounts.c.platform == platform)):
-            self.usernames[row[0]] = row[1]
-            if names:
-                self.names[row[0]] = row[2] or ""
+        query = select(*columns).where(accounts.c.platform == platform)
+        rows = conn.execute(query).cursor.fetchall()  # ids and text: nothing to convert
+        self.usernames: dict[int, str | None] = {row[0]: row[1] for row in rows}
+        self.names: dict[int, str] = {row[0]: row[2] or "" for row in rows} if names else {}
         self.keys: dict[int, SortKey] = {}
         self.shown: dict[int, str] = {}
 
@@ -85,8 +83,11 @@ class _Labels:
         self.keys[account_id] = (shown if found else str(account_id), str(account_id))
 
     def key(self, account_id: int) -> SortKey:
-        self.add(account_id)
-        return self.keys[account_id]
+        found = self.keys.get(account_id)
+        if found is None:
+            self.add(account_id)
+            found = self.keys[account_id]
+        return found
 
 
 def support_weights(
