@@ -486,6 +486,21 @@ def test_marking_a_person_thanked_records_each_network_and_shows_on_every_later_
     assert "recorded 0 supporters" in marked.output
 
 
+def test_marking_on_one_network_records_on_that_network(mixed: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(mixed, db)
+    args = ("thank", "--platform", "mastodon", "@cal@bakers.example", "--week", WEEK)
+    marked = invoke(db, *args, "--mark-thanked", "--format", "csv")
+    assert marked.exit_code == 0, marked.output
+    assert all(s["thanked"] for s in run_json(db, *args)["supporters"])
+    across = run_json(db, "thank", "--platform", "all", "bluesky:cal.bsky.social", "--week", WEEK)
+    thanked = {s["username"]: s["thanked"] for s in across["supporters"]}
+    on_mastodon = {s["username"] for s in across["supporters"]
+                   if any(a["platform"] == "mastodon" for a in s["accounts"])}  # fmt: skip
+    assert thanked == {name: name in on_mastodon for name in thanked}
+    assert set(thanked) - on_mastodon, "someone supported Cal on Bluesky only"
+
+
 def test_the_weekly_job_across_networks_writes_drafts_for_each_network_and_both_maps(
     mixed: Path, tmp_path: Path
 ) -> None:
