@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NETWORKS",
-    "accounts_of",
+    "accounts_by_person",
     "link_accounts",
     "network_graph",
     "parse_ref",
@@ -165,20 +165,22 @@ def person_ref(db: Engine | Connection, text: str) -> Ref:
         return person_of(conn).get(ref, ref)
 
 
-def accounts_of(persons: dict[Ref, Ref], person: Ref) -> list[Ref]:
-    """The accounts of ``person`` (from :func:`person_of`): the first one, then the others in
-    network order; an unlinked account is its own only account.
+def accounts_by_person(persons: dict[Ref, Ref]) -> dict[Ref, list[Ref]]:
+    """Each linked person's accounts (from :func:`person_of`): the first one, then the
+    others in network order.
 
-    >>> accounts_of({("x", 1): ("x", 1), ("bluesky", -5): ("x", 1)}, ("x", 1))
-    [('x', 1), ('bluesky', -5)]
-    >>> accounts_of({}, ("mastodon", -9))
-    [('mastodon', -9)]
+    >>> accounts_by_person({("x", 1): ("x", 1), ("bluesky", -5): ("x", 1)})
+    {('x', 1): [('x', 1), ('bluesky', -5)]}
     """
-    rest = sorted(
-        (ref for ref, lead in persons.items() if lead == person and ref != person),
-        key=lambda ref: (NETWORKS.index(ref[0]), ref[1]),
-    )
-    return [person, *rest]
+    others: dict[Ref, list[Ref]] = {}
+    for ref, lead in persons.items():
+        others.setdefault(lead, [])
+        if ref != lead:
+            others[lead].append(ref)
+    return {
+        lead: [lead, *sorted(rest, key=lambda ref: (NETWORKS.index(ref[0]), ref[1]))]
+        for lead, rest in others.items()
+    }
 
 
 def ref_labels(db: Engine | Connection, refs: Sequence[Ref]) -> dict[Ref, str]:
@@ -208,7 +210,7 @@ def people_graph(
     Nodes are the ids of the persons' first accounts (X ids are positive, Bluesky and Mastodon
     ones negative, so they never clash), labelled with that account's username; ``accounts``
     holds every account of the person as ``platform:handle``, the first one first (see
-    :func:`accounts_of`). ``first`` and ``last`` are the earliest and latest support on any
+    :func:`accounts_by_person`). ``first`` and ``last`` are the earliest and latest support on any
     network.
     """
     import networkx as nx
@@ -248,10 +250,14 @@ def people_graph(
                 ).first()
                 merged.nodes[lead[1]]["username"] = account_label(lead[1], row[0] if row else None)
                 merged.nodes[lead[1]]["name"] = (row[1] if row else None) or ""
-        owned = {node: accounts_of(persons, ref) for node, ref in ref_of.items()}
-        labels = ref_labels(conn, [ref for refs in owned.values() for ref in refs])
-        for node, refs in owned.items():
-            merged.nodes[node]["accounts"] = tuple(labels[ref] for ref in refs)
+        grouped = accounts_by_person(persons)
+        labels = ref_labels(conn, [ref for refs in grouped.values() for ref in refs])
+        for node, ref in ref_of.items():
+            if ref in grouped:
+                merged.nodes[node]["accounts"] = tuple(labels[r] for r in grouped[ref])
+            else:  # unlinked: the username its network's graph gave it
+                username = merged.nodes[node].get("username") or account_label(node, None)
+                merged.nodes[node]["accounts"] = (f"{ref[0]}:{username}",)
     return merged
 
 

@@ -26,7 +26,14 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine
 
 from retweetring.errors import NoDataError
-from retweetring.people import NETWORKS, Ref, accounts_of, person_of, person_ref, ref_labels
+from retweetring.people import (
+    NETWORKS,
+    Ref,
+    accounts_by_person,
+    person_of,
+    person_ref,
+    ref_labels,
+)
 from retweetring.store.session import connection
 from retweetring.thanks.lists import (
     Handle,
@@ -82,7 +89,8 @@ def person_thank_list(
     with connection(db) as conn:
         persons = person_of(conn)
         me = person_ref(conn, name)
-        mine = accounts_of(persons, me)
+        grouped = accounts_by_person(persons)
+        mine = grouped.get(me, [me])
         if not any(has_retweets_in(conn, week, platform) for platform in NETWORKS):
             raise NoDataError(
                 f"no retweets, reposts or boosts stored in {week.describe()} on any network"
@@ -96,7 +104,7 @@ def person_thank_list(
                     received.setdefault(ref, {})[my_id] = posts
         networks = {platform for platform, _ in mine}
         theirs = {
-            person: [ref for ref in accounts_of(persons, person) if ref[0] in networks]
+            person: [ref for ref in grouped.get(person, [person]) if ref[0] in networks]
             for person in {persons.get(ref, ref) for ref in received}
         }
         earlier, returned, thanked = _flags(conn, mine, theirs, week, all_retweets)
