@@ -27,7 +27,10 @@ from fake_social import FakeBluesky, FakeMastodon
 
 import retweetring.sources.social_collect as library
 from retweetring.cli import collect as collect_cmd
+from retweetring.people import people_graph
+from retweetring.reports.maps.text import label_of
 from retweetring.sources.social_collect import BlueskyFeed
+from retweetring.store.session import open_database
 from retweetring.thanks.lists import RETURN_WEEKS, Week
 from retweetring.thanks.post_length import length_rule
 
@@ -332,6 +335,19 @@ def test_the_map_draws_every_person_once(mixed: Path, platform: str, tmp_path: P
     assert (tmp_path / "m.png").stat().st_size > 0
 
 
+def test_a_linked_persons_map_label_names_their_accounts(mixed: Path) -> None:
+    engine = open_database(str(mixed))
+    graph = people_graph(engine)
+    engine.dispose()
+    labels = {graph.nodes[n]["username"]: label_of(graph, n) for n in graph}
+    for refs in PEOPLE.values():
+        lines = labels[refs[0][1]].splitlines()
+        if len(refs) > 1:
+            assert lines[1] == " · ".join(f"{p}:{h}" for p, h in refs)
+        else:
+            assert len(lines) == 1
+
+
 def test_the_map_around_a_person_reaches_their_supporters_on_every_network(
     mixed: Path, tmp_path: Path
 ) -> None:
@@ -340,9 +356,18 @@ def test_the_map_around_a_person_reaches_their_supporters_on_every_network(
         "-o", str(tmp_path / "bea.png"), "--size", "1000x750",
     )  # fmt: skip
     w = weights("all")
-    around = {b if a == "bakery_bea" else a for a, b in w if "bakery_bea" in (a, b)}
-    assert drawn["account"] == "bakery_bea"
-    assert drawn["accounts"] >= len(around) + 1
+    me = "bakery_bea"
+    around = {b if a == me else a for a, b in w if me in (a, b)}
+    mutual = {frozenset(pair) for pair in w if pair[::-1] in w}
+    partners = {n for pair in mutual if me in pair for n in pair} - {me}
+    introductions = {
+        n for pair in mutual if pair & partners for n in pair
+    } - partners - around - {me}  # fmt: skip
+    assert drawn["account"] == me
+    assert drawn["accounts"] == 1 + len(around) + len(introductions)
+    assert drawn["introductions"] == len(introductions) > 0
+    assert drawn["mutual_pairs"] == len(partners)
+    assert drawn["one_sided"] == len(around) - len(partners)
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
