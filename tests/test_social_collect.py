@@ -169,7 +169,9 @@ def test_each_page_is_in_the_ledger_of_its_platform(engine: Any) -> None:
         "app.bsky.actor.getProfile",
         "app.bsky.feed.getAuthorFeed",
         "com.atproto.repo.listRecords",
+        "did document",  # where Bea's repository lives, asked once
     }
+    assert endpoints["did document"]["requests"] == 1
     assert endpoints["app.bsky.feed.getAuthorFeed"]["items"] == len(sky.feeds["did:plc:bea"])
     assert social_usage(engine, PLATFORM_MASTODON) == []
     with engine.connect() as conn:

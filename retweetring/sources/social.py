@@ -34,8 +34,10 @@ class FeedPage(NamedTuple):
     last: bool
     """The feed is read down to the boundary: nothing older is wanted."""
     read: int
-    """Items the answer held (the ledger's count)."""
+    """Items the answer held (what ``--max-reads`` counts)."""
     endpoint: str
+    home: str | None = None
+    """Bluesky: the member's personal data server the page was read from, to be kept."""
 
 
 def parse_iso(value: object, field: str) -> datetime | None:
