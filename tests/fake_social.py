@@ -174,6 +174,8 @@ class FakeMastodon:
         self.accounts: dict[str, dict[str, Any]] = {}
         self.statuses: dict[str, list[dict[str, Any]]] = {}
         self.suspended: set[str] = set()
+        self.boosters: dict[str, list[str]] = {}
+        """Status id -> the names that boosted it, newest first (``reblogged_by``)."""
         self.headers: dict[str, str] = {}
         self.page_cap = 40
         self._n = 100
@@ -203,6 +205,7 @@ class FakeMastodon:
             "reblog": reblog,
             "card": None,
             "visibility": "public",
+            "reblogs_count": 0,
         }
         self.statuses[name].insert(0, status)
         return status
@@ -211,7 +214,31 @@ class FakeMastodon:
         return self._status(name, f"<p>{text}</p>")
 
     def boost(self, name: str, original: dict[str, Any]) -> None:
+        original["reblogs_count"] += 1
+        self.boosters.setdefault(original["id"], []).insert(0, name)
         self._status(name, "", original)
+
+    def _status_by_id(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        wanted = (request.url or "").split("?")[0].rsplit("/", 1)[-1]
+        for statuses in self.statuses.values():
+            for status in statuses:
+                if status["id"] == wanted:
+                    return 200, self.headers, json.dumps(status)
+        return 404, self.headers, json.dumps({"error": "Record not found"})
+
+    def _reblogged_by(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """Who boosted a status, newest first, paged by ``max_id`` in the ``Link`` header."""
+        status_id = re.search(r"/statuses/(\d+)/reblogged_by", request.url or "").group(1)  # type: ignore[union-attr]
+        params = request.params  # type: ignore[attr-defined]
+        names = self.boosters.get(status_id, [])
+        start = int(params.get("max_id", "0"))
+        limit = min(int(params.get("limit", "40")), self.page_cap)
+        page = [self.accounts[n] for n in names[start : start + limit]]
+        headers = dict(self.headers)
+        if start + limit < len(names):
+            url = f"{self.base}/statuses/{status_id}/reblogged_by?max_id={start + limit}"
+            headers["Link"] = f'<{url}>; rel="next"'
+        return 200, headers, json.dumps(page)
 
     def _lookup(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         name = (request.params or {}).get("acct", "")  # type: ignore[attr-defined]
@@ -244,22 +271,38 @@ class FakeMastodon:
             re.compile(rf"{re.escape(self.base)}/accounts/\d+/statuses"),
             callback=self._list,
         )
+        mock.add_callback(
+            responses.GET,
+            re.compile(rf"{re.escape(self.base)}/statuses/\d+/reblogged_by"),
+            callback=self._reblogged_by,
+        )
+        mock.add_callback(
+            responses.GET,
+            re.compile(rf"{re.escape(self.base)}/statuses/\d+(\?.*)?$"),
+            callback=self._status_by_id,
+        )
 
 
 def small_town() -> tuple[FakeBluesky, FakeMastodon]:
-    """Three Bluesky and two Mastodon members supporting each other, on pages of 3 items."""
+    """Three Bluesky and two Mastodon members supporting each other, on pages of 3 items; four
+    people who are not members repost (boost) Bea's and Eve's posts (found by --retweeters)."""
     sky, masto = FakeBluesky(), FakeMastodon()
     dids = [sky.account(h) for h in ("bea.bsky.social", "cal.bsky.social", "dee.bsky.social")]
+    fans = [sky.account(h) for h in ("ann.bsky.social", "bob.bsky.social")]
     for round_ in range(3):
         for did in dids:
             post = sky.post(did, PROMO if round_ != 1 else PERSONAL)
             for other in dids:
                 if other != did:
                     sky.repost(other, post)
-    for name in ("eve", "fay"):
+            for fan in fans if did == dids[0] else []:
+                sky.repost(fan, post)
+    for name in ("eve", "fay", "gus", "hal"):
         masto.account(name)
     for round_ in range(3):
-        masto.boost("fay", masto.post("eve"))
+        masto.boost("fay", eve := masto.post("eve"))
+        for fan in ("gus", "hal"):
+            masto.boost(fan, eve)
         masto.boost("eve", masto.post("fay", PERSONAL if round_ == 2 else PROMO))
     sky.page_cap = masto.page_cap = 3
     return sky, masto

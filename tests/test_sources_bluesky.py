@@ -143,9 +143,8 @@ def test_reposted_by_lists_reposters_without_times() -> None:
         {"uri": uri, "repostedBy": []},
     ]
     results = list(pages_by_cursor(pages, seen).reposted_by(uri))
-    assert [(r.reposter_key, r.original_key, r.created_at) for p, _ in results for r in p.reposts] == [
-        (CAL, uri, None)
-    ]
+    reposts = [r for page, _last in results for r in page.reposts]
+    assert [(r.reposter_key, r.original_key, r.created_at) for r in reposts] == [(CAL, uri, None)]
     assert [last for _page, last in results] == [False, True]
     assert [r.url.params.get("cursor") for r in seen] == [None, "1"]
 

@@ -233,7 +233,7 @@ class Bluesky:
             if status == 404:
                 said = f"{where} has no DID document for it (404)"
             raise UnresolvedDidError(f"Bluesky: cannot find the server of {did}: {said}") from None
-        self.on_request(DID_DOCUMENT, answer.status_code, 0, 1)
+        self.on_request(DID_DOCUMENT, answer.status_code, 0, 0)
         try:
             document = answer.content
             if isinstance(document, bytes):  # served as application/did+json or text/plain

@@ -285,8 +285,15 @@ def valid_username(value: str) -> str | None:
     return value.lstrip("@") if _USERNAME.fullmatch(value) else None
 
 
-def read_member_file(path: Path) -> list[str]:
+def read_member_file(
+    path: Path,
+    valid: Callable[[str], str | None] = valid_username,
+    what: str = "an X username",
+) -> list[str]:
     """Return the usernames of a file: one per line, ``#`` starts a comment.
+
+    ``valid`` turns a line into a name, or None when it is not ``what`` (by default X
+    usernames; Bluesky and Mastodon handles with :func:`retweetring.sources.social.valid_handle`).
 
     Raises
     ------
@@ -304,9 +311,9 @@ def read_member_file(path: Path) -> list[str]:
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
-        name = valid_username(entry)
+        name = valid(entry)
         if name is None:
-            raise BadRecordError(f"{path}:{number}: {entry[:40]!r} is not an X username")
+            raise BadRecordError(f"{path}:{number}: {entry[:40]!r} is not {what}")
         names.append(name)
     return names
 
