@@ -490,14 +490,15 @@ def collect_social(
 
 
 def social_usage(engine: Engine, platform: str) -> list[dict[str, Any]]:
-    """The ledger of ``platform``: requests and items read per day and endpoint, oldest first."""
+    """The ledger of ``platform``: requests and items (posts and accounts) read per day and
+    endpoint, oldest first."""
     day = func.date(api_requests.c.at)
     query = (
         select(
             day,
             api_requests.c.endpoint,
             func.count(),
-            func.coalesce(func.sum(api_requests.c.tweets), 0),
+            func.coalesce(func.sum(api_requests.c.tweets + api_requests.c.users), 0),
         )
         .where(api_requests.c.platform == platform)
         .group_by(day, api_requests.c.endpoint)

@@ -179,4 +179,6 @@ def _reposters(
                     .values(checked_count=candidate.retweet_count, checked_at=now)
                 )
             ledger.flush(conn)
+        if last:  # before the budget is checked for a request that will not be made
+            break
     return new
