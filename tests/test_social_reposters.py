@@ -50,9 +50,7 @@ def bakery() -> tuple[FakeBluesky, dict[str, Any]]:
     """Bea (a member) posts two promotional posts and a personal one; Cal (a member) and Ann
     and Bob (not members) repost them."""
     sky = FakeBluesky()
-    bea, cal, ann, bob = (
-        sky.account(f"{n}.bsky.social") for n in ("bea", "cal", "ann", "bob")
-    )
+    bea, cal, ann, bob = (sky.account(f"{n}.bsky.social") for n in ("bea", "cal", "ann", "bob"))
     promo = [sky.post(bea), sky.post(bea)]
     chat = sky.post(bea, PERSONAL)
     for post in promo:

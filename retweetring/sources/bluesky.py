@@ -41,8 +41,15 @@ from retweetring.records import (
 )
 from retweetring.sources.social import FeedPage, PageSize, page_size, parse_iso
 
-__all__ = ["APPVIEW", "PLC_DIRECTORY", "Bluesky", "OnRequest", "did_document_url", "feed_page",
-           "post_links"]
+__all__ = [
+    "APPVIEW",
+    "PLC_DIRECTORY",
+    "Bluesky",
+    "OnRequest",
+    "did_document_url",
+    "feed_page",
+    "post_links",
+]
 
 APPVIEW = "https://public.api.bsky.app/xrpc"
 """The public AppView: every read here needs no account."""
@@ -438,21 +445,24 @@ class Bluesky:
             people = body.get("repostedBy") or []
             cursor = body.get("cursor")
             last = not cursor or not people
-            yield SocialPage(
-                [_account(p, None) for p in people],
-                [],
-                [
-                    SocialRepost(
-                        PLATFORM_BLUESKY,
-                        f"{p['did']}/repost/{post_uri}",
-                        p["did"],
-                        post_uri,
-                        None,
-                        False,
-                    )
-                    for p in people
-                ],
-            ), last
+            yield (
+                SocialPage(
+                    [_account(p, None) for p in people],
+                    [],
+                    [
+                        SocialRepost(
+                            PLATFORM_BLUESKY,
+                            f"{p['did']}/repost/{post_uri}",
+                            p["did"],
+                            post_uri,
+                            None,
+                            False,
+                        )
+                        for p in people
+                    ],
+                ),
+                last,
+            )
             if last:
                 return
 

@@ -228,9 +228,7 @@ class MastodonSource:
             if parsed is not None:
                 self._reset = parsed.replace(tzinfo=timezone.utc).timestamp()
 
-    def _call(
-        self, endpoint: str, what: str, call: Callable[[], Any], users: bool = False
-    ) -> Any:
+    def _call(self, endpoint: str, what: str, call: Callable[[], Any], users: bool = False) -> Any:
         """``call()`` within the rate limit, every attempt reported to ``on_request``, the
         library's errors raised as one-line retweetring errors. ``users``: the answer lists
         accounts (else posts)."""
@@ -353,7 +351,9 @@ class MastodonSource:
         for local in ids:
             try:
                 found = self._call(
-                    STATUS, f"status {local}", lambda: self.api.status(local)  # noqa: B023
+                    STATUS,
+                    f"status {local}",
+                    lambda: self.api.status(local),  # noqa: B023
                 )
             except UnknownHandleError:
                 continue
@@ -380,21 +380,24 @@ class MastodonSource:
             )
             people = response.json()
             url = response.links.get("next", {}).get("url") if people else None
-            yield SocialPage(
-                [_account(p, self.server, None) for p in people],
-                [],
-                [
-                    SocialRepost(
-                        PLATFORM_MASTODON,
-                        f"{p.get('uri') or p['url']}/boost/{status['uri']}",
-                        p.get("uri") or p["url"],
-                        status["uri"],
-                        None,
-                        False,
-                    )
-                    for p in people
-                ],
-            ), url is None
+            yield (
+                SocialPage(
+                    [_account(p, self.server, None) for p in people],
+                    [],
+                    [
+                        SocialRepost(
+                            PLATFORM_MASTODON,
+                            f"{p.get('uri') or p['url']}/boost/{status['uri']}",
+                            p.get("uri") or p["url"],
+                            status["uri"],
+                            None,
+                            False,
+                        )
+                        for p in people
+                    ],
+                ),
+                url is None,
+            )
 
     def _get(self, url: str) -> requests.Response:
         """One GET through the library's session, raising the library's errors."""
