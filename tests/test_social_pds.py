@@ -12,15 +12,8 @@ from fake_social import FakeBluesky
 
 from retweetring.errors import UnresolvedDidError
 from retweetring.records import PLATFORM_BLUESKY
+from retweetring.sources import social_collect as social
 from retweetring.sources.bluesky import Bluesky
-from retweetring.sources.social_collect import (
-    BlueskyFeed,
-    SocialLedger,
-    add_social_members,
-    collect_social,
-    list_social_members,
-    social_usage,
-)
 from retweetring.store.session import open_database
 
 BS = PLATFORM_BLUESKY
@@ -43,10 +36,10 @@ def town() -> FakeBluesky:
 
 
 def collect(engine: Any, sky: FakeBluesky, *handles: str) -> Any:
-    feed = BlueskyFeed(sky.client())
-    ledger = SocialLedger(BS)
-    add_social_members(engine, feed, ledger, list(handles))
-    return collect_social(engine, feed, ledger)
+    feed = social.BlueskyFeed(sky.client())
+    ledger = social.SocialLedger(BS)
+    social.add_social_members(engine, feed, ledger, list(handles))
+    return social.collect_social(engine, feed, ledger)
 
 
 def hosts(sky: FakeBluesky, nsid: str) -> list[str]:
@@ -61,7 +54,7 @@ def test_repost_records_are_asked_of_each_members_own_pds_named_by_the_plc_direc
     assert [m.problems for m in result.members] == [[], []]
     assert sorted(hosts(sky, "listRecords")) == ["bea.pds.example", "cal.pds.example"]
     assert sum(m.counts.reposts_exact for m in result.members) == 2
-    assert {m.handle: m.pds for m in list_social_members(engine)} == {
+    assert {m.handle: m.pds for m in social.list_social_members(engine)} == {
         "bea.bsky.social": "https://bea.pds.example",
         "cal.bsky.social": "https://cal.pds.example",
     }
@@ -71,7 +64,7 @@ def test_the_stored_pds_is_used_without_asking_the_plc_directory_again(engine: A
     sky = town()
     collect(engine, sky, "bea.bsky.social")
     sky.calls.clear()
-    collect_social(engine, BlueskyFeed(sky.client()), SocialLedger(BS))
+    social.collect_social(engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS))
     assert hosts(sky, "listRecords") == ["bea.pds.example"]
     assert not [r for r in sky.calls if r.url.host == "plc.directory"]
 
@@ -83,10 +76,10 @@ def test_a_member_who_moved_to_another_pds_is_found_there_and_the_new_one_kept(
     collect(engine, sky, "bea.bsky.social")
     sky.pds["did:plc:bea"] = "https://moved.pds.example"
     sky.repost("did:plc:bea", sky.post("did:plc:cal"))
-    again = collect_social(engine, BlueskyFeed(sky.client()), SocialLedger(BS))
+    again = social.collect_social(engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS))
     assert again.members[0].problems == []
     assert again.members[0].counts.reposts_exact == 1
-    assert list_social_members(engine)[0].pds == "https://moved.pds.example"
+    assert social.list_social_members(engine)[0].pds == "https://moved.pds.example"
 
 
 def test_an_unknown_did_is_one_line_for_that_member_and_the_others_are_collected(
@@ -94,7 +87,9 @@ def test_an_unknown_did_is_one_line_for_that_member_and_the_others_are_collected
 ) -> None:
     sky = town()
     members = ["bea.bsky.social", "cal.bsky.social"]
-    add_social_members(engine, BlueskyFeed(sky.client()), SocialLedger(BS), members)
+    social.add_social_members(
+        engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS), members
+    )
     answer = sky.handle
 
     def unregistered(request: httpx.Request) -> httpx.Response:
@@ -103,7 +98,9 @@ def test_an_unknown_did_is_one_line_for_that_member_and_the_others_are_collected
         return answer(request)
 
     sky.handle = unregistered  # type: ignore[method-assign]
-    result = collect_social(engine, BlueskyFeed(sky.client()), SocialLedger(BS))
+    result = social.collect_social(
+        engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS)
+    )
     problems = {m.handle: m.problems for m in result.members}
     assert problems["bea.bsky.social"] == []
     (problem,) = problems["cal.bsky.social"]
@@ -111,7 +108,7 @@ def test_an_unknown_did_is_one_line_for_that_member_and_the_others_are_collected
         "Bluesky: cannot find the server of did:plc:cal: plc.directory has no DID document "
         "for it (404)"
     )
-    failed = [r for r in social_usage(engine, BS) if r["endpoint"] == "did document"]
+    failed = [r for r in social.social_usage(engine, BS) if r["endpoint"] == "did document"]
     assert failed and failed[0]["requests"] == 2  # Bea's answered, Cal's 404, both counted
 
 

@@ -14,16 +14,8 @@ from sqlalchemy import select
 
 from retweetring.graph import support_graph
 from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON
+from retweetring.sources import social_collect as social
 from retweetring.sources.mastodon import MastodonSource
-from retweetring.sources.social_collect import (
-    BlueskyFeed,
-    Budget,
-    MastodonFeed,
-    SocialLedger,
-    add_social_members,
-    collect_social,
-    social_usage,
-)
 from retweetring.sources.social_reposters import collect_reposters
 from retweetring.store.session import open_database
 from retweetring.store.social import social_id
@@ -62,10 +54,10 @@ def bakery() -> tuple[FakeBluesky, dict[str, Any]]:
 
 
 def collect_bluesky(engine: Any, sky: FakeBluesky, clock: float = MONDAY, **kwargs: Any) -> Any:
-    feed = BlueskyFeed(sky.client())
-    ledger = SocialLedger(BS, at(clock))
-    add_social_members(engine, feed, ledger, ["bea.bsky.social", "cal.bsky.social"])
-    collect_social(engine, feed, ledger, clock=at(clock))
+    feed = social.BlueskyFeed(sky.client())
+    ledger = social.SocialLedger(BS, at(clock))
+    social.add_social_members(engine, feed, ledger, ["bea.bsky.social", "cal.bsky.social"])
+    social.collect_social(engine, feed, ledger, clock=at(clock))
     return collect_reposters(engine, feed, ledger, clock=at(clock), **kwargs)
 
 
@@ -113,14 +105,18 @@ def test_a_post_is_looked_up_again_only_when_its_repost_count_grew(engine: Any) 
     collect_bluesky(engine, sky)
     before = approximate(engine, BS)
     sky.calls.clear()
-    again = collect_reposters(engine, BlueskyFeed(sky.client()), SocialLedger(BS), clock=at(MONDAY))
+    again = collect_reposters(
+        engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS), clock=at(MONDAY)
+    )
     assert again.posts == 0 and approximate(engine, BS) == before
     assert [r.url.path.rsplit("/", 1)[-1] for r in sky.calls] == ["app.bsky.feed.getPosts"]
 
     dee = sky.account("dee.bsky.social")
     sky.repost(dee, who["promo"][1])  # the count grows: the refresh sees it
     later = MONDAY + 7 * 86400
-    grown = collect_reposters(engine, BlueskyFeed(sky.client()), SocialLedger(BS), clock=at(later))
+    grown = collect_reposters(
+        engine, social.BlueskyFeed(sky.client()), social.SocialLedger(BS), clock=at(later)
+    )
     assert grown.posts == 1 and grown.approximate_new == 1
     new = set(approximate(engine, BS)) - set(before)
     # the last complete lookup (Monday of W46) did not list Dee: dated in that week, not W45
@@ -139,15 +135,17 @@ def test_reposters_stop_at_max_reads_and_the_next_run_finishes_them(
     whole.dispose()
 
     # 2 counts refreshed, then 3 reposters of the first post, then the budget is spent
-    stopped = collect_bluesky(engine, sky, budget=Budget(5))
+    stopped = collect_bluesky(engine, sky, budget=social.Budget(5))
     assert stopped.stopped is not None and "--max-reads 5" in stopped.stopped
     assert stopped.posts == 1
     with engine.connect() as conn:
         checked = conn.execute(select(retweeter_checks.c.checked_at)).scalars().all()
     # one post done; the other promotional one and the personal one (never looked up) not
     assert sorted(checked, key=str) == [datetime(2026, 11, 9, 6), None, None]
-    feed = BlueskyFeed(sky.client())
-    done = collect_reposters(engine, feed, SocialLedger(BS), budget=Budget(5), clock=at(MONDAY))
+    feed = social.BlueskyFeed(sky.client())
+    done = collect_reposters(
+        engine, feed, social.SocialLedger(BS), budget=social.Budget(5), clock=at(MONDAY)
+    )
     assert done.stopped is None and done.posts == 1
     with engine.connect() as conn:
         assert sorted(conn.execute(select(retweets)).all()) == expected
@@ -156,7 +154,7 @@ def test_reposters_stop_at_max_reads_and_the_next_run_finishes_them(
 def test_reposter_requests_are_in_the_ledger(engine: Any) -> None:
     sky, _ = bakery()
     collect_bluesky(engine, sky)
-    usage = {row["endpoint"]: row for row in social_usage(engine, BS)}
+    usage = {row["endpoint"]: row for row in social.social_usage(engine, BS)}
     assert usage["app.bsky.feed.getRepostedBy"]["requests"] == 4
     assert usage["app.bsky.feed.getRepostedBy"]["items"] == 6  # three reposters, two posts
     assert usage["app.bsky.feed.getPosts"]["requests"] == 1
@@ -175,10 +173,10 @@ def test_mastodon_boosters_of_promotional_posts_are_approximate_and_paged_by_lin
         server.boost(name, promo)
     server.boost("gus", server.post("eve", PERSONAL))
     server.page_cap = 2
-    feed = MastodonFeed(lambda host: MastodonSource(host, wait=lambda s: None))
-    ledger = SocialLedger(MA, at(MONDAY))
-    add_social_members(engine, feed, ledger, ["@eve@bakers.example", "@fay@bakers.example"])
-    collect_social(engine, feed, ledger, budget=Budget(None), clock=at(MONDAY))
+    feed = social.MastodonFeed(lambda host: MastodonSource(host, wait=lambda s: None))
+    ledger = social.SocialLedger(MA, at(MONDAY))
+    social.add_social_members(engine, feed, ledger, ["@eve@bakers.example", "@fay@bakers.example"])
+    social.collect_social(engine, feed, ledger, budget=social.Budget(None), clock=at(MONDAY))
     result = collect_reposters(engine, feed, ledger, clock=at(MONDAY))
     assert result.problems == [] and result.posts == 1 and result.approximate_new == 2
     fans = {social_id(MA, server.accounts[n]["uri"]) for n in ("gus", "hal")}
@@ -202,7 +200,9 @@ def test_collect_retweeters_on_bluesky_says_what_it_found(
     from retweetring.cli import collect as collect_cmd
 
     sky, _ = bakery()
-    monkeypatch.setattr(library, "feed_for", lambda platform, **kw: BlueskyFeed(sky.client(**kw)))
+    monkeypatch.setattr(
+        library, "feed_for", lambda platform, **kw: social.BlueskyFeed(sky.client(**kw))
+    )
     monkeypatch.setattr(collect_cmd, "_clock", at(MONDAY))
     db = tmp_path / "r.db"
     invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social", "cal.bsky.social")

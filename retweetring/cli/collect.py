@@ -587,22 +587,27 @@ def _run_social(
             found = collect_reposters(engine, feed, ledger, budget=budget, tz=tz, clock=_clock)
     finally:
         feed.close()
-        summary = (
-            f"collect {platform}: {counted(ledger.requests, 'request')}, "
-            f"{counted(ledger.items, 'item')} read"
-        )
-        if reposters:
-            summary += (
-                f", reposters of {counted(found.posts, 'post')} "
-                f"({found.approximate_new:,} new approximate events)"
+        click.echo(
+            _summary(
+                f"collect {platform}: {counted(ledger.requests, 'request')}, "
+                f"{counted(ledger.items, 'item')} read",
+                f"reposters of {counted(found.posts, 'post')}" if reposters else None,
+                found.approximate_new,
             )
-        click.echo(summary)
+        )
     for problem in found.problems:
         state.warn(problem)
     for stopped in (result.stopped, found.stopped):
         if stopped:
             state.warn(f"stopped: {stopped}")
     return bool(found.problems) or any(m.problems for m in result.members)
+
+
+def _summary(line: str, looked_up: str | None, new: int) -> str:
+    """The last line of a run: requests and reads, then what ``--retweeters`` found."""
+    if looked_up is None:
+        return line
+    return f"{line}, {looked_up} ({new:,} new approximate events)"
 
 
 def _reads_row(reads: Reads) -> dict[str, Any]:
@@ -807,15 +812,15 @@ def _run(
         )
     finally:
         api.close()
-        summary = (
-            f"collect: {counted(api.requests, 'request')}, {counted(api.tweets_read, 'tweet')} read"
-        )
-        if result is not None and retweeters:
-            summary += (
-                f", retweeters of {result.retweeter_tweets:,} tweets "
-                f"({result.approximate_new:,} new approximate events)"
+        looked_up = result is not None and retweeters
+        click.echo(
+            _summary(
+                f"collect: {counted(api.requests, 'request')}, "
+                f"{counted(api.tweets_read, 'tweet')} read",
+                f"retweeters of {result.retweeter_tweets:,} tweets" if looked_up else None,
+                result.approximate_new if result is not None else 0,
             )
-        click.echo(summary)
+        )
     for problem in result.problems:
         state.warn(problem)
     if result.stopped:
