@@ -122,7 +122,7 @@ def test_a_did_web_document_is_read_from_its_well_known_address() -> None:
         "id": "did:web:bakery.example",
         "service": [
             {
-                "id": "#atproto_pds",
+                "id": "did:web:bakery.example#atproto_pds",  # the id in full, also allowed
                 "type": "AtprotoPersonalDataServer",
                 "serviceEndpoint": "https://pds.bakery.example",
             }
@@ -159,3 +159,28 @@ def test_a_pds_that_cannot_be_told_is_one_clear_line(did: str, answer: Any, word
         replay(handler).pds_of(did)
     assert words in str(raised.value) and did in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_collect_says_in_one_line_whose_server_cannot_be_found_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import invoke
+
+    from retweetring.cli import collect as collect_cmd
+
+    sky = town()
+    sky.fail_at = lambda request: request.url.host == "plc.directory"
+    monkeypatch.setattr(
+        social, "feed_for", lambda platform, **kw: social.BlueskyFeed(sky.client(**kw))
+    )
+    monkeypatch.setattr(collect_cmd, "_sleep", lambda seconds: None)
+    db = tmp_path / "r.db"
+    invoke(db, "members", "add", "--platform", "bluesky", "bea.bsky.social")
+    result = invoke(db, "collect", "--platform", "bluesky", "--full-history")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if "cannot find the server" in line]
+    assert line.startswith("bea.bsky.social: Bluesky: cannot find the server of did:plc:bea")
+    assert "plc.directory cannot be reached" in line
+    sky.fail_at = lambda request: False
+    again = invoke(db, "collect", "--platform", "bluesky")
+    assert again.exit_code == 0 and "(up to date)" in again.output
