@@ -4,7 +4,7 @@ The contract: while a platform's ``pair_weights_state`` row says fresh, its ``pa
 rows are exactly the edges of ``support_graph(db)`` (weight, first, last). Writers that keep
 them fresh (import, ``tweets mark-*``, ``reclassify``) are checked against the networkx
 reference after each step; every other change (raw SQL included) must mark them stale,
-through the triggers of migration 0006, on SQLite and PostgreSQL.
+through the triggers of migration 0007, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

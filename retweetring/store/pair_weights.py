@@ -2,7 +2,7 @@
 
 ``pair_weights`` holds, per platform, one row per edge of the all-time support graph of
 promotional tweets (:func:`retweetring.graph.support_graph` with no window): weight, first and
-last retweet. It is derived data: triggers (migration 0006) mark every platform stale in the
+last retweet. It is derived data: triggers (migration 0007) mark every platform stale in the
 transaction of any change to the tweets or retweets that could move a weight, and a platform's
 rows are read only while its ``pair_weights_state`` row says ``fresh``. Writers rebuild the rows
 after they write: all of a platform's rows after a bulk load (:func:`refresh`, measured at

@@ -253,10 +253,12 @@ social_checkpoints = Table(
     Column("sweep_cursor", Text),
     Column("completed_at", DateTime),
     _required("updated_at", DateTime),
+    Column("pds", Text),
     ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
     **WITHOUT_ROWID,
 )
-"""How far each Bluesky or Mastodon member's feed has been collected."""
+"""How far each Bluesky or Mastodon member's feed has been collected; ``pds`` (migration 0006)
+is a Bluesky member's personal data server, as their DID document named it."""
 
 account_links = Table(
     "account_links",
@@ -271,7 +273,7 @@ account_links = Table(
 """Accounts of one person on several networks (``accounts link``): each linked account names
 the person's first account, ``(person_platform, person_id)``, which names itself."""
 
-# --- per-pair support weights kept at write time (migration 0006) ----------------------------
+# --- per-pair support weights kept at write time (migration 0007) ----------------------------
 
 pair_weights = Table(
     "pair_weights",
@@ -298,6 +300,6 @@ pair_weights_state = Table(
     **WITHOUT_ROWID,
 )
 """Whether each platform's ``pair_weights`` rows equal the support graph. Database triggers
-(migration 0006) set ``fresh`` false in the transaction of any change to the tweets or
+(migration 0007) set ``fresh`` false in the transaction of any change to the tweets or
 retweets tables, so rows written by any path, and a write killed half-way, can never leave
 stale weights marked fresh."""
