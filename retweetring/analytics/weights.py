@@ -172,14 +172,10 @@ class PairSides:
             )
         ]
 
-    def one_sided_rows(self, account: Hashable | None = None) -> list[dict[str, Any]]:
-        """As ``summary.one_sided_rows``: by count descending, then by labels; with `account`,
-        only the relationships it is on either side of."""
+    def one_sided_rows(self) -> list[dict[str, Any]]:
+        """As ``summary.one_sided_rows``: by count descending, then by labels."""
         sw = self.weights
         mask = (sw.weight >= self.k) & (self.back < self.k)
-        if account is not None:
-            at = sw.nodes.index(account) if account in sw.nodes else -1
-            mask &= (sw.source == at) | (sw.target == at)
         u, v, count, back = sw.source[mask], sw.target[mask], sw.weight[mask], self.back[mask]
         order = np.lexsort((v, u, -count))
         shown = sw.usernames

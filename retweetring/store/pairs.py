@@ -4,7 +4,9 @@ Each function returns exactly the rows of its networkx reference in
 :mod:`retweetring.reports.summary` (``mutual_rows``, ``one_sided_rows``) run on
 :func:`retweetring.graph.support_graph`: same rows, same order, same labels. The per-pair
 weights are one ``GROUP BY (retweeter, author)`` over the support events of the window
-(:func:`retweetring.graph.support_condition`); the pairs are a self-join of those weights.
+(:func:`retweetring.graph.support_condition`), or, for all time and promotional tweets only,
+the stored ``pair_weights`` when they are fresh (:mod:`retweetring.store.pair_weights`); the
+pairs are a self-join of those weights.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.dialect import TweetsFirstJoin
 from retweetring.store.pair_weights import fresh_platforms, read_pairs
 from retweetring.store.session import connection
-from retweetring.store.tables import accounts, retweets, tweets
+from retweetring.store.tables import accounts, pair_weights, retweets, tweets
 
 if TYPE_CHECKING:
-    from retweetring.analytics.weights import PairSides, SupportWeights
+    from retweetring.analytics.weights import SupportWeights
 
 __all__ = ["mutual_rows", "one_sided_rows", "support_weights"]
 
@@ -202,17 +204,22 @@ def _pair_weights(np: Any, written: Any, retweeted: Any, when: Any) -> tuple[Any
     return people[pairs // len(people)], people[pairs % len(people)], weight, first, last
 
 
-def _stored_sides(
-    db: Engine | Connection, window: Window | None, k: int, all_retweets: bool, platform: str
-) -> PairSides | None:
-    """The pairs at threshold `k` from the stored pair weights, when they answer the question
-    (all time, promotional tweets only) and are fresh; otherwise None."""
-    if (window or Window()) != Window() or all_retweets:
-        return None
-    with connection(db) as conn:
-        if platform not in fresh_platforms(conn):
-            return None
-        return support_weights(conn, platform=platform).sides(k)
+def _weights_of(conn: Connection, window: Window | None, all_retweets: bool, platform: str) -> Any:
+    """The ``(supporter, supported, weight)`` rows to self-join: the stored pair weights when
+    they answer the question (all time, promotional tweets only) and are fresh in `conn`'s
+    transaction (a primary-key lookup per pair), else the ``GROUP BY`` over the events."""
+    window = window or Window()
+    if window == Window() and not all_retweets and platform in fresh_platforms(conn):
+        return (
+            select(
+                pair_weights.c.supporter_id.label("supporter"),
+                pair_weights.c.supported_id.label("supported"),
+                pair_weights.c.weight,
+            )
+            .where(pair_weights.c.platform == platform)
+            .subquery("weights")
+        )
+    return _weights(window, all_retweets, platform)
 
 
 def mutual_rows(
@@ -228,26 +235,23 @@ def mutual_rows(
     The same rows as ``summary.mutual_rows(support_graph(db, window, ...), min_support)``.
     """
     k = _check(min_support)
-    stored = _stored_sides(db, window, k, all_retweets, platform)
-    if stored is not None:
-        return stored.mutual_rows()
-    weights = _weights(window or Window(), all_retweets, platform)
-    there, back = weights.alias("there"), weights.alias("back")
-    query = (
-        select(there.c.supporter, there.c.supported, there.c.weight, back.c.weight)
-        .select_from(there)
-        .join(
-            back,
-            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
-        )
-        .where(
-            there.c.supporter < there.c.supported,
-            there.c.weight >= literal(k),
-            back.c.weight >= literal(k),
-        )
-    )
     pairs = []
     with connection(db) as conn:
+        weights = _weights_of(conn, window, all_retweets, platform)
+        there, back = weights.alias("there"), weights.alias("back")
+        query = (
+            select(there.c.supporter, there.c.supported, there.c.weight, back.c.weight)
+            .select_from(there)
+            .join(
+                back,
+                and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+            )
+            .where(
+                there.c.supporter < there.c.supported,
+                there.c.weight >= literal(k),
+                back.c.weight >= literal(k),
+            )
+        )
         labels = _Labels(conn, platform)
         for u, v, w_uv, w_vu in conn.execute(query):
             labels.add(u)
@@ -277,26 +281,23 @@ def one_sided_rows(
     supported account's labels.
     """
     k = _check(min_support)
-    stored = _stored_sides(db, window, k, all_retweets, platform)
-    if stored is not None:
-        return stored.one_sided_rows(account)
-    weights = _weights(window or Window(), all_retweets, platform)
-    there, back = weights.alias("there"), weights.alias("back")
-    returned = func.coalesce(back.c.weight, 0)
-    conditions = [there.c.weight >= literal(k), returned < literal(k)]
-    if account is not None:
-        conditions.append(or_(there.c.supporter == account, there.c.supported == account))
-    query = (
-        select(there.c.supporter, there.c.supported, there.c.weight, returned)
-        .select_from(there)
-        .outerjoin(
-            back,
-            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
-        )
-        .where(*conditions)
-    )
     found = []
     with connection(db) as conn:
+        weights = _weights_of(conn, window, all_retweets, platform)
+        there, back = weights.alias("there"), weights.alias("back")
+        returned = func.coalesce(back.c.weight, 0)
+        conditions = [there.c.weight >= literal(k), returned < literal(k)]
+        if account is not None:
+            conditions.append(or_(there.c.supporter == account, there.c.supported == account))
+        query = (
+            select(there.c.supporter, there.c.supported, there.c.weight, returned)
+            .select_from(there)
+            .outerjoin(
+                back,
+                and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+            )
+            .where(*conditions)
+        )
         labels = _Labels(conn, platform)
         for u, v, count, back_weight in conn.execute(query):
             labels.add(u)
