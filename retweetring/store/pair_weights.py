@@ -6,7 +6,7 @@ last retweet. It is derived data: triggers (migration 0007) mark every platform 
 transaction of any change to the tweets or retweets that could move a weight, and a platform's
 rows are read only while its ``pair_weights_state`` row says ``fresh``. Writers rebuild the rows
 after they write: all of a platform's rows after a bulk load (:func:`refresh`, measured at
-about 4 s for 1M retweets), or the rows of the few supported accounts a small change touched
+3.3 s for 1M retweets), or the rows of the few supported accounts a small change touched
 (:func:`rebuild_supported`), in the same transaction as the change.
 """
 
