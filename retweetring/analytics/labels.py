@@ -8,8 +8,10 @@ matters for odd inputs such as the nodes ``1`` and ``"1"`` in one graph).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["label", "sort_key", "sorted_nodes", "node_ranks"]
 

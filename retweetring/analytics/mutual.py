@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .labels import node_ranks
-from .shared import build_mutual_graph, check_min_support, mutual_edges, weight
+from .shared import build_mutual_graph, check_min_support, digraph_only, mutual_edges, weight
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["MutualPair", "mutual_graph", "mutual_pairs", "reciprocity"]
 
@@ -43,8 +45,7 @@ class MutualPair:
         return self.a_to_b + self.b_to_a
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
     """Return the undirected graph of mutual support.
 
@@ -85,8 +86,7 @@ def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
     return build_mutual_graph(G, k, node_ranks(G), isolates=True)
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
     """Return every mutual pair, strongest first.
 
@@ -124,8 +124,7 @@ def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
     return pairs
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def reciprocity(G: nx.DiGraph, min_support: int = 1) -> float:
     """Return the share of support relationships that are returned.
 

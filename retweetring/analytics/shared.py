@@ -5,14 +5,19 @@ Self-loops are ignored everywhere in the analytics: an account cannot support it
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "digraph_only",
     "check_positive",
     "check_min_support",
     "check_top",
@@ -25,6 +30,39 @@ __all__ = [
     "mutual_positions",
     "positions_of",
 ]
+
+
+def digraph_only(func: F) -> F:
+    """Decorate an analytics function of a support graph: it refuses an undirected graph and
+    a multigraph with ``networkx.NetworkXNotImplemented``.
+
+    The same as networkx's ``not_implemented_for("undirected")`` and
+    ``not_implemented_for("multigraph")``, applied on the first call instead of on import, so
+    that importing the analytics does not import networkx (the SQL arrays of
+    :mod:`retweetring.analytics.weights` need no graph).
+
+    >>> @digraph_only
+    ... def order(G):
+    ...     return G.number_of_nodes()
+    >>> order(nx.DiGraph([(1, 2)]))
+    2
+    >>> order(nx.Graph([(1, 2)]))
+    Traceback (most recent call last):
+    ...
+    networkx.exception.NetworkXNotImplemented: not implemented for undirected type
+    """
+    checked: Callable[..., Any] | None = None
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal checked
+        if checked is None:
+            from networkx.utils import not_implemented_for
+
+            checked = not_implemented_for("undirected")(not_implemented_for("multigraph")(func))
+        return checked(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def check_positive(value: int, name: str) -> int:
@@ -143,6 +181,8 @@ def build_mutual_graph(
     >>> list(H.edges(data=True))
     [(1, 2, {'a_to_b': 1, 'b_to_a': 1, 'weight': 2})]
     """
+    import networkx as nx
+
     edges = sorted(mutual_edges(G, min_support, rank), key=lambda e: (rank[e[0]], rank[e[1]]))
     H = nx.Graph(min_support=min_support)
     if isolates:

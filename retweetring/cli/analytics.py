@@ -21,6 +21,7 @@ from retweetring.cli.options import (
     state_of,
 )
 from retweetring.records import account_label
+from retweetring.reports.columns import INTRODUCTION_COLUMNS, MUTUAL_COLUMNS, ONE_SIDED_COLUMNS
 
 #: The report's default betweenness sample: 100 sources take ~3 s at 81k mutual accounts.
 REPORT_SAMPLE = 100
@@ -158,7 +159,6 @@ def mutual(
 
         retweetring mutual --min-support 2
     """
-    from retweetring.reports import console as views
     from retweetring.store import pairs
 
     state = state_of(ctx)
@@ -178,7 +178,7 @@ def mutual(
         state,
         fmt,
         rows,
-        views.MUTUAL_COLUMNS,
+        MUTUAL_COLUMNS,
         f"Mutual supporters ({described})",
         f"No mutual pairs ({described}).",
     )
@@ -207,7 +207,6 @@ def one_sided_cmd(
 
         retweetring one-sided --account hollys_bakery
     """
-    from retweetring.reports import console as views
     from retweetring.store import pairs
 
     state = state_of(ctx)
@@ -228,7 +227,7 @@ def one_sided_cmd(
         state,
         fmt,
         rows,
-        views.ONE_SIDED_COLUMNS,
+        ONE_SIDED_COLUMNS,
         f"One-sided support ({described})",
         f"No one-sided relationships ({described}).",
     )
@@ -259,7 +258,6 @@ def introductions(
 
         retweetring introductions --account hollys_bakery --top 5
     """
-    from retweetring.reports import console as views
     from retweetring.reports import summary
 
     state = state_of(ctx)
@@ -278,7 +276,7 @@ def introductions(
         state,
         fmt,
         rows,
-        views.INTRODUCTION_COLUMNS,
+        INTRODUCTION_COLUMNS,
         f"Introduction opportunities ({analysis.describe()})",
         f"No introduction opportunities ({analysis.describe()}).",
     )
