@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-NEVER_AT_START = ("matplotlib", "igraph", "tweepy", "scipy", "numpy", "networkx", "alembic")
+NEVER_AT_START = (
+    "matplotlib",
+    "igraph",
+    "tweepy",
+    "scipy",
+    "numpy",
+    "networkx",
+    "alembic",
+    "sqlalchemy",
+    "rich",
+)
 """Packages that registering the commands and printing ``--help`` must not import."""
 
 NOT_FOR_READING = (

@@ -62,6 +62,7 @@ def annotated_graph(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> nx.D
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_weighted_edges_from([(1, 2, 3), (2, 1, 1), (3, 1, 2), (1, 1, 5)])
     >>> A = annotated_graph(G)

@@ -64,6 +64,7 @@ def support_balance(G: nx.DiGraph) -> list[Balance]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 3]["weight"] = 4
     >>> for b in support_balance(G):

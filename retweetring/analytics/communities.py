@@ -51,6 +51,7 @@ def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[lis
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (4, 5), (5, 4), (5, 6)])
     >>> communities(G)
     [[1, 2, 3], [4, 5]]

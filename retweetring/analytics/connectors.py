@@ -65,6 +65,7 @@ def top_connectors(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (3, 4), (4, 3)])
     >>> top_connectors(G)
     [(2, 0.6666666666666666), (3, 0.6666666666666666)]

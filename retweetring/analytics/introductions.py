@@ -100,6 +100,7 @@ def introductions(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (3, 4)])
     >>> introductions(G)
     [Introduction(a=1, b=3, via=(2,), score=1.4426950408889634)]

@@ -74,6 +74,7 @@ def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 2]["weight"] = 3
     >>> H = mutual_graph(G)
@@ -110,6 +111,7 @@ def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (1, 3)])
     >>> G.edges[3, 2]["weight"] = 2
     >>> mutual_pairs(G)
@@ -152,6 +154,7 @@ def reciprocity(G: nx.DiGraph, min_support: int = 1) -> float:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> round(reciprocity(nx.DiGraph([(1, 2), (2, 1), (1, 3)])), 3)
     0.667
     >>> reciprocity(nx.DiGraph())

@@ -71,6 +71,7 @@ def one_sided(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 2]["weight"] = 2
     >>> one_sided(G)

@@ -41,6 +41,7 @@ def digraph_only(func: F) -> F:
     that importing the analytics does not import networkx (the SQL arrays of
     :mod:`retweetring.analytics.weights` need no graph).
 
+    >>> import networkx as nx
     >>> @digraph_only
     ... def order(G):
     ...     return G.number_of_nodes()
@@ -112,6 +113,7 @@ def mutual_edges(
 ) -> Iterator[tuple[Hashable, Hashable, int, int]]:
     """Yield ``(a, b, w(a->b), w(b->a))`` once per mutual pair, with ``rank[a] < rank[b]``.
 
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(2, 1), (1, 2), (1, 3)])
     >>> list(mutual_edges(G, 1, {1: 0, 2: 1, 3: 2}))
     [(1, 2, 1, 1)]
@@ -134,6 +136,7 @@ def mutual_edges(
 def partners_of(G: nx.DiGraph, node: Hashable, min_support: int) -> list[Hashable]:
     """Return the mutual partners of `node` (unordered), looking only at its own edges.
 
+    >>> import networkx as nx
     >>> partners_of(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, 1)
     [2]
     """
@@ -155,6 +158,7 @@ def mutual_partners(
 
     Accounts without a mutual partner are left out; the dict itself is in rank order.
 
+    >>> import networkx as nx
     >>> mutual_partners(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, {1: 0, 2: 1, 3: 2})
     {1: [2], 2: [1]}
     """
@@ -176,6 +180,7 @@ def build_mutual_graph(
     kept, with a shallow copy of its attributes; otherwise only accounts with a mutual
     partner, without attributes (the form the internal algorithms use).
 
+    >>> import networkx as nx
     >>> H = build_mutual_graph(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, {1: 0, 2: 1, 3: 2},
     ...                        isolates=False)
     >>> list(H.edges(data=True))
@@ -216,6 +221,7 @@ def mutual_positions(
 ) -> MutualPositions:
     """The mutual graph of `G` at `min_support` as :class:`MutualPositions`.
 
+    >>> import networkx as nx
     >>> mutual_positions(nx.DiGraph([(3, 1), (1, 3), (1, 2)]), 1, {1: 0, 2: 1, 3: 2})
     MutualPositions(nodes=[1, 3], edges=[(0, 1)], weights=[2])
     """
