@@ -55,7 +55,8 @@ _URL_SPLIT = re.compile(r"(https?://\S+|w(?<!\w\w)ww\.[\w-]+\.\S+)")
 """:data:`_URL` for a lower-case text without "ſ" (the one letter there that matches one of
 its letters, s, when case is ignored), in a group to split on, starting with its letters so
 that a search skips to them."""
-_TOKEN = re.compile(r"[#@$£€]?[\w'’&]+|[^\w\s]")
+_TOKEN = re.compile(r"(?=\S)(?:[#@$£€]?[\w'’&]+|[^\w\s])")
+"""Words, tags, mentions, amounts and single marks; the look-ahead skips blanks at once."""
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
 _PHONE = re.compile(
