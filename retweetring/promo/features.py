@@ -8,7 +8,8 @@ decision can be explained by what the tweet says:
 - ``cue:NAME``: a cue family of the rules file (``promo_rules.toml``, extended by ``--rules``);
 - ``s:NAME``: a structural cue (:data:`STRUCTURAL_CUES`): where and when to find the
   business, a question followed by an offer, a launch, an invitation to come, try, watch or
-  listen, a phone number, an e-mail address, an item for sale with its details, a price, a
+  listen, a phone number, an e-mail address, an item for sale ("for sale", "sold", "in
+  stock"), the details of an item or offer (sizes, shipping, prices, tickets), a price, a
   business-hour chat tag, one's own work;
 - ``link``, ``link:NAME``: links, links to shops and marketplaces (the rules' link cues), a
   link to the author's own website (the profile's website, or a site named like the author),
@@ -175,16 +176,22 @@ STRUCTURAL_CUES: tuple[StructuralCue, ...] = (
         "item for sale",
         phrases=(
             "for sale", "for rent", "for hire", "for lease", "sold", "sold out", "brand new",
-            "new with tags", "in stock", "back in stock", "size", "sizes", "colour", "colours",
-            "color", "colors", "colorway", "condition", "with case", "handmade", "hand made",
-            "made to order", "custom", "bespoke", "limited edition", "one of a kind", "ooak",
-            "available in", "available at", "available for", "available on", "available",
-            "shipping", "free shipping", "ships", "delivery", "delivered", "pendant",
-            "necklace", "earrings", "print", "prints", "canvas", "painting", "original",
-            "listing", "just listed", "warranty", "guarantee", "guaranteed", "quality",
-            "price", "prices", "priced", "pricing", "deal", "deals", "offer", "offers",
-            "special", "specials", "discount", "sale", "coupon", "free", "giveaway", "win",
-            "tickets", "tix", "ticket", "rsvp", "entry", "admission",
+            "new with tags", "in stock", "back in stock", "just listed", "made to order",
+        ),
+    ),
+    StructuralCue(
+        "item_details",
+        "item details",
+        phrases=(
+            "size", "sizes", "colour", "colours", "color", "colors", "colorway", "condition",
+            "with case", "handmade", "hand made", "custom", "bespoke", "limited edition",
+            "one of a kind", "ooak", "available in", "available at", "available for",
+            "available on", "available", "shipping", "free shipping", "ships", "delivery",
+            "delivered", "pendant", "necklace", "earrings", "print", "prints", "canvas",
+            "painting", "original", "listing", "warranty", "guarantee", "guaranteed",
+            "quality", "price", "prices", "priced", "pricing", "deal", "deals", "offer",
+            "offers", "special", "specials", "discount", "sale", "coupon", "free", "giveaway",
+            "win", "tickets", "tix", "ticket", "rsvp", "entry", "admission",
         ),
     ),
     StructuralCue(
