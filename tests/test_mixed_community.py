@@ -581,3 +581,20 @@ def test_the_posting_balance_adds_a_persons_posts_across_networks(
         bea = "bluesky:bea.bsky.social"
         (row,) = run_json(mixed, "balance", "--platform", "all", "--account", bea)
         assert (row["username"], row["originals"]) == ("bakery_bea", x[0] + sky[0])
+
+
+@pytest.mark.parametrize("platform", NETWORKS)
+def test_accounts_lists_one_networks_accounts_with_their_posts_and_reposts(
+    mixed: Path, platform: str
+) -> None:
+    rows = run_json(mixed, "accounts", "--platform", platform)
+    got = {row["username"]: (row["tweets"], row["retweets"]) for row in rows}
+    handles = {h for refs in PEOPLE.values() for p, h in refs if p == platform}
+    expected = {
+        h: (
+            sum(1 for post in POSTS if (post.platform, post.author) == (platform, h)),
+            sum(1 for repost in REPOSTS if (repost.platform, repost.by) == (platform, h)),
+        )
+        for h in handles
+    }
+    assert got == expected

@@ -18,6 +18,7 @@ from retweetring.cli.options import (
     load_analysis,
     make_window,
     networks_option,
+    platform_option,
     since_until_options,
     state_of,
 )
@@ -35,16 +36,20 @@ if TYPE_CHECKING:
 
 @click.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
+@platform_option()
 @format_option()
 @click.pass_context
-def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
+def accounts(ctx: click.Context, limit: int | None, platform: str, fmt: str) -> None:
     """List stored accounts with how many tweets they wrote and retweeted.
 
-    `accounts link` and `accounts unlink` make accounts on several networks one person.
+    One network's accounts (--platform, X by default); `accounts link` and `accounts unlink`
+    make accounts on several networks one person.
 
     Example:
 
+    \b
         retweetring accounts --limit 20
+        retweetring accounts --platform bluesky
     """
     from retweetring.store.queries import list_accounts
 
@@ -60,7 +65,7 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
             "promotional_tweets": a.promotional_tweets,
             "retweets": a.retweets,
         }
-        for a in list_accounts(state.analytics_engine(), limit=limit)
+        for a in list_accounts(state.analytics_engine(), limit=limit, platform=platform)
     ]
     columns = [
         ("username", "username"),
