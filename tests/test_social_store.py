@@ -26,6 +26,7 @@ from retweetring.store.session import (
     alembic_config,
     begin_write,
     create_db_engine,
+    head_revision,
     open_database,
     upgrade,
 )
@@ -187,7 +188,7 @@ def test_a_database_filled_at_0004_upgrades_keeping_every_row(any_db: str) -> No
         }
     assert all(before.values())
     done = upgrade(engine)
-    assert (done.before, done.after) == ("0004", "0005")
+    assert (done.before, done.after) == ("0004", head_revision())
     with engine.connect() as conn:
         assert sorted(conn.execute(select(*columns)).all()) == before["accounts"]
         assert (

@@ -274,10 +274,12 @@ social_checkpoints = Table(
     Column("sweep_cursor", Text),
     Column("completed_at", DateTime),
     _required("updated_at", DateTime),
+    Column("pds", Text),
     ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
     **WITHOUT_ROWID,
 )
-"""How far each Bluesky or Mastodon member's feed has been collected."""
+"""How far each Bluesky or Mastodon member's feed has been collected; ``pds`` (migration 0006)
+is a Bluesky member's personal data server, as their DID document named it."""
 
 account_links = Table(
     "account_links",
