@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, tuple_
 from retweetring.errors import UnknownAccountError
 from retweetring.graph import Window, support_graph
 from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X, account_label
-from retweetring.store.queries import find_account
+from retweetring.store.queries import find_account, posting_counts
 from retweetring.store.session import begin_write, connection
 from retweetring.store.tables import account_links, accounts
 
@@ -33,6 +33,7 @@ __all__ = [
     "network_graph",
     "parse_ref",
     "people_graph",
+    "people_posting_counts",
     "person_of",
     "person_ref",
     "ref_labels",
@@ -259,6 +260,32 @@ def people_graph(
                 username = merged.nodes[node].get("username") or account_label(node, None)
                 merged.nodes[node]["accounts"] = (f"{ref[0]}:{username}",)
     return merged
+
+
+def people_posting_counts(
+    db: Engine | Connection, window: Window | None = None
+) -> dict[Ref, tuple[str, int, int]]:
+    """Each person's original posts in ``window`` on every network and how many of them are
+    promotional (:func:`~retweetring.store.queries.posting_counts`; a person's accounts add
+    up), as ``person -> (name, originals, promotional)``; the name is the person's first
+    account's handle, as in :func:`people_graph`."""
+    totals: dict[Ref, list[int]] = {}
+    names: dict[Ref, str] = {}
+    with connection(db) as conn:
+        persons = person_of(conn)
+        for platform in NETWORKS:
+            for row in posting_counts(conn, window, platform=platform):
+                ref = (platform, row.id)
+                lead = persons.get(ref, ref)
+                if ref == lead:
+                    names[lead] = account_label(row.id, row.username)
+                total = totals.setdefault(lead, [0, 0])
+                total[0] += row.originals
+                total[1] += row.promotional
+        unnamed = [lead for lead in totals if lead not in names]
+        for ref, label in ref_labels(conn, unnamed).items():
+            names[ref] = label.partition(":")[2]
+    return {lead: (names[lead], originals, promo) for lead, (originals, promo) in totals.items()}
 
 
 def network_graph(

@@ -548,3 +548,53 @@ def test_the_weekly_job_on_one_network_thanks_that_networks_account(
     assert result["supporters"] == len(expected_thanks("mastodon", "cal@bakers.example"))
     drafts = (tmp_path / WEEK / "drafts.txt").read_text(encoding="utf-8")
     assert "@eve@bakers.example" in drafts and "# thanks\n" in drafts
+
+
+def expected_balance(platform: str) -> dict[str, tuple[int, int]]:
+    """`balance` at any time: each member's or author's (across networks: each person's)
+    original posts and how many are promotional."""
+    linked = platform == "all"
+    members = {(p, h) for refs in PEOPLE.values() for p, h in refs if p != "x"}  # `members add`
+    counts: dict[str, list[int]] = {}
+    for p, h in members | {(post.platform, post.author) for post in POSTS}:
+        if platform in ("all", p):
+            counts.setdefault(shown_as(person(p, h, linked), linked), [0, 0])
+    for post in POSTS:
+        if platform in ("all", post.platform):
+            total = counts[shown_as(person(post.platform, post.author, linked), linked)]
+            total[0] += 1
+            total[1] += post.promotional
+    return {who: (originals, promo) for who, (originals, promo) in counts.items()}
+
+
+@pytest.mark.parametrize("platform", ["all", *NETWORKS])
+def test_the_posting_balance_adds_a_persons_posts_across_networks(
+    mixed: Path, platform: str
+) -> None:
+    rows = run_json(mixed, "balance", "--platform", platform, "--min-tweets", "1")
+    got = {row["username"]: (row["originals"], row["promotional"]) for row in rows}
+    assert got == expected_balance(platform)
+    if platform == "all":  # Bea's row is her X row plus her Bluesky row, found by either
+        on = {p: expected_balance(p) for p in NETWORKS}
+        x, sky = on["x"]["bakery_bea"], on["bluesky"]["bea.bsky.social"]
+        assert got["bakery_bea"] == (x[0] + sky[0], x[1] + sky[1]) and sky[0] > 0
+        bea = "bluesky:bea.bsky.social"
+        (row,) = run_json(mixed, "balance", "--platform", "all", "--account", bea)
+        assert (row["username"], row["originals"]) == ("bakery_bea", x[0] + sky[0])
+
+
+@pytest.mark.parametrize("platform", NETWORKS)
+def test_accounts_lists_one_networks_accounts_with_their_posts_and_reposts(
+    mixed: Path, platform: str
+) -> None:
+    rows = run_json(mixed, "accounts", "--platform", platform)
+    got = {row["username"]: (row["tweets"], row["retweets"]) for row in rows}
+    handles = {h for refs in PEOPLE.values() for p, h in refs if p == platform}
+    expected = {
+        h: (
+            sum(1 for post in POSTS if (post.platform, post.author) == (platform, h)),
+            sum(1 for repost in REPOSTS if (repost.platform, repost.by) == (platform, h)),
+        )
+        for h in handles
+    }
+    assert got == expected

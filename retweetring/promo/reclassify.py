@@ -128,16 +128,13 @@ def _batch(
     if after is not None:
         query = query.where(Tweet.id > after)
     found = _Decisions()
-    for row in conn.execute(query):
+    rows = conn.execute(query).all()
+    results = classifier.classify_many(
+        (row.text, orjson.loads(row.urls), row.username, row.name, row.url) for row in rows
+    )
+    for row, result in zip(rows, results, strict=True):
         found.tweets += 1
         found.last_id = row.id
-        result = classifier.classify(
-            row.text,
-            orjson.loads(row.urls),
-            username=row.username,
-            name=row.name,
-            site=row.url,
-        )
         new = {
             "promo": result.promotional,
             "score": result.score,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from retweetring.store import tables
 
+tables.add_postgresql_options()  # the models describe the whole schema, for Alembic too
+
 
 class Base(DeclarativeBase):
     """Declarative base on the tables' metadata, whose naming convention names constraints."""

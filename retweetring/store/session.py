@@ -126,8 +126,12 @@ def create_db_engine(
     target = db if isinstance(db, Target) else resolve_db(db)
     url = target.url
     options: dict[str, Any] = {}
-    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
-        options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
+    if url.get_backend_name() == "postgresql":
+        from retweetring.store.tables import add_postgresql_options
+
+        add_postgresql_options()
+        if "connect_timeout" not in url.query:
+            options = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
     if target.memory:
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     if read_only and target.path is not None:

@@ -61,12 +61,33 @@ def _string_key() -> Column[Any]:
     return Column("key", Text)
 
 
+_HAS_KEY = text("key IS NOT NULL")
+
+_PARTIAL: list[Index] = []
+"""The partial indexes, which :func:`add_postgresql_options` completes for PostgreSQL."""
+
+
 def _unique_key() -> Index:
-    """At most one row per platform and string key (X rows, without one, are not indexed)."""
-    has_key = text("key IS NOT NULL")
-    return Index(
-        None, "platform", "key", unique=True, sqlite_where=has_key, postgresql_where=has_key
-    )
+    """At most one row per platform and string key (X rows, without one, are not indexed).
+
+    The index is partial on both databases (migration 0005); its PostgreSQL ``where`` is added by
+    :func:`add_postgresql_options`, since naming a ``postgresql_`` option here would import
+    SQLAlchemy's PostgreSQL dialect into every command that reads an SQLite file.
+    """
+    index = Index(None, "platform", "key", unique=True, sqlite_where=_HAS_KEY)
+    _PARTIAL.append(index)
+    return index
+
+
+def add_postgresql_options() -> None:
+    """Give the tables their PostgreSQL-only options (the partial indexes' ``where``).
+
+    Called where the schema meets PostgreSQL or is compared whole: on opening a PostgreSQL
+    engine and on importing :mod:`retweetring.store.models` (Alembic's metadata). Calling it
+    again changes nothing.
+    """
+    for index in _PARTIAL:
+        index.dialect_kwargs["postgresql_where"] = _HAS_KEY
 
 
 accounts = Table(
