@@ -189,45 +189,46 @@ def _draw(
     communities = len({S.nodes[n]["community"] for n in S} - {NO_COMMUNITY})
     by_support = sorted(S, key=lambda n: (-received[n], sort_key(S, n)))
 
-    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> list[Hashable]:
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes, text_only: bool) -> list[Hashable]:
         scale = NodeScale(len(S), size, fig.dpi, max_received)
         chosen = by_support[: labels if labels is not None else _label_count(fig)]
         view = View.fit(ax, pos, size)
         max_weight = max((S.edges[u, v]["weight"] for u, v in one_sided), default=1)
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(u, v, S.edges[u, v]["weight"]) for u, v in one_sided],
-            widths=(0.35, 1.6),
-            max_weight=max_weight,
-            colour=ONE_SIDED_LINE,
-            alpha=0.5,
-            arrows={n: scale.radius_px(received[n]) for n in S},
-        )
         max_pair = max(
             (S.edges[u, v]["weight"] + S.edges[v, u]["weight"] for u, v in mutual), default=1
         )
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(u, v, S.edges[u, v]["weight"] + S.edges[v, u]["weight"]) for u, v in mutual],
-            widths=(0.8, 4.0),
-            max_weight=max_pair,
-            colour=MUTUAL_LINE,
-            alpha=0.6,
-        )
-        xy = np.array([pos[n] for n in S])
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=[scale.area(received[n]) for n in S],
-            c=colours,
-            edgecolors="white",
-            linewidths=0.6,
-            zorder=3,
-        )
+        if not text_only:
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(u, v, S.edges[u, v]["weight"]) for u, v in one_sided],
+                widths=(0.35, 1.6),
+                max_weight=max_weight,
+                colour=ONE_SIDED_LINE,
+                alpha=0.5,
+                arrows={n: scale.radius_px(received[n]) for n in S},
+            )
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(u, v, S.edges[u, v]["weight"] + S.edges[v, u]["weight"]) for u, v in mutual],
+                widths=(0.8, 4.0),
+                max_weight=max_pair,
+                colour=MUTUAL_LINE,
+                alpha=0.6,
+            )
+            xy = np.array([pos[n] for n in S])
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=[scale.area(received[n]) for n in S],
+                c=colours,
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=3,
+            )
         labelled = place_labels(
             fig,
             ax,

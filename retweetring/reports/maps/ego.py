@@ -144,82 +144,83 @@ def ego_map(
         centre_label += f"\n{me}"
     around = [*kept, *intro_nodes][:80]
 
-    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> list[Hashable]:
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes, text_only: bool) -> list[Hashable]:
         scale = NodeScale(len(drawn), size, fig.dpi, max(received.values()) or 1, cap=650.0)
         view = View.fit(ax, pos, size, centred=True)
         radii = {n: scale.radius_px(received[n]) for n in drawn}
         max_weight = max((strength(n) for n in kept), default=1)
-        via_lines = [
-            (b, c, 1)
-            for intro, c in zip(intros, intro_nodes, strict=True)
-            for b in intro.via
-            if b in pos
-        ]
-        draw_lines(
-            ax,
-            view,
-            pos,
-            via_lines,
-            widths=(0.9, 0.9),
-            max_weight=1,
-            colour=EGO_COLOURS["introduction"],
-            alpha=0.6,
-            style=":",
-        )
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(centre, c, 1) for c in intro_nodes],
-            widths=(1.4, 1.4),
-            max_weight=1,
-            colour=EGO_COLOURS["introduction"],
-            alpha=0.9,
-            style="--",
-            bend=0.18,
-        )
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(centre, n, strength(n)) for n in by_kind["mutual"]],
-            widths=(1.0, 5.0),
-            max_weight=max_weight,
-            colour=EGO_COLOURS["mutual"],
-            alpha=0.7,
-        )
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(n, centre, gets[n]) for n in by_kind["supporter"]],
-            widths=(1.0, 5.0),
-            max_weight=max_weight,
-            colour=EGO_COLOURS["supporter"],
-            alpha=0.7,
-            arrows=radii,
-        )
-        draw_lines(
-            ax,
-            view,
-            pos,
-            [(centre, n, gives[n]) for n in by_kind["supported"]],
-            widths=(1.0, 5.0),
-            max_weight=max_weight,
-            colour=EGO_COLOURS["supported"],
-            alpha=0.7,
-            arrows=radii,
-        )
-        xy = np.array([pos[n] for n in drawn])
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=[scale.area(received[n]) for n in drawn],
-            c=[EGO_COLOURS[kinds[n]] for n in drawn],
-            edgecolors="white",
-            linewidths=0.8,
-            zorder=3,
-        )
+        if not text_only:
+            via_lines = [
+                (b, c, 1)
+                for intro, c in zip(intros, intro_nodes, strict=True)
+                for b in intro.via
+                if b in pos
+            ]
+            draw_lines(
+                ax,
+                view,
+                pos,
+                via_lines,
+                widths=(0.9, 0.9),
+                max_weight=1,
+                colour=EGO_COLOURS["introduction"],
+                alpha=0.6,
+                style=":",
+            )
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(centre, c, 1) for c in intro_nodes],
+                widths=(1.4, 1.4),
+                max_weight=1,
+                colour=EGO_COLOURS["introduction"],
+                alpha=0.9,
+                style="--",
+                bend=0.18,
+            )
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(centre, n, strength(n)) for n in by_kind["mutual"]],
+                widths=(1.0, 5.0),
+                max_weight=max_weight,
+                colour=EGO_COLOURS["mutual"],
+                alpha=0.7,
+            )
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(n, centre, gets[n]) for n in by_kind["supporter"]],
+                widths=(1.0, 5.0),
+                max_weight=max_weight,
+                colour=EGO_COLOURS["supporter"],
+                alpha=0.7,
+                arrows=radii,
+            )
+            draw_lines(
+                ax,
+                view,
+                pos,
+                [(centre, n, gives[n]) for n in by_kind["supported"]],
+                widths=(1.0, 5.0),
+                max_weight=max_weight,
+                colour=EGO_COLOURS["supported"],
+                alpha=0.7,
+                arrows=radii,
+            )
+            xy = np.array([pos[n] for n in drawn])
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=[scale.area(received[n]) for n in drawn],
+                c=[EGO_COLOURS[kinds[n]] for n in drawn],
+                edgecolors="white",
+                linewidths=0.8,
+                zorder=3,
+            )
         labelled = place_labels(
             fig,
             ax,
