@@ -30,6 +30,7 @@ __all__ = [
     "PairSides",
     "SupportWeights",
     "balance_rows",
+    "distinct",
     "introduction_rows",
     "map_inputs",
     "report_fields",
@@ -104,7 +105,9 @@ class SupportWeights:
         last: np.ndarray | None = None,
     ) -> SupportWeights:
         """As :meth:`of`, from parallel arrays of integer account ids (no self-loop)."""
-        ids, inverse = np.unique(np.concatenate([supporter, supported]), return_inverse=True)
+        ends = np.concatenate([supporter, supported])
+        ids = distinct(ends)
+        inverse = np.searchsorted(ids, ends)
         listed = ids.tolist()
         order = sorted(range(len(listed)), key=lambda i: key(listed[i]))
         position = np.empty(len(listed), dtype=np.int64)
@@ -215,11 +218,20 @@ class PairSides:
         total = sw.weight[mask] + self.back[mask]
         order = np.lexsort((b, a))
         a, b, total = a[order], b[order], total[order]
-        ends = np.unique(np.concatenate([a, b]))
+        ends = distinct(np.concatenate([a, b]))
         edges = zip(
             np.searchsorted(ends, a).tolist(), np.searchsorted(ends, b).tolist(), strict=True
         )
         return MutualPositions(ends.tolist(), list(edges), total.tolist())
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values) by a sort: numpy 2's default hash-based
+    ``unique`` took 0.30 s on 618k distinct pair keys where sorting takes 0.01 s."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _grouped(keys: np.ndarray, values: np.ndarray) -> dict[int, list[int]]:
@@ -381,7 +393,7 @@ def map_inputs(sw: SupportWeights, min_support: int = 1, seed: int = 42) -> MapI
     given = np.bincount(u, weights=w, minlength=n).astype(np.int64)
     received = np.bincount(v, weights=w, minlength=n).astype(np.int64)
     low, high = np.minimum(u, v), np.maximum(u, v)
-    pairs = np.unique(low * n + high)
+    pairs = distinct(low * n + high)
     neighbours = np.bincount(
         np.concatenate([pairs // n, pairs % n]), minlength=n
     )  # distinct accounts at the other end of a kept edge

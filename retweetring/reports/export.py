@@ -364,7 +364,7 @@ def export_graphml_of_weights(
     graph."""
     import numpy as np
 
-    from retweetring.analytics.weights import map_inputs
+    from retweetring.analytics.weights import distinct, map_inputs
 
     inputs = map_inputs(sw, check_min_support(min_support), seed)
     k = inputs.kept.k
@@ -372,7 +372,7 @@ def export_graphml_of_weights(
     keep = sw.weight >= k
     order = np.flatnonzero(keep)
     order = order[np.lexsort((sw.target[order], sw.source[order]))]
-    present = np.unique(np.concatenate([sw.source[order], sw.target[order]])).tolist()
+    present = distinct(np.concatenate([sw.source[order], sw.target[order]])).tolist()
     scoped = _graphml_scoped_keys()
     kept, group = inputs.kept, inputs.group
     ids = [str(node) for node in sw.nodes]

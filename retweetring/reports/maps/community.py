@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,7 +189,7 @@ def _draw(
     communities = len({S.nodes[n]["community"] for n in S} - {NO_COMMUNITY})
     by_support = sorted(S, key=lambda n: (-received[n], sort_key(S, n)))
 
-    def draw(fig: Figure, ax: Axes, legend_ax: Axes, text_only: bool) -> list[Hashable]:
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> tuple[list[Hashable], Callable[[], None]]:
         scale = NodeScale(len(S), size, fig.dpi, max_received)
         chosen = by_support[: labels if labels is not None else _label_count(fig)]
         view = View.fit(ax, pos, size)
@@ -197,7 +197,8 @@ def _draw(
         max_pair = max(
             (S.edges[u, v]["weight"] + S.edges[v, u]["weight"] for u, v in mutual), default=1
         )
-        if not text_only:
+
+        def beneath() -> None:  # the lines and nodes, under the labels (zorder 4)
             draw_lines(
                 ax,
                 view,
@@ -229,6 +230,7 @@ def _draw(
                 linewidths=0.6,
                 zorder=3,
             )
+
         labelled = place_labels(
             fig,
             ax,
@@ -260,7 +262,7 @@ def _draw(
             total=len(S),
         )
         draw_legend(legend_ax, legend, scale.samples(received.values()), note)
-        return labelled
+        return labelled, beneath
 
     labelled = draw_fitted(size, dpi, path, draw)
     width, height = size

@@ -59,15 +59,15 @@ def draw_fitted(
     size: tuple[int, int],
     dpi: int,
     path: str | Path,
-    draw: Callable[[Figure, Axes, Axes, bool], T],
+    draw: Callable[[Figure, Axes, Axes], tuple[T, Callable[[], None]]],
 ) -> T:
     """Draw a map with `draw` on a figure of `size` pixels and write it to `path` as a PNG.
 
-    `draw` gets the figure, the map axes, the legend axes and whether to draw its text
-    only (every text, with what places it, but not the lines and nodes that cannot change
-    where text goes). It is called with text only, again on a fresh figure with a lower dpi
-    while any text spills out of the image, and then once in full on a fresh figure at the
-    dpi that fits: the same PNG as drawing in full each time, without drawing lines twice.
+    `draw` gets the figure, the map axes and the legend axes and draws every text (with what
+    places it); it returns its result and a function that draws what lies beneath the text
+    (lines and nodes, below the labels' zorder, which cannot move text). `draw` is called
+    again on a fresh figure with a lower dpi while any text spills out of the image; only
+    the figure written gets what lies beneath, so the lines are built once.
 
     Returns
     -------
@@ -88,13 +88,12 @@ def draw_fitted(
     for _ in range(4):
         drawn_dpi = max(text_dpi, MIN_TEXT_DPI)
         with figure(size, drawn_dpi) as (fig, ax, legend_ax):
-            draw(fig, ax, legend_ax, True)
+            result, beneath = draw(fig, ax, legend_ax)
             spill_x, spill_y = text_overflow(fig)
-        if spill_x <= 1.0 and spill_y <= 1.0 and text_dpi >= MIN_TEXT_DPI:
-            with figure(size, drawn_dpi) as (fig, ax, legend_ax):
-                result = draw(fig, ax, legend_ax, False)
+            if spill_x <= 1.0 and spill_y <= 1.0 and text_dpi >= MIN_TEXT_DPI:
+                beneath()
                 save_png(fig, path, dpi=dpi)
-            return result
+                return result
         if text_dpi < MIN_TEXT_DPI:
             break
         text_dpi = min(text_dpi, drawn_dpi / max(spill_x, spill_y) * _FIT_SLACK)

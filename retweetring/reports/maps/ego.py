@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,12 +144,13 @@ def ego_map(
         centre_label += f"\n{me}"
     around = [*kept, *intro_nodes][:80]
 
-    def draw(fig: Figure, ax: Axes, legend_ax: Axes, text_only: bool) -> list[Hashable]:
+    def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> tuple[list[Hashable], Callable[[], None]]:
         scale = NodeScale(len(drawn), size, fig.dpi, max(received.values()) or 1, cap=650.0)
         view = View.fit(ax, pos, size, centred=True)
         radii = {n: scale.radius_px(received[n]) for n in drawn}
         max_weight = max((strength(n) for n in kept), default=1)
-        if not text_only:
+
+        def beneath() -> None:  # the lines and nodes, under the labels (zorder 4)
             via_lines = [
                 (b, c, 1)
                 for intro, c in zip(intros, intro_nodes, strict=True)
@@ -221,6 +222,7 @@ def ego_map(
                 linewidths=0.8,
                 zorder=3,
             )
+
         labelled = place_labels(
             fig,
             ax,
@@ -279,7 +281,7 @@ def ego_map(
             total=len(drawn),
         )
         draw_legend(legend_ax, legend, scale.samples(received.values()), note)
-        return labelled
+        return labelled, beneath
 
     labelled = draw_fitted(size, dpi, path, draw)
     width, height = size
