@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
@@ -19,6 +20,7 @@ from retweetring.records import PageRecords, account_label
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.sources.files import display_name, is_stream, regular_file
+from retweetring.store import indexes
 from retweetring.store.models import Import
 from retweetring.store.session import loading_connection, refresh_statistics
 from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
@@ -46,6 +48,12 @@ offered again unchanged in a later batch is not offered to the upsert again (~30
 
 Measured on 1M retweets among 100k accounts: nearly every account appears in every 200k-row
 batch, and the upsert of those unchanged rows took 4.1 s of 28 s."""
+
+BYTES_PER_RETWEET = 2_000
+"""About how many bytes of an API v2 file one retweet takes, with its share of the page's
+``includes`` (2,358 in the benchmark's files): a file is expected to bring its size over this
+many retweets, to decide whether the import builds the secondary indexes after its rows
+(:mod:`retweetring.store.indexes`)."""
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -166,7 +174,8 @@ def import_file(
         if not force and _imported_before(engine, result.sha256):
             result.already_imported = True
             return result
-        _store(engine, result, _normalised(pages), classifier, on_error, batch_rows)
+        expected = size // BYTES_PER_RETWEET
+        _store(engine, result, _normalised(pages), classifier, on_error, batch_rows, expected)
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -245,8 +254,15 @@ def _store(
     classifier: Classifier,
     on_error: Callable[[str], None] | None,
     batch_rows: int,
+    expected_retweets: int = 0,
 ) -> None:
-    """Write ``(where, records)`` entries in batches, then record the import in ``imports``."""
+    """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
+
+    When ``expected_retweets`` is more than the retweets table holds, the secondary indexes are
+    dropped in the first transaction and built in the last (see
+    :mod:`retweetring.store.indexes`); otherwise any that an interrupted import left missing
+    are built in the first.
+    """
     name = result.path
     started = _utcnow()
     pending: list[PageRecords] = []
@@ -255,14 +271,24 @@ def _store(
     in_transaction = 0  # rows written in the open transaction
     written: AccountsWritten = {}  # account rows committed by this import
     sent: AccountsWritten = {}  # account rows offered in the open transaction
+    started_load = False  # the first transaction has begun
+    dropped = False  # this import dropped the deferrable indexes
+    unindexed = False  # a committed transaction left them dropped
 
     with loading_connection(engine) as conn:
 
         def flush(final: bool = False, commit: bool = False) -> None:
             """Write the pending pages; commit when the transaction is full or asked to."""
-            nonlocal pending, pending_rows, in_transaction
+            nonlocal pending, pending_rows, in_transaction, started_load, dropped, unindexed
             if not conn.in_transaction():
                 conn.begin()
+                if not started_load:
+                    started_load = True
+                    dropped = bool(pending) and indexes.worth_deferring(conn, expected_retweets)
+                    if dropped:
+                        indexes.drop(conn)
+                    else:
+                        indexes.build_missing(conn)
             if pending:
                 counts = write_pages(conn, pending, classifier, written=written, sent=sent)
                 result.counts.add(counts)
@@ -270,6 +296,8 @@ def _store(
             pending, pending_rows = [], 0
             if not (final or commit or in_transaction >= batch_rows):
                 return
+            if final or commit:  # the last transaction of this import
+                indexes.build_missing(conn)
             if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
@@ -286,6 +314,7 @@ def _store(
                     )
                 )
             conn.commit()
+            unindexed = dropped and not (final or commit)
             in_transaction = 0
             # Committed: these rows are in the database (a rolled-back transaction adds none).
             if len(written) + len(sent) > ACCOUNTS_REMEMBERED:
@@ -324,6 +353,11 @@ def _store(
             except BaseException:
                 if conn.in_transaction():
                     conn.rollback()  # the open transaction's rows are lost, earlier ones kept
+                if unindexed:
+                    # Best effort: the error above is the one to report, and if this fails
+                    # too the next import builds the indexes.
+                    with suppress(SQLAlchemyError), conn.begin():
+                        indexes.build_missing(conn)
                 raise
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)

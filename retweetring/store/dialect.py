@@ -44,6 +44,10 @@ class Dialect:
     name = ""
     mark = "?"
     """The parameter mark of statements run with ``exec_driver_sql``."""
+    defers_indexes = False
+    """Whether a bulk load drops secondary indexes and builds them after its rows (see
+    :mod:`retweetring.store.indexes`). Not in PostgreSQL: there ``DROP INDEX`` locks the table
+    against readers until the transaction commits."""
 
     def marks(self, n: int) -> str:
         """Return ``n`` parameter marks separated by commas."""
@@ -94,6 +98,7 @@ class SQLite(Dialect):
     """SQLite through the standard library's sqlite3."""
 
     name = "sqlite"
+    defers_indexes = True
 
     def distinct(self, left: str, right: str) -> str:
         return f"({left}) IS NOT {right}"
