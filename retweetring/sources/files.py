@@ -11,7 +11,7 @@ import stat
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO, cast
 
@@ -258,6 +258,7 @@ def read_pages(
     path: str | os.PathLike[str],
     on_position: Callable[[int], None] | None = None,
     name: str | None = None,
+    digests: LineDigests | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Return an iterator over the pages of a JSON Lines or JSON input file.
 
@@ -277,6 +278,12 @@ def read_pages(
     on_position : callable, optional
         Called now and then with how many bytes of the file as stored have been read, for
         progress displays.
+    name : str, optional
+        The file as messages name it.
+    digests : LineDigests, optional
+        For JSON Lines after the first line: lines whose digest it knows are not parsed
+        (a :class:`KnownLine` in place of the page), and it receives the digests of the
+        others that hold one JSON object.
 
     Returns
     -------
@@ -301,7 +308,7 @@ def read_pages(
         lineno, first = _next_line(lines, 0)
         if first is None:
             bad = BadRecordError(_too_long())
-            return _json_lines(name, stream, lines, lineno, bad, on_position)
+            return _json_lines(name, stream, lines, lineno, bad, on_position, digests)
         if first.startswith(_UTF8_BOM):
             first = first[len(_UTF8_BOM) :]
         try:
@@ -314,7 +321,7 @@ def read_pages(
     except BaseException:
         stream.close()
         raise
-    return _json_lines(name, stream, lines, lineno, page, on_position)
+    return _json_lines(name, stream, lines, lineno, page, on_position, digests)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -357,6 +364,39 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def line_digest(line: bytes) -> str:
+    """Return the digest that identifies a JSON Lines line: 32 hex digits of the SHA-256 of
+    its bytes without trailing whitespace.
+
+    >>> line_digest(b'{"data": []}\\n') == line_digest(b'{"data": []}')
+    True
+    """
+    return hashlib.sha256(line.rstrip()).hexdigest()[:32]
+
+
+class KnownLine:
+    """In place of a page: a JSON Lines line whose digest the reader was told is known, and
+    which it did not parse (see :class:`LineDigests`)."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, digest: str) -> None:
+        self.digest = digest
+
+
+class LineDigests:
+    """What :func:`read_pages` does with the digests of JSON Lines lines.
+
+    A line whose :func:`line_digest` is in ``known`` is not parsed: it yields a
+    :class:`KnownLine`. A line holding one JSON object leaves its digest in ``of_line``
+    under its line number, for the caller to take when it gets the page.
+    """
+
+    def __init__(self, known: Container[str]) -> None:
+        self.known = known
+        self.of_line: dict[int, str] = {}
+
+
 def _json_lines(
     name: str,
     stream: BinaryIO,
@@ -364,9 +404,12 @@ def _json_lines(
     lineno: int,
     first: object,
     on_position: Callable[[int], None] | None = None,
+    digests: LineDigests | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Yield the pages of a JSON Lines file whose first page, at ``lineno``, is parsed."""
     loads = orjson.loads
+    known = None if digests is None else digests.known
+    of_line = None if digests is None else digests.of_line
     decode_error = orjson.JSONDecodeError
     stored = cast(BinaryIO, getattr(stream, "fileobj", None) or stream)
     with stream:
@@ -381,6 +424,11 @@ def _json_lines(
                     continue
                 if line.isspace():
                     continue
+                if known is not None:
+                    digest = line_digest(line)
+                    if digest in known:
+                        yield lineno, KnownLine(digest)
+                        continue
                 try:
                     page = loads(line)
                 except decode_error as exc:
@@ -390,6 +438,8 @@ def _json_lines(
                     for element in page:
                         yield lineno, element
                 else:
+                    if of_line is not None:
+                        of_line[lineno] = digest
                     yield lineno, page
         except _GZIP_ERRORS as exc:
             raise InputFileError(_read_error(name, stream, exc, lineno)) from None

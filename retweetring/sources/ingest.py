@@ -10,6 +10,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,8 +20,15 @@ from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PageRecords, account_label
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
-from retweetring.sources.files import display_name, is_stream, regular_file
+from retweetring.sources.files import (
+    KnownLine,
+    LineDigests,
+    display_name,
+    is_stream,
+    regular_file,
+)
 from retweetring.store import indexes
+from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Import
 from retweetring.store.session import loading_connection, refresh_statistics
 from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
@@ -54,6 +62,9 @@ BYTES_PER_RETWEET = 2_000
 ``includes`` (2,358 in the benchmark's files): a file is expected to bring its size over this
 many retweets, to decide whether the import builds the secondary indexes after its rows
 (:mod:`retweetring.store.indexes`)."""
+
+_LINE_COLUMNS = ("digest", "tweets", "retweets", "unattributed")
+_NEW_LINES = "ON CONFLICT (digest) DO NOTHING"
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -168,14 +179,16 @@ def import_file(
     with regular_file(path) as file:
         size = os.path.getsize(file) if os.path.isfile(file) else 0
         position = None if on_progress is None else (lambda done: on_progress(done, size))
+        lines = LineDigests(_imported_lines(engine))
         # read_pages checks the file first: InputFileError comes before anything is written.
-        pages = read_pages(file, on_position=position, name=name)
+        pages = read_pages(file, on_position=position, name=name, digests=lines)
         result = ImportResult(path=name, sha256=sha256_file(file))
         if not force and _imported_before(engine, result.sha256):
             result.already_imported = True
             return result
         expected = size // BYTES_PER_RETWEET
-        _store(engine, result, _normalised(pages), classifier, on_error, batch_rows, expected)
+        entries = _normalised(pages)
+        _store(engine, result, entries, classifier, on_error, batch_rows, expected, lines)
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -233,12 +246,27 @@ def _imported_before(engine: Engine, digest: str) -> bool:
         return conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None
 
 
-def _normalised(
-    pages: Iterator[tuple[int, object | BadRecordError]],
-) -> Iterator[tuple[str, PageRecords | BadRecordError]]:
+LineCounts = tuple[int, int, int]
+"""What an imported line's page held: tweets, retweets, unattributed retweets."""
+
+
+def _imported_lines(engine: Engine) -> dict[str, LineCounts]:
+    """The ``import_lines`` table: each imported line's digest and what its page held."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT digest, tweets, retweets, unattributed FROM import_lines"
+        )
+        return {digest: (tweets, retweets, other) for digest, tweets, retweets, other in rows}
+
+
+Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
+"""Where in the input (a line number, an archive member's tweet) and what was found there."""
+
+
+def _normalised(pages: Iterator[tuple[int, object | BadRecordError]]) -> Iterator[Entry]:
     """Yield each page of a file of API v2 pages as records, or the reason it is rejected."""
     for lineno, item in pages:
-        if isinstance(item, BadRecordError):
+        if isinstance(item, (BadRecordError, KnownLine)):
             yield str(lineno), item
             continue
         try:
@@ -250,13 +278,17 @@ def _normalised(
 def _store(
     engine: Engine,
     result: ImportResult,
-    entries: Iterator[tuple[str, PageRecords | BadRecordError]],
+    entries: Iterator[Entry],
     classifier: Classifier,
     on_error: Callable[[str], None] | None,
     batch_rows: int,
     expected_retweets: int = 0,
+    lines: LineDigests | None = None,
 ) -> None:
     """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
+
+    With ``lines``, each page from a line with a digest is recorded in ``import_lines`` with
+    its rows, and a :class:`KnownLine` entry counts as that line's page (not written again).
 
     When ``expected_retweets`` is more than the retweets table holds, the secondary indexes are
     dropped in the first transaction and built in the last (see
@@ -266,6 +298,7 @@ def _store(
     name = result.path
     started = _utcnow()
     pending: list[PageRecords] = []
+    pending_lines: list[tuple[str, int, int, int]] = []  # import_lines rows of the pending pages
     pending_rows = 0
     flush_rows = min(batch_rows, FLUSH_ROWS)
     in_transaction = 0  # rows written in the open transaction
@@ -279,7 +312,8 @@ def _store(
 
         def flush(final: bool = False, commit: bool = False) -> None:
             """Write the pending pages; commit when the transaction is full or asked to."""
-            nonlocal pending, pending_rows, in_transaction, started_load, dropped, unindexed
+            nonlocal pending, pending_lines, pending_rows, in_transaction
+            nonlocal started_load, dropped, unindexed
             if not conn.in_transaction():
                 conn.begin()
                 if not started_load:
@@ -292,8 +326,12 @@ def _store(
             if pending:
                 counts = write_pages(conn, pending, classifier, written=written, sent=sent)
                 result.counts.add(counts)
+            if pending_lines:
+                dialect_of(conn).insert_rows(
+                    conn, "import_lines", _LINE_COLUMNS, pending_lines, _NEW_LINES
+                )
             in_transaction += pending_rows
-            pending, pending_rows = [], 0
+            pending, pending_lines, pending_rows = [], [], 0
             if not (final or commit or in_transaction >= batch_rows):
                 return
             if final or commit:  # the last transaction of this import
@@ -338,8 +376,20 @@ def _store(
                                 on_error(line)
                             continue
                         result.pages += 1
+                        if isinstance(page, KnownLine):
+                            known = cast(dict[str, LineCounts], lines.known if lines else {})
+                            tweets, retweets, unattributed = known[page.digest]
+                            result.counts.tweets += tweets
+                            result.counts.retweets += retweets
+                            result.unattributed += unattributed
+                            continue
                         result.unattributed += page.unattributed
                         pending.append(page)
+                        digest = None if lines is None else lines.of_line.pop(int(where), None)
+                        if digest is not None:
+                            pending_lines.append(
+                                (digest, len(page.tweets), len(page.retweets), page.unattributed)
+                            )
                         pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
                         if pending_rows >= flush_rows:
                             flush()
