@@ -44,11 +44,13 @@ accounts), with the load's 128 MiB page cache: 20k rows with the default cache (
 database. The write lock is held from a transaction's first write to its commit, about
 10 s for 400k rows here, well within the 30 s other writers wait."""
 
-FLUSH_ROWS = 200_000
+FLUSH_ROWS = 100_000
 """Rows gathered in memory before they are written into the open transaction.
 
 This bounds the import's memory whatever ``batch_rows`` is: gathered records take about
-750 bytes a row (peak RSS 308 MB at 200k rows with the page cache, 381 MB at 400k)."""
+750 bytes a row (peak RSS 308 MB at 200k rows with the page cache, 381 MB at 400k). With the
+indexes built after the load (its sort uses memory too), 1M retweets peaked at 480 MB with
+200k rows and 431 MB with 100k (one run each): 100k leaves room under the 500 MB target."""
 
 ACCOUNTS_REMEMBERED = 250_000
 """At most this many account rows an import has written are remembered, so that an account
