@@ -13,6 +13,7 @@ import pytest
 from children import contents, start_import, write_busy_file
 from sqlalchemy import event
 
+from retweetring.sources import ingest
 from retweetring.sources.ingest import import_file
 from retweetring.store import indexes
 from retweetring.store.check import check_database
@@ -73,6 +74,15 @@ def test_a_small_import_into_a_larger_database_keeps_its_indexes(tmp_path, busy_
     seen = statements(engine)
     result = import_file(engine, small)
     assert result.counts.retweets_new == 1
+    assert not any(s.startswith(("DROP INDEX", "CREATE INDEX")) for s in seen)
+
+
+def test_a_forced_reimport_keeps_the_indexes(tmp_path, busy_file, monkeypatch):
+    engine = open_database(str(tmp_path / "again.db"))
+    import_file(engine, busy_file, batch_rows=300)
+    monkeypatch.setattr(ingest, "BYTES_PER_RETWEET", 1)  # as if the file were huge
+    seen = statements(engine)
+    import_file(engine, busy_file, force=True)  # every line but the first is known: no bulk
     assert not any(s.startswith(("DROP INDEX", "CREATE INDEX")) for s in seen)
 
 

@@ -296,8 +296,8 @@ def _store(
     With ``lines``, each page from a line with a digest is recorded in ``import_lines`` with
     its rows, and a :class:`KnownLine` entry counts as that line's page (not written again).
 
-    When ``expected_retweets`` is more than the retweets table holds, the secondary indexes are
-    dropped in the first transaction and built in the last (see
+    When the first flush is full and ``expected_retweets`` is more than the retweets table
+    holds, the secondary indexes are dropped in the first transaction and built in the last (see
     :mod:`retweetring.store.indexes`); otherwise any that an interrupted import left missing
     are built in the first.
     """
@@ -324,7 +324,10 @@ def _store(
                 conn.begin()
                 if not started_load:
                     started_load = True
-                    dropped = bool(pending) and indexes.worth_deferring(conn, expected_retweets)
+                    # Only a full first flush drops them: a file that gathers fewer rows (a
+                    # small one, or one whose lines are almost all known) has no bulk to load.
+                    full = bool(pending) and not (final or commit)
+                    dropped = full and indexes.worth_deferring(conn, expected_retweets)
                     if dropped:
                         indexes.drop(conn)
                     else:
