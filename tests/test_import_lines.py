@@ -111,3 +111,48 @@ def test_lines_of_a_single_json_document_get_no_digest(tmp_path, community):
     assert import_file(engine, path).counts.retweets_new == 2
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM import_lines").scalar() == 0
+
+
+def _recorded_digests(engine) -> list[str]:
+    with engine.connect() as conn:
+        return [row[0] for row in conn.exec_driver_sql("SELECT sha256 FROM imports ORDER BY id")]
+
+
+def test_a_forced_import_takes_the_file_digest_from_its_one_read(tmp_path, community, monkeypatch):
+    path = community.write(tmp_path / "plain.jsonl", _pages(community, 5))
+    engine = open_database(str(tmp_path / "digest.db"))
+    want = files.sha256_file(path)
+    import_file(engine, path)
+    from retweetring.sources import ingest
+
+    monkeypatch.setattr(ingest, "sha256_file", lambda _path: pytest.fail("a second read"))
+    result = import_file(engine, path, force=True)
+    assert result.sha256 == want
+    assert _recorded_digests(engine) == [want, want]
+
+
+def test_the_digest_read_along_covers_every_byte_of_a_line_too_long_to_keep(
+    tmp_path, community, monkeypatch
+):
+    lines = [orjson.dumps(page) for page in _pages(community, 3)]
+    lines.insert(1, b'{"data": [], "padding": "' + b"x" * 5000 + b'"}')
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n\n")
+    monkeypatch.setattr(files, "MAX_LINE_BYTES", 4096)
+    engine = open_database(str(tmp_path / "long.db"))
+    result = import_file(engine, path, force=True)
+    assert result.lines_rejected == 1
+    assert result.sha256 == files.sha256_file(path)
+
+
+def test_a_forced_import_of_a_gzip_file_records_the_digest_of_the_file_as_stored(
+    tmp_path, community
+):
+    import gzip
+
+    plain = community.write(tmp_path / "pages.jsonl", _pages(community, 3))
+    packed = tmp_path / "pages.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    engine = open_database(str(tmp_path / "gz.db"))
+    result = import_file(engine, packed, force=True)
+    assert result.sha256 == files.sha256_file(packed) != files.sha256_file(plain)

@@ -283,7 +283,8 @@ def read_pages(
     digests : LineDigests, optional
         For JSON Lines after the first line: lines whose digest it knows are not parsed
         (a :class:`KnownLine` in place of the page), and it receives the digests of the
-        others that hold one JSON object.
+        others that hold one JSON object. Its ``whole`` hash, if set, receives the bytes of
+        a plain file as they are read.
 
     Returns
     -------
@@ -303,8 +304,9 @@ def read_pages(
     """
     name = display_name(path) if name is None else name
     stream = open_input(path, name)
+    plain = getattr(stream, "fileobj", None) is None  # gzip streams keep the file as stored
     try:
-        lines = _bounded_lines(stream)
+        lines = _bounded_lines(stream, digests=digests if plain else None)
         lineno, first = _next_line(lines, 0)
         if first is None:
             bad = BadRecordError(_too_long())
@@ -395,6 +397,15 @@ class LineDigests:
     def __init__(self, known: Container[str]) -> None:
         self.known = known
         self.of_line: dict[int, str] = {}
+        self.whole: Any = None
+        """Set to a ``hashlib`` hash before reading, for a plain file: it receives the
+        file's bytes, so that the file's digest needs no second read."""
+        self.whole_read = False
+        """True once ``whole`` has received every byte of the file."""
+
+    def file_digest(self) -> str | None:
+        """The hex digest of the whole file, if ``whole`` received all of it."""
+        return self.whole.hexdigest() if self.whole is not None and self.whole_read else None
 
 
 def _json_lines(
@@ -515,21 +526,33 @@ def _bad_first(
     yield from _json_lines(name, stream, lines, second_no, second)
 
 
-def _bounded_lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
+def _bounded_lines(
+    stream: BinaryIO, limit: int | None = None, digests: LineDigests | None = None
+) -> Iterator[bytes | None]:
     """Yield the lines of ``stream``; None in place of a line longer than ``limit`` bytes.
 
     At most ``limit`` bytes of a line are held at once: the rest of a long line is read and
-    dropped in chunks. ``limit`` defaults to :data:`MAX_LINE_BYTES`.
+    dropped in chunks. ``limit`` defaults to :data:`MAX_LINE_BYTES`. Every byte read goes
+    into ``digests.whole`` when there is one, which is complete at the end of the stream.
     """
     limit = MAX_LINE_BYTES if limit is None else limit
     readline = stream.readline
+    whole = None if digests is None else digests.whole
+    update = None if whole is None else whole.update
     while line := readline(limit + 1):
+        if update is not None:
+            update(line)
         if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
+            while rest := readline(_CHUNK):
+                if update is not None:
+                    update(rest)
+                if rest.endswith(b"\n"):
+                    break
             yield None
         else:
             yield line
+    if digests is not None and whole is not None:
+        digests.whole_read = True
 
 
 def _too_long() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -183,15 +184,23 @@ def import_file(
         position = None if on_progress is None else (lambda done: on_progress(done, size))
         known = _imported_lines(engine)
         lines = None if known is None else LineDigests(known)
+        if force and lines is not None:  # read anyway: the file's digest from the same read
+            lines.whole = hashlib.sha256()
         # read_pages checks the file first: InputFileError comes before anything is written.
         pages = read_pages(file, on_position=position, name=name, digests=lines)
-        result = ImportResult(path=name, sha256=sha256_file(file))
+        result = ImportResult(path=name, sha256="" if force else sha256_file(file))
         if not force and _imported_before(engine, result.sha256):
             result.already_imported = True
             return result
+
+        def file_digest() -> str:
+            return (lines.file_digest() if lines is not None else None) or sha256_file(file)
+
         expected = size // BYTES_PER_RETWEET
         entries = _normalised(pages)
-        _store(engine, result, entries, classifier, on_error, batch_rows, expected, lines)
+        _store(
+            engine, result, entries, classifier, on_error, batch_rows, expected, lines, file_digest
+        )
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -290,11 +299,13 @@ def _store(
     batch_rows: int,
     expected_retweets: int = 0,
     lines: LineDigests | None = None,
+    file_digest: Callable[[], str] | None = None,
 ) -> None:
     """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
 
     With ``lines``, each page from a line with a digest is recorded in ``import_lines`` with
     its rows, and a :class:`KnownLine` entry counts as that line's page (not written again).
+    ``file_digest`` gives ``result.sha256`` once every entry is read, when it is empty.
 
     When the first flush is full and ``expected_retweets`` is more than the retweets table
     holds, the secondary indexes are dropped in the first transaction and built in the last (see
@@ -345,6 +356,8 @@ def _store(
                 return
             if final or commit:  # the last transaction of this import
                 indexes.build_missing(conn)
+            if final and not result.sha256 and file_digest is not None:
+                result.sha256 = file_digest()
             if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
