@@ -214,7 +214,9 @@ def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryI
     file = os.fspath(path)
     name = display_name(path) if name is None else name
     try:
-        raw = open(file, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        # A 1 MiB buffer: pages are lines of ~200 KB, which readline otherwise assembles from
+        # 8 KiB reads (measured on 228 MB: 0.09 s against 0.20-0.36 s).
+        raw = open(file, "rb", buffering=_CHUNK)  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         raise InputFileError(f"{name}: no such file") from None
     except IsADirectoryError:
