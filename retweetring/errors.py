@@ -65,3 +65,7 @@ class AccountGoneError(RetweetringError):
 
 class ServerUnreachableError(RetweetringError):
     """A Bluesky or Mastodon server cannot be reached or keeps failing."""
+
+
+class UnresolvedDidError(RetweetringError):
+    """A Bluesky DID's document cannot be found, or names no personal data server."""

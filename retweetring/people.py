@@ -1,10 +1,11 @@
 """One person, several accounts: linking accounts across networks and their joint support graph.
 
 ``accounts link x:bakery_bea bluesky:bea.bsky.social`` makes the accounts one person, who is
-shown as the first account named. Across networks (``--platform all``) support on any network
-counts for the person: the weight of person A -> person B is the sum over the networks of the
-weights between their accounts there (so one post shared on two networks and reposted on both
-counts twice), and support between one person's own accounts is not support.
+shown as the first account named (and listed with all their accounts, ``platform:handle``).
+Across networks (``--platform all``) support on any network counts for the person: the weight
+of person A -> person B is the sum over the networks of the weights between their accounts
+there (so one post shared on two networks and reposted on both counts twice), and support
+between one person's own accounts is not support.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, tuple_
 from retweetring.errors import UnknownAccountError
 from retweetring.graph import Window, support_graph
 from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X, account_label
-from retweetring.store.queries import find_account
+from retweetring.store.queries import find_account, posting_counts
 from retweetring.store.session import begin_write, connection
 from retweetring.store.tables import account_links, accounts
 
@@ -27,10 +28,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NETWORKS",
+    "accounts_by_person",
     "link_accounts",
+    "network_graph",
     "parse_ref",
     "people_graph",
+    "people_posting_counts",
     "person_of",
+    "person_ref",
+    "ref_labels",
     "unlink_accounts",
 ]
 
@@ -147,11 +153,54 @@ def person_of(db: Engine | Connection) -> dict[Ref, Ref]:
         }
 
 
+def person_ref(db: Engine | Connection, text: str) -> Ref:
+    """The person (their first account) that the account ``platform:handle`` belongs to.
+
+    Raises
+    ------
+    UnknownAccountError
+        As :func:`parse_ref`.
+    """
+    with connection(db) as conn:
+        ref = parse_ref(conn, text)
+        return person_of(conn).get(ref, ref)
+
+
+def accounts_by_person(persons: dict[Ref, Ref]) -> dict[Ref, list[Ref]]:
+    """Each linked person's accounts (from :func:`person_of`): the first one, then the
+    others in network order.
+
+    >>> accounts_by_person({("x", 1): ("x", 1), ("bluesky", -5): ("x", 1)})
+    {('x', 1): [('x', 1), ('bluesky', -5)]}
+    """
+    others: dict[Ref, list[Ref]] = {}
+    for ref, lead in persons.items():
+        others.setdefault(lead, [])
+        if ref != lead:
+            others[lead].append(ref)
+    return {
+        lead: [lead, *sorted(rest, key=lambda ref: (NETWORKS.index(ref[0]), ref[1]))]
+        for lead, rest in others.items()
+    }
+
+
+def ref_labels(db: Engine | Connection, refs: Sequence[Ref]) -> dict[Ref, str]:
+    """Each account of ``refs`` as ``platform:handle`` (``x:bakery_bea``, ``bluesky:bea.bsky.
+    social``, ``mastodon:bea@mastodon.social``; ``platform:id:N`` without a stored handle)."""
+    found: dict[Ref, str | None] = {}
+    with connection(db) as conn:
+        for platform in NETWORKS:
+            ids = [i for p, i in refs if p == platform]
+            for start in range(0, len(ids), 500):
+                query = select(accounts.c.id, accounts.c.username).where(
+                    accounts.c.platform == platform, accounts.c.id.in_(ids[start : start + 500])
+                )
+                found.update({(platform, i): name for i, name in conn.execute(query)})
+    return {ref: f"{ref[0]}:{account_label(ref[1], found.get(ref))}" for ref in refs}
+
+
 def _label(conn: Connection, ref: Ref) -> str:
-    username = conn.scalar(
-        select(accounts.c.username).where(accounts.c.platform == ref[0], accounts.c.id == ref[1])
-    )
-    return f"{ref[0]}:{account_label(ref[1], username)}"
+    return ref_labels(conn, [ref])[ref]
 
 
 def people_graph(
@@ -160,8 +209,10 @@ def people_graph(
     """The support graph of every network, one node per person; weights add across networks.
 
     Nodes are the ids of the persons' first accounts (X ids are positive, Bluesky and Mastodon
-    ones negative, so they never clash), labelled with that account's username. ``first`` and
-    ``last`` are the earliest and latest support on any network.
+    ones negative, so they never clash), labelled with that account's username; ``accounts``
+    holds every account of the person as ``platform:handle``, the first one first (see
+    :func:`accounts_by_person`). ``first`` and ``last`` are the earliest and latest support on any
+    network.
     """
     import networkx as nx
 
@@ -169,6 +220,7 @@ def people_graph(
     with connection(db) as conn:
         persons = person_of(conn)
         leads = set(persons.values())
+        ref_of: dict[int, Ref] = {}
         for platform in NETWORKS:
             graph = support_graph(
                 conn, window or Window(), all_retweets=all_retweets, platform=platform
@@ -176,18 +228,20 @@ def people_graph(
             for node, data in graph.nodes(data=True):
                 if persons.get((platform, node), (platform, node)) == (platform, node):
                     merged.add_node(node, **data)  # unlinked, or the person's first account
+                    ref_of[node] = (platform, node)
             for u, v, data in graph.edges(data=True):
-                a = persons.get((platform, u), (platform, u))[1]
-                b = persons.get((platform, v), (platform, v))[1]
+                a = persons.get((platform, u), (platform, u))
+                b = persons.get((platform, v), (platform, v))
                 if a == b:
                     continue  # a person's support of their own other account
-                if merged.has_edge(a, b):
-                    edge = merged[a][b]
+                ref_of[a[1]], ref_of[b[1]] = a, b
+                if merged.has_edge(a[1], b[1]):
+                    edge = merged[a[1]][b[1]]
                     edge["weight"] += data["weight"]
                     edge["first"] = _pick_time(min, edge["first"], data["first"])
                     edge["last"] = _pick_time(max, edge["last"], data["last"])
                 else:
-                    merged.add_edge(a, b, **data)
+                    merged.add_edge(a[1], b[1], **data)
         for lead in leads:
             if lead[1] in merged and "username" not in merged.nodes[lead[1]]:
                 row = conn.execute(
@@ -197,7 +251,55 @@ def people_graph(
                 ).first()
                 merged.nodes[lead[1]]["username"] = account_label(lead[1], row[0] if row else None)
                 merged.nodes[lead[1]]["name"] = (row[1] if row else None) or ""
+        grouped = accounts_by_person(persons)
+        labels = ref_labels(conn, [ref for refs in grouped.values() for ref in refs])
+        for node, ref in ref_of.items():
+            if ref in grouped:
+                merged.nodes[node]["accounts"] = tuple(labels[r] for r in grouped[ref])
+            else:  # unlinked: the username its network's graph gave it
+                username = merged.nodes[node].get("username") or account_label(node, None)
+                merged.nodes[node]["accounts"] = (f"{ref[0]}:{username}",)
     return merged
+
+
+def people_posting_counts(
+    db: Engine | Connection, window: Window | None = None
+) -> dict[Ref, tuple[str, int, int]]:
+    """Each person's original posts in ``window`` on every network and how many of them are
+    promotional (:func:`~retweetring.store.queries.posting_counts`; a person's accounts add
+    up), as ``person -> (name, originals, promotional)``; the name is the person's first
+    account's handle, as in :func:`people_graph`."""
+    totals: dict[Ref, list[int]] = {}
+    names: dict[Ref, str] = {}
+    with connection(db) as conn:
+        persons = person_of(conn)
+        for platform in NETWORKS:
+            for row in posting_counts(conn, window, platform=platform):
+                ref = (platform, row.id)
+                lead = persons.get(ref, ref)
+                if ref == lead:
+                    names[lead] = account_label(row.id, row.username)
+                total = totals.setdefault(lead, [0, 0])
+                total[0] += row.originals
+                total[1] += row.promotional
+        unnamed = [lead for lead in totals if lead not in names]
+        for ref, label in ref_labels(conn, unnamed).items():
+            names[ref] = label.partition(":")[2]
+    return {lead: (names[lead], originals, promo) for lead, (originals, promo) in totals.items()}
+
+
+def network_graph(
+    db: Engine | Connection,
+    window: Window | None = None,
+    *,
+    all_retweets: bool = False,
+    platform: str = PLATFORM_X,
+) -> nx.DiGraph:
+    """The support graph of one network (:func:`~retweetring.graph.support_graph`), or with
+    ``platform="all"`` the persons' graph of every network (:func:`people_graph`)."""
+    if platform == "all":
+        return people_graph(db, window, all_retweets=all_retweets)
+    return support_graph(db, window or Window(), all_retweets=all_retweets, platform=platform)
 
 
 def _pick_time(pick: Callable[[list[datetime]], datetime], *times: datetime | None) -> Any:

@@ -91,6 +91,8 @@ class SocialPost(NamedTuple):
     created_at: datetime | None
     text: str
     urls: tuple[str, ...]
+    repost_count: int | None = None
+    """How many times the server says it was reposted (``repostCount``, ``reblogs_count``)."""
 
 
 class SocialRepost(NamedTuple):

@@ -53,6 +53,21 @@ def start_collect(db: Path | str, shared_fixtures: Path, cwd: Path) -> subproces
     )  # fmt: skip
 
 
+def start_social_collect(db: Path | str, cwd: Path) -> subprocess.Popen[str]:
+    """Start a replayed Bluesky and Mastodon ``members add`` and ``collect --platform all
+    --retweeters`` in a child process (tests/killed_social_collect.py, never killed, on a
+    stopped clock); no request leaves the machine."""
+    tests = Path(__file__).resolve().parent
+    return subprocess.Popen(
+        [sys.executable, str(tests / "killed_social_collect.py"), str(db), "none", "0"],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def contents(db: Path | str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple]]:
     """Every row of ``tables``, sorted, as Python values (the same on SQLite and PostgreSQL);
     imports without their ids and timestamps."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from children import contents, start_collect, start_import, write_busy_file
+from children import contents, start_collect, start_import, start_social_collect, write_busy_file
 from sqlalchemy import text
 
 from retweetring.graph import support_graph
@@ -87,3 +87,20 @@ def test_two_collectors_of_the_same_members_at_once_end_as_one_sequential_run(
         out, err = child.communicate(timeout=180)
         assert child.returncode == 0, out + err
     assert contents(any_db, COLLECTED) == contents(reference, COLLECTED)
+
+
+def test_two_bluesky_and_mastodon_collectors_at_once_end_as_one_sequential_run(tmp_path, any_db):
+    reference = str(tmp_path / "reference.db")
+    alone = start_social_collect(reference, tmp_path)
+    out, err = alone.communicate(timeout=180)
+    assert alone.returncode == 0, out + err
+    assert "new approximate events" in out  # the reposters lookups ran too
+
+    open_database(any_db).dispose()
+    children = [start_social_collect(any_db, tmp_path) for _ in range(2)]
+    for child in children:
+        out, err = child.communicate(timeout=180)
+        assert child.returncode == 0, out + err
+    found = contents(any_db, COLLECTED)
+    assert found == contents(reference, COLLECTED)
+    assert found["approximate_retweets"] and found["social_checkpoints"]

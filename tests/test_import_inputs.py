@@ -240,6 +240,24 @@ def test_a_truncated_gzip_keeps_every_complete_line_then_names_the_truncation(
         assert _tweet_ids(db) == _ids_in(lines[:complete])
 
 
+def test_a_truncated_gzip_with_a_broken_first_line_keeps_the_complete_lines_after_it(
+    tmp_path: Path,
+) -> None:
+    lines = [b"{broken\n", *_pages(300, 600)]
+    cut = gzip.compress(b"".join(lines))[:-40]
+    complete = _complete_lines(cut)
+    assert 2 < complete < len(lines)
+    source = tmp_path / "pages.jsonl.gz"
+    source.write_bytes(cut)
+    db = tmp_path / "r.db"
+    status, output = _import(db, str(source))
+    assert status == 1
+    assert f"{source}:1: not valid JSON" in output
+    truncated = f"Error: {source}: the gzip file is truncated (cut short) after line {complete}"
+    assert truncated in output
+    assert _tweet_ids(db) == _ids_in(lines[1:complete])
+
+
 def test_a_truncated_gzip_on_standard_input_keeps_its_complete_lines(tmp_path: Path) -> None:
     lines = _pages(50, 300)
     compressed = gzip.compress(b"".join(lines))

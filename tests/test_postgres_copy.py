@@ -175,6 +175,19 @@ def test_db_copy_refuses_a_target_with_rows_in_one_line(example_db: Path, any_db
     assert _rows(any_db) == before
 
 
+def test_db_copy_refuses_to_copy_a_database_onto_itself(any_db: str, tmp_path: Path) -> None:
+    assert invoke(any_db, "db", "upgrade").exit_code == 0  # empty, so only sameness can refuse
+    shown = any_db
+    if "://" not in any_db:
+        (tmp_path / "here").mkdir()
+        shown = str(tmp_path / "here" / ".." / Path(any_db).name)  # another spelling, same file
+    result = invoke(any_db, "db", "copy", "--to", shown)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: cannot copy {any_db} onto itself: give --to another database"
+    ]
+
+
 def test_db_copy_never_shows_the_targets_password(
     example_db: Path, postgres_server: Any, tmp_path: Path
 ) -> None:

@@ -318,3 +318,44 @@ def test_thank_drafts_keep_within_a_given_post_limit(sky: FakeBluesky, tmp_path:
     tight = invoke(db, *args, "--drafts", "--post-limit", "5")
     assert tight.exit_code == 2, tight.output
     assert "does not fit in a post of 5" in tight.output and "Traceback" not in tight.output
+
+
+def test_members_import_reads_bluesky_and_mastodon_handles_from_a_file(
+    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path
+) -> None:
+    db = tmp_path / "r.db"
+    (tmp_path / "sky.txt").write_text("# our Bluesky people\n@bea.bsky.social\n\ncal.bsky.social\n")
+    (tmp_path / "town.txt").write_text("dee@bakers.example  # the cafe\n@eve@bakers.example\n")
+    added = invoke(db, "members", "import", "--platform", "bluesky", str(tmp_path / "sky.txt"))
+    assert added.exit_code == 0 and "added: bea.bsky.social, cal.bsky.social" in added.output
+    added = invoke(db, "members", "import", "--platform", "mastodon", str(tmp_path / "town.txt"))
+    assert added.exit_code == 0
+    assert "added: dee@bakers.example, eve@bakers.example" in added.output
+    listed = json_rows(db, "members", "list")
+    assert [(m["platform"], m["username"]) for m in listed] == [
+        ("bluesky", "bea.bsky.social"),
+        ("bluesky", "cal.bsky.social"),
+        ("mastodon", "dee@bakers.example"),
+        ("mastodon", "eve@bakers.example"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("platform", "text", "words"),
+    [
+        ("bluesky", "bea.bsky.social\nbea bsky\n", ":2: 'bea bsky' is not a Bluesky handle"),
+        ("mastodon", "@dee@bakers.example\n@dee\n", ":2: '@dee' is not a Mastodon handle"),
+        ("mastodon", "# nobody yet\n", "no usernames in the file"),
+    ],
+)
+def test_members_import_refuses_a_bad_line_naming_it_and_adds_nothing(
+    sky: FakeBluesky, town: FakeMastodon, tmp_path: Path, platform: str, text: str, words: str
+) -> None:
+    db = tmp_path / "r.db"
+    members = tmp_path / "members.txt"
+    members.write_text(text)
+    result = invoke(db, "members", "import", "--platform", platform, str(members))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.strip()]
+    assert line.startswith("Error:") and words in line and str(members) in line
+    assert json_rows(db, "members", "list") == []

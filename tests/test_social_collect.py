@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from fake_social import PERSONAL, FakeBluesky, FakeMastodon
 from sqlalchemy import select
 
 import retweetring.sources.social_collect as library
+from retweetring.errors import ServerUnreachableError
 from retweetring.graph import support_graph
 from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON
 from retweetring.sources.mastodon import MastodonSource
@@ -169,7 +171,9 @@ def test_each_page_is_in_the_ledger_of_its_platform(engine: Any) -> None:
         "app.bsky.actor.getProfile",
         "app.bsky.feed.getAuthorFeed",
         "com.atproto.repo.listRecords",
+        "did document",  # where Bea's repository lives, asked once
     }
+    assert endpoints["did document"]["requests"] == 1
     assert endpoints["app.bsky.feed.getAuthorFeed"]["items"] == len(sky.feeds["did:plc:bea"])
     assert social_usage(engine, PLATFORM_MASTODON) == []
     with engine.connect() as conn:
@@ -218,3 +222,136 @@ def test_mastodon_boosts_are_exact_support_and_html_is_stripped(engine: Any) -> 
         assert conn.execute(select(approximate_retweets)).all() == []
     assert texts and not any("<p>" in t for t in texts)
     assert list_social_members(engine)[0].newest is not None
+
+
+def ledger_rows(engine: Any, platform: str) -> list[tuple[str, int]]:
+    """``(endpoint, status)`` of the platform's ledger, in the order the requests were made."""
+    query = (
+        select(api_requests.c.endpoint, api_requests.c.status)
+        .where(api_requests.c.platform == platform)
+        .order_by(api_requests.c.id)
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def test_failed_bluesky_requests_are_in_the_ledger_with_their_status(engine: Any) -> None:
+    sky, did = town()
+    feed = BlueskyFeed(sky.client())
+    ledger = SocialLedger(BS)
+    added = add_social_members(
+        engine, feed, ledger, ["nobody.bsky.social", "bea.bsky.social", "cal.bsky.social"]
+    )
+    assert added.not_found == ["Bluesky: no account nobody.bsky.social (Profile not found)"]
+    sky.gone.add(did["cal"])
+    sky.fail_at = lambda request: request.url.host == "plc.directory"
+    result = collect_social(engine, feed, ledger)
+    problems = {m.handle: m.problems for m in result.members}
+    assert problems["cal.bsky.social"] == [
+        "Bluesky account did:plc:cal is suspended or deactivated (AccountTakedown)"
+    ]
+    assert problems["bea.bsky.social"] == [
+        "Bluesky: cannot find the server of did:plc:bea: plc.directory cannot be reached"
+    ]
+    rows = ledger_rows(engine, BS)
+    assert rows[:3] == [
+        ("app.bsky.actor.getProfile", 400),  # unknown handle
+        ("app.bsky.actor.getProfile", 200),
+        ("app.bsky.actor.getProfile", 200),
+    ]
+    assert ("app.bsky.feed.getAuthorFeed", 400) in rows  # suspended
+    assert ("did document", 0) in rows  # no answer came
+
+
+def test_a_bluesky_429_is_waited_out_and_in_the_ledger(engine: Any) -> None:
+    sky, _ = town()
+    answer = sky.handle
+    limited = [True]
+
+    def once(request: Any) -> Any:
+        if limited[0] and "getAuthorFeed" in str(request.url):
+            limited[0] = False
+            import httpx
+
+            return httpx.Response(429, headers={"ratelimit-reset": "1000"}, json={})
+        return answer(request)
+
+    sky.handle = once  # type: ignore[method-assign]
+    waits: list[float] = []
+    feed = BlueskyFeed(sky.client(wait=waits.append, clock=lambda: 970.0))
+    ledger = SocialLedger(BS)
+    add_social_members(engine, feed, ledger, ["bea.bsky.social"])
+    result = collect_social(engine, feed, ledger)
+    assert result.members[0].problems == [] and result.members[0].complete
+    assert waits == [30.0]
+    rows = ledger_rows(engine, BS)
+    assert rows[1:3] == [("app.bsky.feed.getAuthorFeed", 429), ("app.bsky.feed.getAuthorFeed", 200)]
+
+
+def mastodon_town() -> FakeMastodon:
+    server = FakeMastodon()
+    for name in ("bea", "cal"):
+        server.account(name)
+    for _ in range(3):
+        server.boost("bea", server.post("cal"))
+    server.page_cap = 2
+    return server
+
+
+@responses.activate
+def test_mastodon_429_and_a_spent_window_wait_for_the_reset(engine: Any) -> None:
+    server = mastodon_town()
+    reset = "2030-01-01T00:05:00.000Z"
+    responses.add(
+        responses.GET,
+        f"{server.base}/accounts/lookup",
+        status=429,
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+        json={"error": "Too many requests"},
+    )  # answers the first request only, then the server answers
+    server.install(responses.mock)
+    waits: list[float] = []
+    now = datetime(2030, 1, 1, 0, 4, 20, tzinfo=timezone.utc).timestamp()
+    feed = MastodonFeed(lambda host: MastodonSource(host, wait=waits.append, clock=lambda: now))
+    ledger = SocialLedger(PLATFORM_MASTODON)
+    added = add_social_members(engine, feed, ledger, ["@bea@bakers.example"])
+    assert added.added == ["bea@bakers.example"]
+    assert waits == [pytest.approx(40.0)]  # the 429's reset, 40 s after the clock
+    # every answer now says the 300-request window is spent until the reset: each request waits
+    server.headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                      "X-RateLimit-Reset": reset}  # fmt: skip
+    result = collect_social(engine, feed, ledger, budget=Budget(None))
+    assert result.members[0].problems == [] and result.members[0].complete
+    requests_made = len(ledger_rows(engine, PLATFORM_MASTODON))
+    assert waits == [pytest.approx(40.0)] * (requests_made - 2)
+    assert ledger_rows(engine, PLATFORM_MASTODON)[:2] == [
+        ("accounts/lookup", 429),
+        ("accounts/lookup", 200),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "words"),
+    [
+        ({"status": 404, "json": {"error": "Record not found"}}, 404, "no account @zed"),
+        ({"status": 410, "json": {"error": "Gone"}}, 410, "is gone (410: suspended or deleted)"),
+        ({"body": ConnectionError("refused")}, 0, "cannot be reached"),
+    ],
+)
+@responses.activate
+def test_mastodon_unknown_gone_and_unreachable_are_one_line_and_in_the_ledger(
+    engine: Any, answer: dict[str, Any], status: int, words: str
+) -> None:
+    responses.add(responses.GET, "https://bakers.example/api/v1/accounts/lookup", **answer)
+    feed = MastodonFeed(lambda host: MastodonSource(host, wait=lambda s: None))
+    ledger = SocialLedger(PLATFORM_MASTODON)
+    if status:
+        added = add_social_members(engine, feed, ledger, ["@zed@bakers.example"])
+        (problem,) = added.not_found
+    else:
+        with pytest.raises(ServerUnreachableError) as raised:
+            add_social_members(engine, feed, ledger, ["@zed@bakers.example"])
+        problem = str(raised.value)
+    ledger.flush_now(engine)
+    assert words in problem and "bakers.example" in problem and "\n" not in problem
+    assert ledger_rows(engine, PLATFORM_MASTODON) == [("accounts/lookup", status)]

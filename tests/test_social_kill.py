@@ -14,6 +14,7 @@ import pytest
 import responses
 from conftest import invoke
 from fake_social import SMALL_TOWN_MEMBERS, small_town
+from killed_social_collect import COLLECT
 
 import retweetring.sources.social_collect as library
 from retweetring.sources.social_collect import BlueskyFeed
@@ -25,8 +26,10 @@ QUERIES = {
     "retweets": "SELECT * FROM retweets",
     "approximate_retweets": "SELECT * FROM approximate_retweets",
     "members": "SELECT platform, account_id FROM members",
-    "checkpoints": "SELECT platform, account_id, newest, newest_at, sweep_cursor "
+    "checkpoints": "SELECT platform, account_id, newest, newest_at, sweep_cursor, pds "
     "FROM social_checkpoints",
+    "repost_counts": "SELECT platform, tweet_id, retweet_count, checked_count "
+    "FROM retweeter_checks",
 }
 """What a run stores, without the times of day it ran (sightings, ledger, updated_at)."""
 
@@ -62,7 +65,7 @@ def rerun(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         masto.install(mock)
         for platform, handles in SMALL_TOWN_MEMBERS.items():
             invoke(db, "members", "add", "--platform", platform, *handles)
-        result = invoke(db, "collect", "--platform", "all", "--full-history")
+        result = invoke(db, *COLLECT)
     assert result.exit_code == 0, result.output
 
 
@@ -78,13 +81,18 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
 
 KILLS = {
     "during the 1st feed request": ("request", 4),
-    "during a later feed request": ("request", 9),
-    "during a repost records request": ("request", 13),
+    "during a later feed request": ("request", 11),
+    "during a DID document request": ("request", 7),
+    "during a repost records request": ("request", 14),
+    "during the repost counts request": ("request", 22),
+    "during a reposters request": ("request", 24),
     "inside a members add transaction": ("transaction", 2),
     "inside a feed page's transaction": ("transaction", 7),
     "inside the 1st records page's transaction": ("transaction", 9),
     "inside a records page's transaction": ("transaction", 14),
-    "inside a Mastodon page's transaction": ("transaction", 22),
+    "inside a reposters page's transaction": ("transaction", 25),
+    "inside a Mastodon page's transaction": ("transaction", 30),
+    "inside a Mastodon boosters page's transaction": ("transaction", 35),
 }
 
 
@@ -110,5 +118,5 @@ def test_collects_killed_at_random_points_resume_without_gaps(
     for seed in range(12 if soak else 2):
         rng = random.Random(seed)
         mode = rng.choice(["request", "transaction"])
-        n = rng.randint(4, 18) if mode == "request" else rng.randint(1, 24)
+        n = rng.randint(4, 30) if mode == "request" else rng.randint(1, 37)
         _kill_and_resume(tmp_path, mode, n, clean, monkeypatch)

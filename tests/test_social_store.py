@@ -23,10 +23,10 @@ from retweetring.records import (
 )
 from retweetring.sources.ingest import import_file
 from retweetring.store.session import (
-    HEAD_REVISION,
     alembic_config,
     begin_write,
     create_db_engine,
+    head_revision,
     open_database,
     upgrade,
 )
@@ -188,7 +188,7 @@ def test_a_database_filled_at_0004_upgrades_keeping_every_row(any_db: str) -> No
         }
     assert all(before.values())
     done = upgrade(engine)
-    assert (done.before, done.after) == ("0004", HEAD_REVISION)
+    assert (done.before, done.after) == ("0004", head_revision())
     with engine.connect() as conn:
         assert sorted(conn.execute(select(*columns)).all()) == before["accounts"]
         assert (

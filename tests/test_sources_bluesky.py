@@ -126,8 +126,9 @@ def test_repost_records_give_exact_times_and_page() -> None:
 
     seen: list[httpx.Request] = []
     pages = [{"records": [record(1)], "cursor": "1"}, {"records": [record(2)]}]
-    reposts = list(pages_by_cursor(pages, seen).repost_records(BEA))
+    reposts = list(pages_by_cursor(pages, seen).repost_records(BEA, "https://pds.example"))
     assert seen[0].url.params["collection"] == "app.bsky.feed.repost"
+    assert {r.url.host for r in seen} == {"pds.example"}
     assert [(r.original_key, r.created_at, r.exact) for r in reposts] == [
         (f"at://{CAL}/app.bsky.feed.post/1", datetime(2024, 5, 1, 9, 30), True),
         (f"at://{CAL}/app.bsky.feed.post/2", datetime(2024, 5, 2, 9, 30), True),
@@ -142,9 +143,10 @@ def test_reposted_by_lists_reposters_without_times() -> None:
         {"uri": uri, "repostedBy": []},
     ]
     results = list(pages_by_cursor(pages, seen).reposted_by(uri))
-    assert [(r.reposter_key, r.original_key, r.created_at) for p in results for r in p.reposts] == [
-        (CAL, uri, None)
-    ]
+    reposts = [r for page, _last in results for r in page.reposts]
+    assert [(r.reposter_key, r.original_key, r.created_at) for r in reposts] == [(CAL, uri, None)]
+    assert [last for _page, last in results] == [False, True]
+    assert [r.url.params.get("cursor") for r in seen] == [None, "1"]
 
 
 @pytest.mark.parametrize(
@@ -204,7 +206,7 @@ def test_real_reposted_by_and_post_view_shapes_are_read(shared_fixtures: Path) -
     people = _snapshots(shared_fixtures / "bluesky" / "reposts.test.ts.snap")[0]
     uri = "at://did:plc:x/app.bsky.feed.post/1"
     source = replay(lambda request: httpx.Response(200, json={"uri": uri, "repostedBy": people}))
-    reposts = [r for page in source.reposted_by(uri) for r in page.reposts]
+    reposts = [r for page, _last in source.reposted_by(uri) for r in page.reposts]
     assert [r.reposter_key for r in reposts] == [p["did"] for p in people]
     view = json.loads(
         (shared_fixtures / "bluesky" / "thread_view_post_with_embed_media.json").read_text()

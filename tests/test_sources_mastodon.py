@@ -123,11 +123,11 @@ def test_reblogged_by_follows_the_link_header() -> None:
     responses.add(responses.GET, url, json=[account("dee", n=3)])
     responses.add(responses.GET, url, json=[])
     pages = list(source().reblogged_by(mine))
-    assert [r.reposter_key for p in pages for r in p.reposts] == [
+    assert [r.reposter_key for p, _last in pages for r in p.reposts] == [
         CAL["uri"],
         account("dee")["uri"],
     ]
-    assert all(r.created_at is None and not r.exact for p in pages for r in p.reposts)
+    assert all(r.created_at is None and not r.exact for p, _last in pages for r in p.reposts)
     assert "max_id=50" in responses.calls[1].request.url
     assert len(responses.calls) == 2  # the second page has no Link next
 
@@ -153,7 +153,7 @@ def test_429_waits_then_retries() -> None:
     waits: list[float] = []
     pages = list(source(waits, now=RESET_EPOCH - 100).reblogged_by(status(1, BEA)))
     assert waits == [pytest.approx(100.0)]
-    assert [r.reposter_key for p in pages for r in p.reposts] == [CAL["uri"]]
+    assert [r.reposter_key for p, _last in pages for r in p.reposts] == [CAL["uri"]]
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_real_boost_and_reblogged_by_shapes_are_read(shared_fixtures: Path) -> N
     with responses.RequestsMock() as replay:
         replay.add(responses.GET, f"{BASE}/statuses/1/reblogged_by", json=people)
         pages = list(source().reblogged_by(mine))
-    assert [r.reposter_key for p in pages for r in p.reposts] == [p["uri"] for p in people]
+    assert [r.reposter_key for p, _last in pages for r in p.reposts] == [p["uri"] for p in people]
 
 
 def test_real_timeline_shapes_are_read(shared_fixtures: Path) -> None:

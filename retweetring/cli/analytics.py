@@ -17,6 +17,8 @@ from retweetring.cli.options import (
     format_option,
     load_analysis,
     make_window,
+    networks_option,
+    platform_option,
     since_until_options,
     state_of,
 )
@@ -26,21 +28,28 @@ from retweetring.records import account_label
 REPORT_SAMPLE = 100
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from retweetring.graph import Window
     from retweetring.posting import PostingBalances
 
 
 @click.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
+@platform_option()
 @format_option()
 @click.pass_context
-def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
+def accounts(ctx: click.Context, limit: int | None, platform: str, fmt: str) -> None:
     """List stored accounts with how many tweets they wrote and retweeted.
 
-    `accounts link` and `accounts unlink` make accounts on several networks one person.
+    One network's accounts (--platform, X by default); `accounts link` and `accounts unlink`
+    make accounts on several networks one person.
 
     Example:
 
+    \b
         retweetring accounts --limit 20
+        retweetring accounts --platform bluesky
     """
     from retweetring.store.queries import list_accounts
 
@@ -56,7 +65,7 @@ def accounts(ctx: click.Context, limit: int | None, fmt: str) -> None:
             "promotional_tweets": a.promotional_tweets,
             "retweets": a.retweets,
         }
-        for a in list_accounts(state.analytics_engine(), limit=limit)
+        for a in list_accounts(state.analytics_engine(), limit=limit, platform=platform)
     ]
     columns = [
         ("username", "username"),
@@ -305,6 +314,7 @@ BALANCE_CSV_COLUMNS = [*BALANCE_COLUMNS[:4], ("median", "median"), *BALANCE_COLU
     help="Originals an account needs to be marked and counted in the median.",
 )
 @click.option("--account", metavar="USERNAME", help="Only this account (median: everyone's).")
+@networks_option
 @format_option()
 @click.pass_context
 def balance(
@@ -313,6 +323,7 @@ def balance(
     until: date | None,
     min_tweets: int,
     account: str | None,
+    platform: str,
     fmt: str,
 ) -> None:
     """Show each account's posting balance: how many of its original tweets are promotional.
@@ -323,7 +334,9 @@ def balance(
     originals). 'only sells': every original is promotional; 'never sells': none is;
     'too few tweets': fewer than --min-tweets (not in the median). Lists every member and
     every account with a stored tweet, even with none in the window; accounts that only
-    retweeted are left out. Sorted by share, highest first, then username.
+    retweeted are left out. Sorted by share, highest first, then username. With --platform
+    all, a person's linked accounts are one row (their posts add up; --account then takes
+    platform:handle).
 
     Example:
 
@@ -332,20 +345,26 @@ def balance(
         retweetring balance --account hollys_bakery --format json
     """
     from retweetring.posting import posting_balance
-    from retweetring.store.queries import find_account, normalise_username, posting_counts
+    from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
     window = make_window(since, until)
-    counts = posting_counts(state.engine(), window)
-    labels = {row.id: account_label(row.id, row.username) for row in counts}
+    counts = _posting_counts(state.engine(), window, platform)
     result = posting_balance(
-        {labels[row.id]: (row.originals, row.promotional) for row in counts},
+        {label: (originals, promo) for label, originals, promo in counts.values()},
         min_tweets=min_tweets,
     )
     rows = _rows(result)
     what = window.describe()
     if account is not None:
-        wanted = labels.get(find_account(state.engine(), account))
+        key: Any
+        if platform == "all":
+            from retweetring.people import person_ref
+
+            key = person_ref(state.engine(), account)
+        else:
+            key = account_node(state, account, platform)
+        wanted = counts[key][0] if key in counts else None
         rows = [row for row in rows if row["username"] == wanted]
         empty = f"@{normalise_username(account)} is not a member and has no stored tweet."
     else:
@@ -358,6 +377,22 @@ def balance(
         f"Posting balance ({what}; {_median_words(result)})",
         empty,
     )
+
+
+def _posting_counts(
+    engine: Engine, window: Window, platform: str
+) -> dict[Any, tuple[str, int, int]]:
+    """Each account's (each person's, across networks) ``(label, originals, promotional)``."""
+    if platform == "all":
+        from retweetring.people import people_posting_counts
+
+        return people_posting_counts(engine, window)
+    from retweetring.store.queries import posting_counts
+
+    return {
+        row.id: (account_label(row.id, row.username), row.originals, row.promotional)
+        for row in posting_counts(engine, window, platform=platform)
+    }
 
 
 def _rows(result: PostingBalances) -> list[dict[str, Any]]:

@@ -235,21 +235,37 @@ def members_add(ctx: click.Context, platform: str, usernames: tuple[str, ...]) -
 
 
 @members.command("import")
+@platform_option(
+    help="The network of the accounts in FILE: x (usernames), bluesky (handles such as "
+    "bea.bsky.social) or mastodon (@user@server)."
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
-def members_import(ctx: click.Context, file: Path) -> None:
-    """Track every account listed in FILE: one username per line, `#` starts a comment.
+def members_import(ctx: click.Context, platform: str, file: Path) -> None:
+    """Track every account listed in FILE: one username (or handle) per line, `#` starts a
+    comment. A line that is not one is reported as FILE:LINE and nothing is added.
 
     Example:
 
         retweetring members import community.txt
-    """
-    from retweetring.sources.collect import read_member_file
 
-    names = read_member_file(file)
+        retweetring members import --platform mastodon fediverse.txt
+    """
+    from functools import partial
+
+    from retweetring.sources.collect import read_member_file
+    from retweetring.sources.social import HANDLE_KIND, valid_handle
+
+    if platform == "x":
+        names = read_member_file(file)
+    else:
+        names = read_member_file(file, partial(valid_handle, platform), HANDLE_KIND[platform])
     if not names:
         raise click.ClickException(f"{file}: no usernames in the file")
-    _add(ctx, names)
+    if platform == "x":
+        _add(ctx, names)
+    else:
+        _add_social(ctx, platform, names)
 
 
 @members.command("remove")
@@ -347,7 +363,8 @@ def members_list(ctx: click.Context, fmt: str) -> None:
 @click.option(
     "--retweeters",
     is_flag=True,
-    help="Also read who retweeted members' promotional tweets (approximate times).",
+    help="Also read who retweeted (reposted, boosted) members' promotional posts "
+    "(approximate times).",
 )
 @click.option(
     "--tz",
@@ -356,7 +373,7 @@ def members_list(ctx: click.Context, fmt: str) -> None:
     callback=valid_time_zone,
     metavar="ZONE",
     help="The time zone of your weeks (as `weekly --tz`): retweeters found by --retweeters are "
-    "dated no later than the end of the week their tweet was posted in.",
+    "dated no later than the end of the week their post was made in.",
 )
 @click.option(
     "--no-wait",
@@ -414,7 +431,8 @@ def collect(
     limit, and ends with the requests made and tweets read. The bearer token comes from
     $X_BEARER_TOKEN or the config file (see README, "Getting an X token"). With --platform
     bluesky or mastodon it reads the members' public feeds there (no account, no token), with
-    the same checkpoints, --since, --full-history, --max-reads (per network) and ledger.
+    the same checkpoints, --since, --full-history, --retweeters, --max-reads (per network) and
+    ledger.
 
     Example:
 
@@ -427,10 +445,8 @@ def collect(
     state = state_of(ctx)
     if since is not None and full_history:
         raise click.UsageError("--since and --full-history cannot be used together")
-    if platform in ("bluesky", "mastodon"):
-        for flag, given in (("--retweeters", retweeters), ("--dry-run", dry_run)):
-            if given:
-                raise click.UsageError(f"{flag} is for X only (Bluesky and Mastodon are free)")
+    if platform in ("bluesky", "mastodon") and dry_run:
+        raise click.UsageError("--dry-run is for X only (Bluesky and Mastodon are free)")
     if usage:
         if platform in ("x", "all"):
             _print_usage(state, fmt)
@@ -452,7 +468,10 @@ def collect(
             ctx, first_run, default_window, retweeters, tz, not no_wait, max_reads, rules
         )
     for social in _social_platforms(platform):
-        problems = _run_social(ctx, social, first_run, default_window, max_reads, rules) or problems
+        problems = (
+            _run_social(ctx, social, first_run, default_window, max_reads, rules, retweeters, tz)
+            or problems
+        )
     if problems:
         ctx.exit(1)  # like `import` with rejected lines: the rest was done
 
@@ -498,8 +517,11 @@ def _run_social(
     default_window: bool,
     max_reads: int | None,
     rules: Path | None,
+    reposters: bool = False,
+    tz: str = "UTC",
 ) -> bool:
-    """Collect one of Bluesky and Mastodon; True when some member could not be read."""
+    """Collect one of Bluesky and Mastodon (and, with ``reposters``, who reposted members'
+    promotional posts); True when some member or post could not be read."""
     from retweetring.promo import load_classifier
     from retweetring.sources.social_collect import (
         Budget,
@@ -508,6 +530,7 @@ def _run_social(
         collect_social,
         list_social_members,
     )
+    from retweetring.sources.social_reposters import RepostersResult, collect_reposters
 
     state = state_of(ctx)
     engine = state.engine()
@@ -547,6 +570,8 @@ def _run_social(
         "interrupted: every page fetched so far is saved with its member's checkpoint; "
         "run 'retweetring collect' again to continue"
     )
+    budget = Budget(max_reads)
+    found = RepostersResult()
     try:
         result = collect_social(
             engine,
@@ -554,19 +579,35 @@ def _run_social(
             ledger,
             since=since,
             classifier=classifier,
-            budget=Budget(max_reads),
+            budget=budget,
             on_member=report,
             clock=_clock,
         )
+        if reposters and not result.stopped:
+            found = collect_reposters(engine, feed, ledger, budget=budget, tz=tz, clock=_clock)
     finally:
         feed.close()
         click.echo(
-            f"collect {platform}: {counted(ledger.requests, 'request')}, "
-            f"{counted(ledger.items, 'item')} read"
+            _summary(
+                f"collect {platform}: {counted(ledger.requests, 'request')}, "
+                f"{counted(ledger.items, 'item')} read",
+                f"reposters of {counted(found.posts, 'post')}" if reposters else None,
+                found.approximate_new,
+            )
         )
-    if result.stopped:
-        state.warn(f"stopped: {result.stopped}")
-    return any(m.problems for m in result.members)
+    for problem in found.problems:
+        state.warn(problem)
+    for stopped in (result.stopped, found.stopped):
+        if stopped:
+            state.warn(f"stopped: {stopped}")
+    return bool(found.problems) or any(m.problems for m in result.members)
+
+
+def _summary(line: str, looked_up: str | None, new: int) -> str:
+    """The last line of a run: requests and reads, then what ``--retweeters`` found."""
+    if looked_up is None:
+        return line
+    return f"{line}, {looked_up} ({new:,} new approximate events)"
 
 
 def _reads_row(reads: Reads) -> dict[str, Any]:
@@ -771,15 +812,15 @@ def _run(
         )
     finally:
         api.close()
-        summary = (
-            f"collect: {counted(api.requests, 'request')}, {counted(api.tweets_read, 'tweet')} read"
-        )
-        if result is not None and retweeters:
-            summary += (
-                f", retweeters of {result.retweeter_tweets:,} tweets "
-                f"({result.approximate_new:,} new approximate events)"
+        looked_up = result is not None and retweeters
+        click.echo(
+            _summary(
+                f"collect: {counted(api.requests, 'request')}, "
+                f"{counted(api.tweets_read, 'tweet')} read",
+                f"retweeters of {result.retweeter_tweets:,} tweets" if looked_up else None,
+                result.approximate_new if result is not None else 0,
             )
-        click.echo(summary)
+        )
     for problem in result.problems:
         state.warn(problem)
     if result.stopped:

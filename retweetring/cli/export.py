@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from retweetring.cli.options import load_analysis, state_of, window_options
+from retweetring.cli.options import load_analysis, networks_option, state_of, window_options
 from retweetring.defaults import EXPORT_FORMATS
 
 
@@ -23,6 +23,7 @@ from retweetring.defaults import EXPORT_FORMATS
     help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
 )
 @window_options
+@networks_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -32,6 +33,7 @@ def export(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
 ) -> None:
     """Export the support graph as GraphML, GEXF (Gephi), CSV or JSON.
 
@@ -40,22 +42,27 @@ def export(
     Only edges with weight >= --min-support are written. CSV writes two files:
     FILE-nodes.csv and FILE-edges.csv. JSON is networkx node-link data.
 
+    With --platform all, each person is one node (linked accounts merged, weights added)
+    whose accounts (platform:handle) are in 'accounts' and, in GraphML and GEXF, 'label'.
+
     Example:
 
         retweetring export --format gexf -o saltby.gexf --since 2026-10-01
+
+        retweetring export --format csv -o everyone.csv --platform all
     """
     from retweetring.reports.export import export_graph, export_graphml_of_weights
 
     state = state_of(ctx)
-    if fmt == "graphml":  # written straight from arrays, the same file
+    if fmt == "graphml" and platform != "all":  # written straight from arrays, the same file
         analysis = load_analysis(
-            state, since, until, min_support, all_retweets, arrays=True, times=True
+            state, since, until, min_support, all_retweets, platform, arrays=True, times=True
         )
         result = export_graphml_of_weights(
             analysis.graph, output, min_support=min_support, window_label=analysis.window.describe()
         )
     else:
-        analysis = load_analysis(state, since, until, min_support, all_retweets)
+        analysis = load_analysis(state, since, until, min_support, all_retweets, platform)
         result = export_graph(
             analysis.graph,
             output,

@@ -12,6 +12,7 @@ from retweetring.cli.options import (
     count_option,
     format_option,
     load_analysis,
+    networks_option,
     state_of,
     window_options,
 )
@@ -41,7 +42,11 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     callback=_png,
     help="The PNG file to write.",
 )
-@click.option("--account", metavar="USERNAME", help="Map the support around this account.")
+@click.option(
+    "--account",
+    metavar="USERNAME",
+    help="Map the support around this account (with --platform all: platform:handle).",
+)
 @count_option(
     "--top",
     150,
@@ -56,6 +61,7 @@ def _png(_ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     help="With --account: how many introduction opportunities to draw.",
 )
 @window_options
+@networks_option
 @click.option(
     "--size",
     default=f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}",
@@ -84,6 +90,7 @@ def map_cmd(
     until: date | None,
     min_support: int,
     all_retweets: bool,
+    platform: str,
     size: tuple[int, int],
     dpi: int,
     fmt: str,
@@ -99,17 +106,24 @@ def map_cmd(
     without being supported back, whom it supports without return, and its best
     introduction opportunities as dashed lines.
 
+    With --platform all, each person is one node (linked accounts merged, weights added),
+    labelled with their name and, when linked, their accounts.
+
     Example:
 
         retweetring map -o community.png --since 2026-10-01
 
         retweetring map -o holly.png --account hollys_bakery --size 1200x900
+
+        retweetring map -o everyone.png --platform all
     """
     from retweetring.reports.maps import community_map, ego_map
     from retweetring.store.queries import normalise_username
 
     state = state_of(ctx)
-    analysis = load_analysis(state, since, until, min_support, all_retweets, arrays=account is None)
+    analysis = load_analysis(
+        state, since, until, min_support, all_retweets, platform, arrays=account is None
+    )
     label = analysis.window.describe() + (" · all retweets" if all_retweets else "")
     if account is None:
         result = community_map(
@@ -124,7 +138,7 @@ def map_cmd(
     else:
         result = ego_map(
             analysis.graph,
-            account_node(state, account),
+            account_node(state, account, platform),
             output,
             top=top,
             window_label=label,
@@ -132,7 +146,7 @@ def map_cmd(
             introductions_shown=introductions_shown,
             size=size,
             dpi=dpi,
-            username=normalise_username(account),
+            username=normalise_username(account.rsplit(":", 1)[-1]),
         )
     click.echo(to_json(result.as_dict()) if fmt == "json" else result.summary())
 

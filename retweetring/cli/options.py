@@ -211,14 +211,17 @@ def window_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+networks_option = platform_option(
+    (*PLATFORMS, "all"),
+    help="The network whose support to use: x, bluesky, mastodon, or all of them with "
+    "each person's linked accounts as one (see `accounts link`; weights add).",
+)
+"""The ``--platform`` option of the commands that also work across networks (``all``)."""
+
+
 def analytics_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The window, threshold, network and format options every analytics command takes."""
-    network = platform_option(
-        (*PLATFORMS, "all"),
-        help="The network whose support to analyse: x, bluesky, mastodon, or all of them with "
-        "each person's linked accounts as one (see `accounts link`; weights add).",
-    )
-    return window_options(network(format_option()(func)))
+    return window_options(networks_option(format_option()(func)))
 
 
 @dataclass(frozen=True)
@@ -296,10 +299,9 @@ def account_node(state: State, username: str | None, platform: str = "x") -> int
     if username is None:
         return None
     if platform == "all":
-        from retweetring.people import parse_ref, person_of
+        from retweetring.people import person_ref
 
-        ref = parse_ref(state.engine(), username)
-        return person_of(state.engine()).get(ref, ref)[1]
+        return person_ref(state.engine(), username)[1]
     from retweetring.store.queries import find_account
 
     return find_account(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from retweetring.cli.options import format_option, state_of, week_options
+from retweetring.cli.options import format_option, networks_option, state_of, week_options
 from retweetring.reports.formats import to_json
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Count every retweet, not only retweets of promotional tweets.",
 )
+@networks_option
 @format_option(["text", "json"])
 @click.pass_context
 def weekly(
@@ -39,6 +40,7 @@ def weekly(
     week: Week | None,
     tz: str,
     all_retweets: bool,
+    platform: str,
     fmt: str,
 ) -> None:
     """Write last week's thank-you list, drafts, your support map and the community map.
@@ -48,15 +50,24 @@ def weekly(
     folder appears whole or not at all; running again for the same week replaces it. Maps
     with nothing to draw that week are skipped with a note.
 
+    --platform picks the network of USERNAME and of the maps; with --platform all,
+    USERNAME is one of a person's accounts (x:NAME, bluesky:HANDLE, mastodon:@user@server),
+    thanked across their linked accounts with drafts for each network they post on, and
+    the maps show every network's persons.
+
     Example:
 
         retweetring weekly hollys_bakery -o ~/retweetring-weekly --tz Europe/London
+
+        retweetring weekly --platform all x:bakery_bea -o ~/retweetring-weekly
     """
     from retweetring.thanks.weekly import write_weekly
 
     state = state_of(ctx)
     engine = state.analytics_engine()
-    result = write_weekly(engine, username, out_dir, week, tz, all_retweets=all_retweets)
+    result = write_weekly(
+        engine, username, out_dir, week, tz, all_retweets=all_retweets, platform=platform
+    )
     if fmt == "json":
         click.echo(to_json(result.as_dict()))
         return

@@ -5,7 +5,9 @@ Every format carries the same graph, :func:`retweetring.analytics.annotate.annot
 - nodes: ``id`` (the X account id, as a string: ids are too large for JSON numbers in
   JavaScript), ``username``, ``name``, ``community`` (-1: no mutual partner), ``given`` and
   ``received`` (sums of the exported edges' weights), and ``label`` (= username, the name
-  Gephi shows) in GraphML and GEXF;
+  Gephi shows) in GraphML and GEXF; a graph of persons across networks
+  (:func:`retweetring.people.people_graph`) adds ``accounts``, the person's accounts as
+  ``platform:handle`` joined by ``, ``, which is then the ``label`` too;
 - edges ``supporter -> supported``: ``weight``, ``mutual``, and ``first`` / ``last`` (the
   earliest and latest counted retweet) as ISO-8601 UTC strings such as
   ``2026-11-02T09:00:00+00:00``.
@@ -130,6 +132,7 @@ def export_ready(
             community=int(attrs["community"]),
             given=int(attrs["given"]),
             received=int(attrs["received"]),
+            **({"accounts": ", ".join(attrs["accounts"])} if "accounts" in attrs else {}),
         )
     for u in order:
         for v in sorted_nodes(A, A.succ[u]):
@@ -225,10 +228,20 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _label(attrs: dict[str, Any]) -> str:
+    """The name Gephi shows: the person's accounts across networks, else the username."""
+    return str(attrs.get("accounts") or attrs["username"])
+
+
+def _has_accounts(E: nx.DiGraph) -> bool:
+    """Whether the nodes are persons across networks, with their ``accounts``."""
+    return any("accounts" in attrs for _, attrs in E.nodes(data=True))
+
+
 def _xml_ready(E: nx.DiGraph) -> None:
     """Give every node its ``label`` and make every text attribute :func:`xml_safe`."""
     for node in E:
-        E.nodes[node]["label"] = E.nodes[node]["username"]
+        E.nodes[node]["label"] = _label(E.nodes[node])
     items = [E.graph, *(attrs for _, attrs in E.nodes(data=True))]
     items += [attrs for _, _, attrs in E.edges(data=True)]
     for attrs in items:
@@ -258,6 +271,8 @@ _GRAPHML_KEYS = (
     ("edge", "first", "string"),
     ("edge", "last", "string"),
 )
+_GRAPHML_ACCOUNTS = ("node", "accounts", "string")
+"""The key a graph of persons across networks adds, after the others (their ids unchanged)."""
 
 
 def _graphml_value(value: Any) -> str:
@@ -282,9 +297,10 @@ def write_graphml(E: nx.DiGraph, path: Path) -> None:
     Every node also gets ``label`` (= username); text is :func:`xml_safe`. The file reads back
     with :func:`networkx.read_graphml` as the graph networkx's own writer would give.
     """
-    scoped = _graphml_scoped_keys()
+    keys = (*_GRAPHML_KEYS, _GRAPHML_ACCOUNTS) if _has_accounts(E) else _GRAPHML_KEYS
+    scoped = _graphml_scoped_keys(keys)
     nodes = (
-        _graphml_node(scoped, node, {**attrs, "label": attrs["username"]})
+        _graphml_node(scoped, node, {**attrs, "label": _label(attrs)})
         for node, attrs in E.nodes(data=True)
     )
     edges = (
@@ -292,14 +308,16 @@ def write_graphml(E: nx.DiGraph, path: Path) -> None:
         f"{_graphml_data(scoped['edge'], attrs, '      ')}    </edge>\n"
         for u, v, attrs in E.edges(data=True)
     )
-    _write_graphml_parts(path, scoped, nodes, edges, E.graph)
+    _write_graphml_parts(path, scoped, nodes, edges, E.graph, keys)
 
 
-def _graphml_scoped_keys() -> dict[str, dict[str, str]]:
+def _graphml_scoped_keys(
+    keys: tuple[tuple[str, str, str], ...] = _GRAPHML_KEYS,
+) -> dict[str, dict[str, str]]:
     """Per scope (graph, node, edge), each attribute's GraphML key id."""
-    keys = {(scope, name): f"d{i}" for i, (scope, name, _) in enumerate(_GRAPHML_KEYS)}
+    ids = {(scope, name): f"d{i}" for i, (scope, name, _) in enumerate(keys)}
     return {
-        scope: {name: keys[scope, name] for s, name, _ in _GRAPHML_KEYS if s == scope}
+        scope: {name: ids[scope, name] for s, name, _ in keys if s == scope}
         for scope in ("graph", "node", "edge")
     }
 
@@ -315,11 +333,13 @@ def _write_graphml_parts(
     nodes: Iterable[str],
     edges: Iterable[str],
     graph: dict[str, Any],
+    keys: tuple[tuple[str, str, str], ...] = _GRAPHML_KEYS,
 ) -> None:
-    """Write the GraphML head and keys, the `nodes` and `edges` elements, and `graph`'s data."""
+    """Write the GraphML head and `keys`, the `nodes` and `edges` elements, and `graph`'s
+    data."""
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(_GRAPHML_HEAD)
-        for scope, name, kind in _GRAPHML_KEYS:
+        for scope, name, kind in keys:
             out.write(
                 f'  <key id="{scoped[scope][name]}" for="{scope}" '
                 f'attr.name="{name}" attr.type="{kind}" />\n'
@@ -418,11 +438,12 @@ def _iso_texts(np: Any, times: Any, order: Any) -> list[str]:
 
 def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:
     nodes_path, edges_path = csv_paths(path)
+    columns = (*NODE_COLUMNS, "accounts") if _has_accounts(E) else NODE_COLUMNS
     with nodes_path.open("w", newline="", encoding="utf-8") as out:
         writer = csv_writer(out)
-        writer.writerow(NODE_COLUMNS)
+        writer.writerow(columns)
         for node, attrs in E.nodes(data=True):
-            writer.writerow([node, *(attrs[c] for c in NODE_COLUMNS[1:])])
+            writer.writerow([node, *(attrs[c] for c in columns[1:])])
     with edges_path.open("w", newline="", encoding="utf-8") as out:
         writer = csv_writer(out)
         writer.writerow(EDGE_COLUMNS)

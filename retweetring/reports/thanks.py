@@ -15,8 +15,10 @@ from retweetring.thanks.lists import Supporter, ThankList
 
 __all__ = [
     "CSV_COLUMNS",
+    "csv_columns",
     "csv_rows",
     "empty_message",
+    "flat_drafts",
     "render_markdown",
     "render_text",
     "support_back_message",
@@ -27,7 +29,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def _title(thanks: ThankList) -> str:
-    return f"Who to thank: @{thanks.account}, {thanks.week.describe()}"
+    who = f"@{thanks.account}"
+    if thanks.platform == "all":
+        who += f" ({', '.join(thanks.accounts)})"
+    return f"Who to thank: {who}, {thanks.week.describe()}"
 
 
 def _what(thanks: ThankList) -> str:
@@ -62,10 +67,48 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_control(text))
 
 
-def _link(username: str) -> str:
+def _profile(platform: str, username: str) -> str:
+    """The address of an account's public profile on its network."""
+    if platform == "bluesky":
+        return f"https://bsky.app/profile/{username}"
+    if platform == "mastodon" and "@" in username:
+        user, server = username.split("@", 1)
+        return f"https://{server}/@{user}"
+    return f"https://x.com/{username}"
+
+
+def _link(username: str, platform: str = "x") -> str:
     if username.startswith("id:"):
         return _escape(username)
-    return f"[@{_escape(username)}](https://x.com/{escape_control(username)})"
+    return f"[@{_escape(username)}]({escape_control(_profile(platform, username))})"
+
+
+def _supporter_link(thanks: ThankList, supporter: Supporter) -> str:
+    if thanks.platform != "all":
+        return _link(supporter.username, thanks.platform)
+    return _escape(supporter.username)
+
+
+def _handles(supporter: Supporter, link: bool = False) -> str:
+    """Where to thank a supporter across networks: ``x:@name, bluesky:@name.bsky.social``."""
+    return ", ".join(
+        f"{h.platform}:{_link(h.username, h.platform) if link else '@' + h.username}"
+        for h in supporter.handles
+    )
+
+
+def flat_drafts(
+    thanks: ThankList, by_network: dict[str, dict[str, list[str]]]
+) -> dict[str, list[str]]:
+    """The drafts of :func:`~retweetring.thanks.drafts.drafts_by_network` by heading: the
+    style, and across networks the network too (``thanks, bluesky``)."""
+    if thanks.platform != "all":
+        return by_network[thanks.platform]
+    return {
+        f"{style}, {network}": posts
+        for network, styles in by_network.items()
+        for style, posts in styles.items()
+    }
 
 
 def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -> str:
@@ -78,18 +121,28 @@ def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = Non
             f"{len(thanks.supporters)} accounts retweeted {_escape('@' + thanks.account)}'s "
             f"{_what(thanks)} this week.",
             "",
-            "| supporter | retweets | new | returned | thanked |",
-            "|---|--:|:-:|:-:|:-:|",
         ]
+        across = thanks.platform == "all"
+        if across:
+            lines += [
+                "| supporter | thank them on | retweets | new | returned | thanked |",
+                "|---|---|--:|:-:|:-:|:-:|",
+            ]
+        else:
+            lines += [
+                "| supporter | retweets | new | returned | thanked |",
+                "|---|--:|:-:|:-:|:-:|",
+            ]
         lines += [
-            f"| {_link(s.username)} | {s.retweets} | {_yes(s.new)} | {_yes(s.returned)} "
-            f"| {_yes(s.thanked)} |"
+            f"| {_supporter_link(thanks, s)} | "
+            + (f"{_handles(s, link=True)} | " if across else "")
+            + f"{s.retweets} | {_yes(s.new)} | {_yes(s.returned)} | {_yes(s.thanked)} |"
             for s in thanks.supporters
         ]
         lines += ["", "### Support them back", ""]
         if thanks.support_back:
             lines += [
-                f"- {_link(s.username)}: {_retweets(s.retweets)} this week, "
+                f"- {_supporter_link(thanks, s)}: {_retweets(s.retweets)} this week, "
                 "none returned in the last 4 weeks"
                 for s in thanks.support_back
             ]
@@ -106,6 +159,7 @@ def render_markdown(thanks: ThankList, drafts: dict[str, list[str]] | None = Non
 def _text_row(supporter: Supporter) -> dict[str, Any]:
     return {
         "username": supporter.username,
+        "handles": _handles(supporter),
         "retweets": supporter.retweets,
         "new": _yes(supporter.new),
         "returned": _yes(supporter.returned),
@@ -129,8 +183,11 @@ def render_text(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -
         parts.append(Text(escape_control(empty_message(thanks))))
     else:
         rows = [_text_row(s) for s in thanks.supporters]
+        columns = _TEXT_COLUMNS
+        if thanks.platform == "all":
+            columns = [_TEXT_COLUMNS[0], ("handles", "thank them on"), *_TEXT_COLUMNS[1:]]
         parts.append(Text(escape_control(_title(thanks)), style="bold"))
-        parts.append(table(rows, _TEXT_COLUMNS))
+        parts.append(table(rows, columns))
         if thanks.support_back:
             back = [_text_row(s) for s in thanks.support_back]
             parts.append(Text("Support them back (support not returned in 4 weeks)", style="bold"))
@@ -146,6 +203,18 @@ def render_text(thanks: ThankList, drafts: dict[str, list[str]] | None = None) -
     return Group(*parts)
 
 
+def csv_columns(thanks: ThankList) -> list[str]:
+    """The CSV columns: ``CSV_COLUMNS``, across networks with ``accounts`` after the username."""
+    if thanks.platform != "all":
+        return CSV_COLUMNS
+    return [CSV_COLUMNS[0], "accounts", *CSV_COLUMNS[1:]]
+
+
 def csv_rows(thanks: ThankList) -> Sequence[dict[str, Any]]:
-    """The supporters as CSV rows with the columns ``CSV_COLUMNS``."""
-    return [s.to_dict() for s in thanks.supporters]
+    """The supporters as CSV rows with the columns :func:`csv_columns` (``accounts``: the
+    ``platform:handle`` of each account to thank them on, separated by spaces)."""
+    rows = [s.to_dict() for s in thanks.supporters]
+    if thanks.platform == "all":
+        for row, s in zip(rows, thanks.supporters, strict=True):
+            row["accounts"] = " ".join(h.label for h in s.handles)
+    return rows

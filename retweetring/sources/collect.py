@@ -64,6 +64,7 @@ from retweetring.store.models import (
 )
 from retweetring.store.models import Retweet as RetweetRow
 from retweetring.store.session import begin_write, connection, refresh_statistics
+from retweetring.store.social import save_retweet_counts
 from retweetring.store.writer import WriteCounts, write_pages
 from retweetring.thanks.lists import Week
 
@@ -87,6 +88,7 @@ __all__ = [
     "list_members",
     "plan",
     "read_member_file",
+    "recent_promotional",
     "remove_members",
     "snowflake_for",
     "tweet_time",
@@ -283,8 +285,15 @@ def valid_username(value: str) -> str | None:
     return value.lstrip("@") if _USERNAME.fullmatch(value) else None
 
 
-def read_member_file(path: Path) -> list[str]:
+def read_member_file(
+    path: Path,
+    valid: Callable[[str], str | None] = valid_username,
+    what: str = "an X username",
+) -> list[str]:
     """Return the usernames of a file: one per line, ``#`` starts a comment.
+
+    ``valid`` turns a line into a name, or None when it is not ``what`` (by default X
+    usernames; Bluesky and Mastodon handles with :func:`retweetring.sources.social.valid_handle`).
 
     Raises
     ------
@@ -302,9 +311,9 @@ def read_member_file(path: Path) -> list[str]:
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
-        name = valid_username(entry)
+        name = valid(entry)
         if name is None:
-            raise BadRecordError(f"{path}:{number}: {entry[:40]!r} is not an X username")
+            raise BadRecordError(f"{path}:{number}: {entry[:40]!r} is not {what}")
         names.append(name)
     return names
 
@@ -581,7 +590,7 @@ def estimate(
     most_tweets = sum(r.most for r in rows)
     users = 0
     if retweeters:
-        recent = len(_recent_promotional(engine, now - REFRESH_WINDOW))
+        recent = len(recent_promotional(engine, now - REFRESH_WINDOW))
         tweets += recent
         most_tweets += recent
         users = sum(c.retweet_count for c in retweeter_candidates(engine))
@@ -609,10 +618,13 @@ class Candidate(NamedTuple):
     posted_at: datetime | None
     checked_at: datetime | None
     """When its retweeters were last read to the end, or None."""
+    key: str | None = None
+    """Its string key on Bluesky and Mastodon (AT-URI, status URI); None on X."""
 
 
-def retweeter_candidates(db: Engine | Connection) -> list[Candidate]:
-    """Return the members' promotional tweets whose retweeters are to be read.
+def retweeter_candidates(db: Engine | Connection, platform: str = PLATFORM_X) -> list[Candidate]:
+    """Return the members' promotional tweets (posts, on ``platform``) whose retweeters (or
+    reposters) are to be read.
 
     A tweet is checked when its retweet count (as last collected) is above the count at its
     last retweeters lookup, or it was never looked up.
@@ -624,6 +636,7 @@ def retweeter_candidates(db: Engine | Connection) -> list[Candidate]:
             RetweeterCheck.retweet_count,
             Tweet.created_at,
             RetweeterCheck.checked_at,
+            Tweet.key,
         )
         .join(
             Tweet,
@@ -631,7 +644,7 @@ def retweeter_candidates(db: Engine | Connection) -> list[Candidate]:
         )
         .join(Member, and_(Member.platform == Tweet.platform, Member.account_id == Tweet.author_id))
         .where(
-            RetweeterCheck.platform == PLATFORM_X,
+            RetweeterCheck.platform == platform,
             RetweeterCheck.retweet_count > 0,
             or_(
                 RetweeterCheck.checked_count.is_(None),
@@ -857,7 +870,7 @@ def _normalise(page: ApiPage) -> PageRecords:
 
 def _save_retweet_counts(conn: Connection, data: list[Any], author_id: int) -> None:
     """Remember the retweet counts of the member's own original tweets in ``data``."""
-    rows = {}
+    rows: dict[int, int] = {}
     for tweet in data:
         refs = tweet.get("referenced_tweets") or []
         if int(tweet["author_id"]) != author_id or any(
@@ -867,15 +880,8 @@ def _save_retweet_counts(conn: Connection, data: list[Any], author_id: int) -> N
         metrics = tweet.get("public_metrics")
         count = metrics.get("retweet_count") if isinstance(metrics, dict) else None
         if isinstance(count, int) and count > 0:
-            rows[int(tweet["id"])] = (PLATFORM_X, int(tweet["id"]), count)
-    if rows:  # one row per tweet: PostgreSQL updates a row at most once per statement
-        dialect_of(conn).insert_rows(
-            conn,
-            "retweeter_checks",
-            ("platform", "tweet_id", "retweet_count"),
-            list(rows.values()),
-            "ON CONFLICT (platform, tweet_id) DO UPDATE SET retweet_count = excluded.retweet_count",
-        )
+            rows[int(tweet["id"])] = count
+    save_retweet_counts(conn, PLATFORM_X, rows)
 
 
 def _upsert_checkpoint(conn: Connection, account_id: int, values: dict[str, Any]) -> None:
@@ -898,21 +904,24 @@ def _upsert_checkpoint(conn: Connection, account_id: int, values: dict[str, Any]
         conn.execute(insert(CollectCheckpoint).values(**key, **values))
 
 
-def _recent_promotional(engine: Engine, since: datetime) -> list[int]:
-    """The ids of members' promotional tweets made after ``since``."""
+def recent_promotional(
+    engine: Engine, since: datetime, platform: str = PLATFORM_X
+) -> list[tuple[int, int, str | None]]:
+    """``(id, author id, key)`` of the members' promotional tweets (posts, on ``platform``)
+    made after ``since``."""
     query = (
-        select(Tweet.id)
+        select(Tweet.id, Tweet.author_id, Tweet.key)
         .join(Member, and_(Member.platform == Tweet.platform, Member.account_id == Tweet.author_id))
-        .where(Tweet.platform == PLATFORM_X, Tweet.created_at >= since, is_promotional())
+        .where(Tweet.platform == platform, Tweet.created_at >= since, is_promotional())
         .order_by(Tweet.id)
     )
     with engine.connect() as conn:
-        return list(conn.scalars(query))
+        return [(i, a, k) for i, a, k in conn.execute(query)]
 
 
 def _refresh_retweet_counts(engine: Engine, api: XApi, ledger: Ledger, since: datetime) -> None:
     """Read the current retweet counts of members' promotional tweets made after ``since``."""
-    ids = _recent_promotional(engine, since)
+    ids = [tweet_id for tweet_id, _author, _key in recent_promotional(engine, since)]
     for start in range(0, len(ids), 100):
         page = api.tweets_by_id(ids[start : start + 100])
         records = _normalise(page)

@@ -467,10 +467,14 @@ def _not_json_lines(
     line if its next non-blank line is valid JSON; else it is refused.
     """
     limit = MAX_DOCUMENT_BYTES - len(first)
-    rest = stream.read(limit + 1)
+    damage: BaseException | None = None
+    try:
+        rest = stream.read(limit + 1)
+    except _GZIP_ERRORS as exc:  # cut or damaged gzip: not one whole document, maybe JSON Lines
+        rest, damage = b"", exc
     error = first_error
     too_big = len(rest) > limit
-    if not too_big:
+    if not too_big and damage is None:
         try:
             doc = orjson.loads(first + rest)
         except orjson.JSONDecodeError as exc:
@@ -492,6 +496,8 @@ def _not_json_lines(
         page = None
     if page is None:
         stream.close()
+        if damage is not None:
+            raise InputFileError(_read_error(name, stream, damage))
         if too_big:
             raise InputFileError(
                 f"{name}: not JSON Lines (line {lineno}: {short_reason(first_error)}), and too big "

@@ -7,6 +7,8 @@ its ``Link`` header because the library returns one page only. A status has a di
 every server, so posts are keyed by their ``uri`` and accounts by their ``uri``; ``since_id`` (an
 id of the member's home server) is the checkpoint. The server allows 300 requests per 5 minutes:
 when ``X-RateLimit-Remaining`` reaches 0, ``wait`` is called with the seconds until the reset.
+Every request, answered or failed, is reported to ``on_request`` (endpoint, HTTP status or 0 when
+no answer came, items, accounts) for the ledger.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from retweetring.sources.social import (
     parse_iso,
 )
 
-__all__ = ["MastodonSource", "split_handle", "statuses_page"]
+__all__ = ["MastodonSource", "split_handle", "status_id", "statuses_page"]
 
 MAX_RATE_LIMIT_WAITS = 5
 """429 answers to the same request before giving up."""
@@ -51,6 +53,10 @@ NO_RESET_WAIT = 60.0
 """Seconds to wait after a 429 that says nothing about when the window resets."""
 LOOKUP = "accounts/lookup"
 STATUSES = "accounts/:id/statuses"
+STATUS = "statuses/:id"
+REBLOGGED_BY = "statuses/:id/reblogged_by"
+OnRequest = Callable[[str, int, int, int], None]
+"""Called after each request with (endpoint, HTTP status or 0, items read, accounts read)."""
 
 
 def split_handle(handle: str) -> tuple[str, str]:
@@ -75,6 +81,19 @@ def home_handle(handle: str | None, uri: str) -> str:
         return "@" + handle.lstrip("@")
     parts = uri.split("/")
     return f"@{parts[-1]}@{parts[2]}" if len(parts) > 3 else f"@{handle}"
+
+
+def status_id(uri: str, server: str) -> str | None:
+    """The id on ``server`` of one of its own statuses, from the status's URI (Mastodon's
+    ``https://SERVER/users/NAME/statuses/ID``); None for another server's or another shape.
+
+    >>> status_id("https://bakers.example/users/bea/statuses/1093", "bakers.example")
+    '1093'
+    """
+    parts = uri.split("/")
+    if len(parts) == 7 and parts[2] == server and parts[5] == "statuses" and parts[6].isdigit():
+        return parts[6]
+    return None
 
 
 def _naive(value: Any) -> datetime | None:
@@ -106,6 +125,7 @@ def _post(status: dict[str, Any]) -> SocialPost:
     card = status.get("card")
     if isinstance(card, dict) and card.get("url"):
         links.append(card["url"])
+    count = status.get("reblogs_count")
     return SocialPost(
         PLATFORM_MASTODON,
         status["uri"],
@@ -113,6 +133,7 @@ def _post(status: dict[str, Any]) -> SocialPost:
         _naive(status.get("created_at")),
         html_text(content),
         tuple(dict.fromkeys(links)),
+        count if isinstance(count, int) else None,
     )
 
 
@@ -155,7 +176,8 @@ class MastodonSource:
     """The reads retweetring makes on one Mastodon server, within its rate limit.
 
     ``wait`` is called with the seconds to wait (tests pass a recorder); ``clock`` is
-    ``time.time`` unless given.
+    ``time.time`` unless given; ``on_request`` may be replaced at any time (the collector points
+    it at its ledger).
     """
 
     def __init__(
@@ -165,6 +187,7 @@ class MastodonSource:
         wait: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         session: requests.Session | None = None,
+        on_request: OnRequest | None = None,
     ) -> None:
         self.server = server
         self.base = f"https://{server}"
@@ -180,6 +203,8 @@ class MastodonSource:
         self._clock = clock
         self._remaining: int | None = None
         self._reset: float | None = None
+        self._status = 0
+        self.on_request: OnRequest = on_request or (lambda endpoint, status, items, users: None)
         self.session.hooks["response"].append(self._note_headers)
 
     # --- the guard ----------------------------------------------------------------------------
@@ -192,7 +217,8 @@ class MastodonSource:
             self._remaining = None
 
     def _note_headers(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        """Keep the window of every answer (a ``requests`` response hook)."""
+        """Keep the status and the window of every answer (a ``requests`` response hook)."""
+        self._status = response.status_code
         remaining = response.headers.get("X-RateLimit-Remaining")
         reset = response.headers.get("X-RateLimit-Reset")
         if remaining and remaining.isdigit():
@@ -202,24 +228,32 @@ class MastodonSource:
             if parsed is not None:
                 self._reset = parsed.replace(tzinfo=timezone.utc).timestamp()
 
-    def _call(self, what: str, call: Callable[[], Any]) -> Any:
+    def _call(self, endpoint: str, what: str, call: Callable[[], Any], users: bool = False) -> Any:
+        """``call()`` within the rate limit, every attempt reported to ``on_request``, the
+        library's errors raised as one-line retweetring errors. ``users``: the answer lists
+        accounts (else posts)."""
         for _ in range(MAX_RATE_LIMIT_WAITS + 1):
             self._before()
+            self._status = 0
             try:
                 result = call()
             except MastodonRatelimitError:
+                self.on_request(endpoint, self._status or 429, 0, 0)
                 self._remaining = 0
                 if self._reset is None or self._reset <= self._clock():
                     self._reset = self._clock() + NO_RESET_WAIT
                 continue
             except MastodonNotFoundError:
+                self.on_request(endpoint, self._status or 404, 0, 0)
                 raise UnknownHandleError(f"{self.server}: no {what} (404 Not Found)") from None
             except MastodonNetworkError as exc:
+                self.on_request(endpoint, 0, 0, 0)
                 raise ServerUnreachableError(
                     f"Mastodon server {self.server} cannot be reached ({str(exc)[:120]})"
                 ) from None
             except MastodonAPIError as exc:
-                status = exc.args[1] if len(exc.args) > 1 else 0
+                status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+                self.on_request(endpoint, self._status or status, 0, 0)
                 if status == 410:
                     raise AccountGoneError(
                         f"{self.server}: {what} is gone (410: suspended or deleted)"
@@ -227,6 +261,10 @@ class MastodonSource:
                 raise ServerUnreachableError(
                     f"{self.server}: {what}: the server answered {status}"
                 ) from None
+            body = result.json() if isinstance(result, requests.Response) else result
+            items = len(body) if isinstance(body, list) else 1
+            status = self._status or 200
+            self.on_request(endpoint, status, 0 if users else items, items if users else 0)
             return result
         raise ServerUnreachableError(
             f"{self.server}: still rate limited after {MAX_RATE_LIMIT_WAITS} waits; run again later"
@@ -237,7 +275,9 @@ class MastodonSource:
     def lookup(self, handle: str) -> dict[str, Any]:
         """The account of ``@user@server`` (its server must be this one)."""
         user, server = split_handle(handle)
-        account = self._call(f"account {handle}", lambda: self.api.account_lookup(user))
+        account = self._call(
+            LOOKUP, f"account {handle}", lambda: self.api.account_lookup(user), users=True
+        )
         if account.get("suspended"):
             raise AccountGoneError(f"Mastodon account {handle} is suspended")
         return dict(account)
@@ -261,6 +301,7 @@ class MastodonSource:
         while True:
             below, limit = max_id, page_size(40, size)
             page = self._call(
+                STATUSES,
                 "statuses",
                 lambda: self.api.account_statuses(
                     account["id"],
@@ -303,35 +344,60 @@ class MastodonSource:
             if found.newest is not None and found.read:
                 yield found.page, found.newest
 
-    def reblogged_by(self, status: dict[str, Any]) -> Iterator[SocialPage]:
-        """Yield who boosted ``status`` (a status of this server), following the ``Link`` header.
+    def repost_counts(self, ids: list[str]) -> dict[str, int]:
+        """The current boost counts (``reblogs_count``) of these statuses of this server, by
+        id, one request each; a deleted status is left out."""
+        counts: dict[str, int] = {}
+        for local in ids:
+            try:
+                found = self._call(
+                    STATUS,
+                    f"status {local}",
+                    lambda: self.api.status(local),  # noqa: B023
+                )
+            except UnknownHandleError:
+                continue
+            counts[local] = int(found.get("reblogs_count") or 0)
+        return counts
+
+    def reblogged_by(
+        self, status: dict[str, Any], size: PageSize | None = None
+    ) -> Iterator[tuple[SocialPage, bool]]:
+        """Yield who boosted ``status`` (a status of this server), following the ``Link`` header,
+        each page with whether it is the last.
 
         No times: these are approximate reposts, as for X's ``retweeted_by``.
         """
-        url: str | None = f"{self.base}/api/v1/statuses/{status['id']}/reblogged_by?limit=80"
+        limit = page_size(80, size)
+        url: str | None = f"{self.base}/api/v1/statuses/{status['id']}/reblogged_by?limit={limit}"
         while url:
             target = url
             response = self._call(
+                REBLOGGED_BY,
                 f"status {status['id']}",
                 lambda: self._get(target),  # noqa: B023
+                users=True,
             )
             people = response.json()
-            yield SocialPage(
-                [_account(p, self.server, None) for p in people],
-                [],
-                [
-                    SocialRepost(
-                        PLATFORM_MASTODON,
-                        f"{p.get('uri') or p['url']}/boost/{status['uri']}",
-                        p.get("uri") or p["url"],
-                        status["uri"],
-                        None,
-                        False,
-                    )
-                    for p in people
-                ],
-            )
             url = response.links.get("next", {}).get("url") if people else None
+            yield (
+                SocialPage(
+                    [_account(p, self.server, None) for p in people],
+                    [],
+                    [
+                        SocialRepost(
+                            PLATFORM_MASTODON,
+                            f"{p.get('uri') or p['url']}/boost/{status['uri']}",
+                            p.get("uri") or p["url"],
+                            status["uri"],
+                            None,
+                            False,
+                        )
+                        for p in people
+                    ],
+                ),
+                url is None,
+            )
 
     def _get(self, url: str) -> requests.Response:
         """One GET through the library's session, raising the library's errors."""

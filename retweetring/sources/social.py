@@ -11,7 +11,43 @@ from typing import NamedTuple
 from retweetring.errors import BadRecordError
 from retweetring.records import SocialCheckpoint, SocialPage
 
-__all__ = ["FeedPage", "PageSize", "html_links", "html_text", "page_size", "parse_iso"]
+__all__ = [
+    "HANDLE_KIND",
+    "FeedPage",
+    "PageSize",
+    "html_links",
+    "html_text",
+    "page_size",
+    "parse_iso",
+    "valid_handle",
+]
+
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}"
+_HANDLES = {
+    "bluesky": re.compile(rf"@?({_DOMAIN}|did:(?:plc:[a-z2-7]{{24}}|web:{_DOMAIN}))"),
+    "mastodon": re.compile(rf"@?([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?@{_DOMAIN})"),
+}
+HANDLE_KIND = {
+    "bluesky": "a Bluesky handle (such as bea.bsky.social)",
+    "mastodon": "a Mastodon handle (@user@server)",
+}
+"""What each platform's handles look like, for error messages."""
+
+
+def valid_handle(platform: str, value: str) -> str | None:
+    """``value`` as a Bluesky handle or DID, or a Mastodon ``@user@server``; None when it
+    cannot be one.
+
+    >>> valid_handle("bluesky", "@bea.bsky.social"), valid_handle("bluesky", "bea")
+    ('bea.bsky.social', None)
+    >>> valid_handle("mastodon", "bea@mastodon.social"), valid_handle("mastodon", "@bea")
+    ('@bea@mastodon.social', None)
+    """
+    found = _HANDLES[platform].fullmatch(value.strip())
+    if found is None:
+        return None
+    return "@" + found.group(1) if platform == "mastodon" else found.group(1)
+
 
 PageSize = Callable[[], int]
 """How many items the next request may ask for (the run's read budget left, at most a page)."""
@@ -34,8 +70,10 @@ class FeedPage(NamedTuple):
     last: bool
     """The feed is read down to the boundary: nothing older is wanted."""
     read: int
-    """Items the answer held (the ledger's count)."""
+    """Items the answer held (what ``--max-reads`` counts)."""
     endpoint: str
+    home: str | None = None
+    """Bluesky: the member's personal data server the page was read from, to be kept."""
 
 
 def parse_iso(value: object, field: str) -> datetime | None:

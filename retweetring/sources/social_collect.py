@@ -13,7 +13,8 @@ any moment leaves a database the next run continues from, without gaps or duplic
   becomes ``sweep_newest``, and a new sweep reads what came since, in the same run.
 
 For a Bluesky member the repost records of their own repository are read after the feed,
-down to the same boundary, as part of the sweep (see :class:`BlueskyFeed`).
+down to the same boundary, as part of the sweep (see :class:`BlueskyFeed`). Every request,
+answered or failed, goes to the ledger with its HTTP status (0 when no answer came).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from retweetring.errors import (
     ServerUnreachableError,
     UnknownAccountError,
     UnknownHandleError,
+    UnresolvedDidError,
 )
 from retweetring.promo import Classifier, load_classifier
 from retweetring.records import (
@@ -49,14 +51,17 @@ from retweetring.store.session import begin_write, connection
 from retweetring.store.social import (
     SocialCounts,
     save_checkpoint,
+    save_retweet_counts,
     social_id,
     write_social_page,
 )
 from retweetring.store.tables import accounts, api_requests, members, social_checkpoints
 
 __all__ = [
+    "MEMBER_PROBLEMS",
     "PLATFORMS",
     "BlueskyFeed",
+    "BudgetSpent",
     "MastodonFeed",
     "feed_for",
     "Budget",
@@ -67,17 +72,22 @@ __all__ = [
     "add_social_members",
     "collect_social",
     "list_social_members",
+    "now_utc",
     "remove_social_members",
     "social_usage",
+    "within_budget",
 ]
 
 PLATFORMS = (PLATFORM_BLUESKY, PLATFORM_MASTODON)
+MEMBER_PROBLEMS = (UnknownHandleError, AccountGoneError, ServerUnreachableError, UnresolvedDidError)
+"""What stops the reading of one member (or one post's reposters) and not the run."""
 FEED_SOURCE = {PLATFORM_BLUESKY: "bluesky-feed", PLATFORM_MASTODON: "mastodon-statuses"}
 """The ``approximate_retweets.source`` of reposts seen in a member's feed without exact time."""
 _UTC = timezone.utc
 
 
-def _now(clock: Callable[[], float]) -> datetime:
+def now_utc(clock: Callable[[], float]) -> datetime:
+    """``clock()`` as a naive UTC time, to the second."""
     return datetime.fromtimestamp(clock(), _UTC).replace(tzinfo=None, microsecond=0)
 
 
@@ -112,11 +122,11 @@ class SocialLedger(Ledger):
         self.requests = 0
         self.items = 0
 
-    def record(self, endpoint: str, items: int, users: int = 0, status: int = 200) -> None:
-        """Note one request and what its answer held."""
+    def record(self, endpoint: str, status: int, items: int = 0, users: int = 0) -> None:
+        """Note one request: its HTTP status (0: no answer came) and what its answer held."""
         self.requests += 1
-        self.items += items
-        self(ApiCall(_now(self.clock), endpoint, status, items, users))
+        self.items += items + users
+        self(ApiCall(now_utc(self.clock), endpoint, status, items, users))
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,8 @@ class SocialMember:
     sweep_newest: str | None
     sweep_newest_at: datetime | None
     completed_at: datetime | None
+    pds: str | None = None
+    """Bluesky: the member's personal data server, as last resolved from their DID."""
 
     @property
     def interrupted(self) -> bool:
@@ -153,6 +165,18 @@ class Feed(Protocol):
 
     def profile(self, handle: str, ledger: SocialLedger) -> SocialAccount:
         """The account a handle names (raises UnknownHandleError, AccountGoneError)."""
+        ...
+
+    def repost_counts(
+        self, posts: Sequence[tuple[str, SocialMember]], ledger: SocialLedger
+    ) -> dict[str, int]:
+        """The current repost counts of these posts ``(key, author member)``, by key."""
+        ...
+
+    def reposters(
+        self, key: str, member: SocialMember, size: PageSize, ledger: SocialLedger
+    ) -> Iterator[tuple[SocialPage, bool]]:
+        """Who reposted the member's post ``key``, page by page, each with whether it is last."""
         ...
 
     def pages(
@@ -192,7 +216,7 @@ def add_social_members(
         except (UnknownHandleError, AccountGoneError) as exc:
             result.not_found.append(str(exc))
             continue
-        account = account._replace(seen_at=_now(clock))
+        account = account._replace(seen_at=now_utc(clock))
         account_id = social_id(platform, account.key)
         shown = account.handle or handle
         with begin_write(engine) as conn:
@@ -207,7 +231,7 @@ def add_social_members(
             else:
                 conn.execute(
                     insert(members).values(
-                        platform=platform, account_id=account_id, added_at=_now(clock)
+                        platform=platform, account_id=account_id, added_at=now_utc(clock)
                     )
                 )
                 result.added.append(shown)
@@ -231,6 +255,7 @@ def list_social_members(db: Engine | Connection, platform: str | None = None) ->
             social_checkpoints.c.sweep_newest,
             social_checkpoints.c.sweep_newest_at,
             social_checkpoints.c.completed_at,
+            social_checkpoints.c.pds,
         )
         .join(
             accounts,
@@ -340,11 +365,14 @@ def _sweep(
     clock: Callable[[], float],
 ) -> SocialCheckpoint | None:
     """Read one sweep of the member's feed, page by page; return the new boundary."""
-    for found in _within(budget, feed.pages(member, boundary, cursor, budget.left, ledger)):
+    pages = feed.pages(member, boundary, cursor, budget.left, ledger)
+    for found in within_budget(budget, pages):
         budget.read += found.read
         newest = newest or found.newest
-        now = _now(clock)
+        now = now_utc(clock)
         values: dict[str, Any] = {"updated_at": now}
+        if found.home is not None and found.home != member.pds:
+            values["pds"] = found.home
         if found.last:
             done = newest or boundary
             values |= {
@@ -371,6 +399,12 @@ def _sweep(
                     source=FEED_SOURCE[member.platform],
                 )
             )
+            own = {
+                social_id(member.platform, p.key): p.repost_count
+                for p in found.page.posts
+                if p.author_key == member.key and p.repost_count
+            }
+            save_retweet_counts(conn, member.platform, own)
             save_checkpoint(conn, member.platform, member.account_id, values)
             ledger.flush(conn)
         mres.pages += 1
@@ -381,7 +415,7 @@ def _sweep(
     return boundary
 
 
-def _within(budget: Budget, pages: Iterator[Any]) -> Iterator[Any]:
+def within_budget(budget: Budget, pages: Iterator[Any]) -> Iterator[Any]:
     """``pages`` one by one, checking the budget before each (the next request)."""
     while True:
         budget.check()
@@ -444,7 +478,7 @@ def collect_social(
                 _collect_member(
                     engine, feed, ledger, member, since, classifier, budget, mres, clock
                 )
-            except (UnknownHandleError, AccountGoneError, ServerUnreachableError) as exc:
+            except MEMBER_PROBLEMS as exc:
                 mres.problems.append(str(exc))
             finally:
                 on_member(mres)
@@ -456,14 +490,15 @@ def collect_social(
 
 
 def social_usage(engine: Engine, platform: str) -> list[dict[str, Any]]:
-    """The ledger of ``platform``: requests and items read per day and endpoint, oldest first."""
+    """The ledger of ``platform``: requests and items (posts and accounts) read per day and
+    endpoint, oldest first."""
     day = func.date(api_requests.c.at)
     query = (
         select(
             day,
             api_requests.c.endpoint,
             func.count(),
-            func.coalesce(func.sum(api_requests.c.tweets), 0),
+            func.coalesce(func.sum(api_requests.c.tweets + api_requests.c.users), 0),
         )
         .where(api_requests.c.platform == platform)
         .group_by(day, api_requests.c.endpoint)
@@ -488,19 +523,20 @@ class BlueskyFeed:
 
     A sweep reads the member's author feed, then their own repost records down to the same
     boundary: the records give the exact repost times, which replace the feed's indexing
-    times. The sweep completes after the records, so an interrupted one resumes in them.
+    times. The sweep completes after the records, so an interrupted one resumes in them. The
+    records are asked of the member's own PDS: the one stored with their checkpoint, else the
+    one their DID document names (asked again when the stored one no longer has them).
     """
 
     platform = PLATFORM_BLUESKY
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._homes: dict[str, str] = {}
 
     def profile(self, handle: str, ledger: SocialLedger) -> SocialAccount:
-        from retweetring.sources.bluesky import PROFILE
-
+        self.client.on_request = ledger.record
         account: SocialAccount = self.client.profile(handle.lstrip("@"))
-        ledger.record(PROFILE, 0, 1)
         return account
 
     def pages(
@@ -511,9 +547,9 @@ class BlueskyFeed:
         size: PageSize,
         ledger: SocialLedger,
     ) -> Iterator[FeedPage]:
+        self.client.on_request = ledger.record
         if cursor is None or not cursor.startswith(RECORDS_CURSOR):
             for found in self.client.feed_pages(member.key, boundary, cursor, size):
-                ledger.record(found.endpoint, found.read)
                 if not found.last:
                     yield found
                     continue
@@ -522,7 +558,31 @@ class BlueskyFeed:
             cursor = RECORDS_CURSOR
         else:
             newest = None
-        yield from self._records(member, boundary, cursor, newest, size, ledger)
+        yield from self._records(member, boundary, cursor, newest, size)
+
+    def _record_pages(
+        self, member: SocialMember, start: str | None, size: PageSize
+    ) -> Iterator[tuple[list[Any], str | None, str]]:
+        """The member's repost record pages from their own PDS, with the PDS."""
+        from retweetring.sources.bluesky import RECORDS
+
+        stored = self._homes.get(member.key) or member.pds
+        pds = stored or self.client.pds_of(member.key)
+        pages = self.client.repost_record_pages(member.key, start, size, pds)
+        try:
+            first = next(pages, None)
+        except (UnknownHandleError, ServerUnreachableError):
+            if stored is None or (moved := self.client.pds_of(member.key)) == stored:
+                raise
+            pds = moved  # the member moved to another server since it was stored
+            pages = self.client.repost_record_pages(member.key, start, size, pds)
+            first = next(pages, None)
+        self._homes[member.key] = pds
+        if first is None:
+            raise ServerUnreachableError(f"{RECORDS} for {member.key}: no answer")
+        yield (*first, pds)
+        for reposts, after in pages:
+            yield reposts, after, pds
 
     def _records(
         self,
@@ -531,25 +591,35 @@ class BlueskyFeed:
         cursor: str,
         newest: SocialCheckpoint | None,
         size: PageSize,
-        ledger: SocialLedger,
     ) -> Iterator[FeedPage]:
         """The member's repost records newer than the boundary: their exact times."""
         from retweetring.sources.bluesky import RECORDS
 
         since = boundary.newest_at if boundary is not None else None
         start = cursor[len(RECORDS_CURSOR) :] or None
-        for reposts, after in self.client.repost_record_pages(member.key, start, size):
-            ledger.record(RECORDS, len(reposts))
+        for reposts, after, pds in self._record_pages(member, start, size):
             kept = [
                 r for r in reposts if since is None or r.created_at is None or r.created_at > since
             ]
             last = after is None or len(kept) < len(reposts)
             page = SocialPage([], [], kept)
-            yield FeedPage(
-                page, newest, RECORDS_CURSOR + (after or ""), last, len(reposts), RECORDS
-            )
+            cursor = RECORDS_CURSOR + (after or "")
+            yield FeedPage(page, newest, cursor, last, len(reposts), RECORDS, pds)
             if last:
                 return
+
+    def repost_counts(
+        self, posts: Sequence[tuple[str, SocialMember]], ledger: SocialLedger
+    ) -> dict[str, int]:
+        self.client.on_request = ledger.record
+        counts: dict[str, int] = self.client.repost_counts([key for key, _member in posts])
+        return counts
+
+    def reposters(
+        self, key: str, member: SocialMember, size: PageSize, ledger: SocialLedger
+    ) -> Iterator[tuple[SocialPage, bool]]:
+        self.client.on_request = ledger.record
+        yield from self.client.reposted_by(key, size)
 
     def close(self) -> None:
         self.client.close()
@@ -564,17 +634,24 @@ class MastodonFeed:
         self._source_for = source_for
         self._sources: dict[str, Any] = {}
 
-    def _source(self, server: str) -> Any:
+    def _source(self, server: str, ledger: SocialLedger) -> Any:
         if server not in self._sources:
             self._sources[server] = self._source_for(server)
+        self._sources[server].on_request = ledger.record
         return self._sources[server]
 
+    def _home(self, member: SocialMember, ledger: SocialLedger) -> tuple[str, Any]:
+        """The member's ``@user@server`` and the source of their server."""
+        from retweetring.sources.mastodon import home_handle, split_handle
+
+        handle = home_handle(member.handle, member.key)
+        return handle, self._source(split_handle(handle)[1], ledger)
+
     def profile(self, handle: str, ledger: SocialLedger) -> SocialAccount:
-        from retweetring.sources.mastodon import LOOKUP, split_handle
+        from retweetring.sources.mastodon import split_handle
 
         _user, server = split_handle(handle)
-        account: SocialAccount = self._source(server).profile(handle)
-        ledger.record(LOOKUP, 0, 1)
+        account: SocialAccount = self._source(server, ledger).profile(handle)
         return account
 
     def pages(
@@ -585,18 +662,44 @@ class MastodonFeed:
         size: PageSize,
         ledger: SocialLedger,
     ) -> Iterator[FeedPage]:
-        from retweetring.sources.mastodon import LOOKUP, home_handle, split_handle
-
-        handle = home_handle(member.handle, member.key)
-        source = self._source(split_handle(handle)[1])
+        handle, source = self._home(member, ledger)
         account = source.lookup(handle)
-        ledger.record(LOOKUP, 0, 1)
         since: str | datetime | None = None
         if boundary is not None:
             since = boundary.newest or boundary.newest_at
-        for found in source.status_pages(account, since, cursor, size):
-            ledger.record(found.endpoint, found.read)
-            yield found
+        yield from source.status_pages(account, since, cursor, size)
+
+    def _local_id(self, key: str, source: Any) -> str:
+        from retweetring.sources.mastodon import status_id
+
+        local = status_id(key, source.server)
+        if local is None:
+            raise ServerUnreachableError(
+                f"{source.server}: cannot tell the id of status {key} on its home server"
+            )
+        return local
+
+    def repost_counts(
+        self, posts: Sequence[tuple[str, SocialMember]], ledger: SocialLedger
+    ) -> dict[str, int]:
+        from retweetring.sources.mastodon import status_id
+
+        counts: dict[str, int] = {}
+        for key, member in posts:
+            _handle, source = self._home(member, ledger)
+            local = status_id(key, source.server)
+            if local is None:  # its reposters cannot be asked for either
+                continue
+            found = source.repost_counts([local])
+            if local in found:  # else it was deleted
+                counts[key] = found[local]
+        return counts
+
+    def reposters(
+        self, key: str, member: SocialMember, size: PageSize, ledger: SocialLedger
+    ) -> Iterator[tuple[SocialPage, bool]]:
+        _handle, source = self._home(member, ledger)
+        yield from source.reblogged_by({"id": self._local_id(key, source), "uri": key}, size)
 
     def close(self) -> None:
         for source in self._sources.values():

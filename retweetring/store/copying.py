@@ -12,8 +12,10 @@ refreshed afterwards, as after an import.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select
@@ -51,6 +53,17 @@ class CopyResult:
         return sum(n for name, n in self.counts.items() if name != VERSION_TABLE)
 
 
+def _same_database(a: Engine, b: Engine) -> bool:
+    """Whether two engines open the same database: the same SQLite file, or the same URL."""
+    if a.url.get_backend_name() == b.url.get_backend_name() == "sqlite":
+        first, second = Path(a.url.database or ""), Path(b.url.database or "")
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+    return a.url.render_as_string(hide_password=False) == b.url.render_as_string(
+        hide_password=False
+    )
+
+
 def _count(conn: Connection, table: Table) -> int:
     return conn.scalar(select(func.count()).select_from(table)) or 0
 
@@ -70,10 +83,12 @@ def copy_database(
     Raises
     ------
     DatabaseError
-        The revisions differ, the target has rows, or the counts differ after the copy
-        (nothing is then written).
+        The target is the source, the revisions differ, the target has rows, or the counts
+        differ after the copy (nothing is then written).
     """
     src_shown, dst_shown = shown_name(source), shown_name(target)
+    if _same_database(source, target):
+        raise DatabaseError(f"cannot copy {src_shown} onto itself: give --to another database")
     revision = current_revision(source)
     target_revision = current_revision(target)
     if revision is None or revision != target_revision:

@@ -238,6 +238,8 @@ class SocialCheckpoint(Base):
     sweep_cursor: Mapped[str | None]
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    pds: Mapped[str | None]
+    """Bluesky: the URL of the member's personal data server, from their DID document (0006)."""
 
 
 class AccountLink(Base):

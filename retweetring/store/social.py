@@ -30,6 +30,7 @@ from retweetring.records import (
     SocialRepost,
     Tweet,
 )
+from retweetring.store.dialect import dialect_of
 from retweetring.store.tables import (
     accounts,
     approximate_retweets,
@@ -44,6 +45,7 @@ __all__ = [
     "load_checkpoint",
     "repost_id",
     "save_checkpoint",
+    "save_retweet_counts",
     "social_id",
     "write_social_page",
 ]
@@ -285,4 +287,18 @@ def save_checkpoint(
     else:
         conn.execute(
             insert(social_checkpoints).values(platform=platform, account_id=account_id, **values)
+        )
+
+
+def save_retweet_counts(conn: Connection, platform: str, counts: dict[int, int]) -> None:
+    """Remember the retweet (repost, boost) counts of members' posts, by post id, in the
+    caller's transaction: what ``--retweeters`` compares with the count at the last lookup."""
+    rows = [(platform, post_id, count) for post_id, count in counts.items() if count > 0]
+    if rows:  # one row per post: PostgreSQL updates a row at most once per statement
+        dialect_of(conn).insert_rows(
+            conn,
+            "retweeter_checks",
+            ("platform", "tweet_id", "retweet_count"),
+            rows,
+            "ON CONFLICT (platform, tweet_id) DO UPDATE SET retweet_count = excluded.retweet_count",
         )

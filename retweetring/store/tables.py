@@ -151,7 +151,7 @@ import_lines = Table(
     _required("unattributed", Integer),
     **WITHOUT_ROWID,
 )
-"""Lines of API v2 JSON Lines files whose page was imported (migration 0006): the line's
+"""Lines of API v2 JSON Lines files whose page was imported (migration 0007): the line's
 digest (:func:`retweetring.sources.files.line_digest`) and the tweets, retweets and
 unattributed retweets its page held. An import skips a line found here without parsing it,
 since writing the same page again changes nothing."""
@@ -267,10 +267,12 @@ social_checkpoints = Table(
     Column("sweep_cursor", Text),
     Column("completed_at", DateTime),
     _required("updated_at", DateTime),
+    Column("pds", Text),
     ForeignKeyConstraint(["platform", "account_id"], ["accounts.platform", "accounts.id"]),
     **WITHOUT_ROWID,
 )
-"""How far each Bluesky or Mastodon member's feed has been collected."""
+"""How far each Bluesky or Mastodon member's feed has been collected; ``pds`` (migration 0006)
+is a Bluesky member's personal data server, as their DID document named it."""
 
 account_links = Table(
     "account_links",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from retweetring.thanks.lists import ThankList
 from retweetring.thanks.post_length import LengthRule, length_rule
 
-__all__ = ["OPENINGS", "STYLES", "draft_posts", "drafts"]
+__all__ = ["OPENINGS", "STYLES", "draft_posts", "drafts", "drafts_by_network"]
 
 OPENINGS = {
     "thanks": "Huge thanks to everyone who shared our posts this week \N{PERSON WITH FOLDED HANDS}",
@@ -55,6 +55,31 @@ def drafts(thanks: ThankList, style: str = "thanks", rule: LengthRule | None = N
         raise ValueError(f"unknown draft style {style!r}; choose one of {', '.join(STYLES)}")
     known = [s.username for s in thanks.supporters if not s.username.startswith("id:")]
     return draft_posts(known, OPENINGS[style], rule)
+
+
+def drafts_by_network(
+    thanks: ThankList, limits: dict[str, int] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """Return the drafts of every style for each network the thanked account (or person)
+    posts on, as ``{network: {style: posts}}``, each by that network's length rule.
+
+    Across networks (a list of ``platform`` ``all``), a network's drafts mention the
+    supporters that have an account there, by that account (:meth:`ThankList.on`); the
+    others are thanked on the other networks. ``limits`` replaces a network's longest post.
+
+    Raises
+    ------
+    ValueError
+        One mention does not fit in a post even on its own.
+    """
+    limits = limits or {}
+    return {
+        network: {
+            style: drafts(thanks.on(network), style, length_rule(network, limits.get(network)))
+            for style in STYLES
+        }
+        for network in thanks.networks
+    }
 
 
 def draft_posts(

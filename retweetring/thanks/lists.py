@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
 from typing import Any
@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 
 from retweetring.errors import NoDataError
 from retweetring.graph import Window, support_condition
-from retweetring.records import PLATFORM_X, account_label
+from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X, account_label
 from retweetring.store.queries import find_account
 from retweetring.store.session import connection, write_connection
 from retweetring.store.tables import accounts, retweets, tweets
@@ -37,13 +37,21 @@ from retweetring.store.tables import thanks as ledger
 
 __all__ = [
     "RETURN_WEEKS",
+    "Handle",
     "Supporter",
     "ThankList",
     "Week",
+    "as_week",
+    "has_retweets_in",
     "last_complete_week",
     "mark_thanked",
+    "returned_to",
+    "support_received",
+    "supported_before",
     "thank_list",
+    "thanked_ids",
     "time_zone",
+    "usernames",
 ]
 
 RETURN_WEEKS = 4
@@ -193,9 +201,42 @@ def last_complete_week(now: datetime, tz: str = "UTC") -> Week:
     return Week.containing(now, tz).shift(-1)
 
 
+def as_week(week: Week | str | None, tz: str = "UTC", now: datetime | None = None) -> Week:
+    """``week`` as a Week: a label such as ``2026-W46`` is taken in ``tz``; None is the last
+    complete week in ``tz`` at ``now`` (default: the current time)."""
+    if isinstance(week, Week):
+        return week
+    if week is None:
+        return last_complete_week(now or datetime.now(timezone.utc), tz)
+    return Week.parse(week, tz)
+
+
+@dataclass(frozen=True)
+class Handle:
+    """One account of a supporting person on one network: where to thank them there."""
+
+    platform: str
+    account_id: int
+    username: str
+    retweets: int
+    """Distinct posts of the thanked person's accounts on this network it reposted that week."""
+    supported: tuple[int, ...] = ()
+    """The ids of the thanked person's accounts on this network that it supported that week."""
+
+    @property
+    def label(self) -> str:
+        """The account as ``platform:handle``."""
+        return f"{self.platform}:{self.username}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The account as a JSON object of ``thank --platform all``."""
+        return {"platform": self.platform, "username": self.username, "retweets": self.retweets}
+
+
 @dataclass(frozen=True)
 class Supporter:
-    """One account that supported the thanking account in the week."""
+    """One account (or, across networks, one person) that supported the thanking account in
+    the week."""
 
     username: str
     account_id: int
@@ -203,16 +244,26 @@ class Supporter:
     new: bool
     returned: bool
     thanked: bool
+    handles: tuple[Handle, ...] = ()
+    """Across networks: the person's accounts on the networks the thanked person posts on,
+    in network order (the first on each network is the one to mention there)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The supporter as the JSON object of the ``thank`` command."""
-        return {
+        data: dict[str, Any] = {
             "username": self.username,
             "retweets": self.retweets,
             "new": self.new,
             "returned": self.returned,
             "thanked": self.thanked,
         }
+        if self.handles:
+            data["accounts"] = [h.to_dict() for h in self.handles]
+        return data
+
+    def handle_on(self, platform: str) -> Handle | None:
+        """The account to thank this supporter on ``platform``; None without one there."""
+        return next((h for h in self.handles if h.platform == platform), None)
 
 
 @dataclass(frozen=True)
@@ -224,6 +275,30 @@ class ThankList:
     week: Week
     supporters: tuple[Supporter, ...]
     all_retweets: bool = False
+    platform: str = PLATFORM_X
+    """The network, or ``all``: a person across their linked accounts."""
+    accounts: tuple[str, ...] = ()
+    """With ``all``: the thanked person's accounts as ``platform:handle``, the first first."""
+
+    @property
+    def networks(self) -> tuple[str, ...]:
+        """The networks the thanked account (or person) posts on, in network order."""
+        if self.platform != "all":
+            return (self.platform,)
+        posted = {label.split(":", 1)[0] for label in self.accounts}
+        return tuple(n for n in (PLATFORM_X, PLATFORM_BLUESKY, PLATFORM_MASTODON) if n in posted)
+
+    def on(self, platform: str) -> ThankList:
+        """The list as thanked on one network of a person's: the supporters with an account
+        there, each named by that account (the whole list when it is of that network)."""
+        if self.platform == platform:
+            return self
+        shown = [
+            replace(s, username=h.username, account_id=h.account_id, handles=(h,))
+            for s in self.supporters
+            if (h := s.handle_on(platform)) is not None
+        ]
+        return replace(self, supporters=tuple(shown), platform=platform, accounts=())
 
     @cached_property
     def support_back(self) -> tuple[Supporter, ...]:
@@ -241,7 +316,7 @@ class ThankList:
             "all_retweets": self.all_retweets,
             "supporters": [s.to_dict() for s in self.supporters],
             "support_back": [s.username for s in self.support_back],
-        }
+        } | ({"platform": "all", "accounts": list(self.accounts)} if self.platform == "all" else {})
 
 
 def thank_list(
@@ -286,27 +361,22 @@ def thank_list(
     SQLite plans these per-account queries well only with ``ANALYZE`` statistics: on a million
     retweets this takes 0.03 s with them and 3.5 s without (``benchmarks/thank_list.py``).
     """
-    if not isinstance(week, Week):
-        week = (
-            last_complete_week(now or datetime.now(timezone.utc), tz)
-            if week is None
-            else Week.parse(week, tz)
-        )
+    week = as_week(week, tz, now)
     with connection(db) as conn:
         account_id = find_account(conn, username, platform)
-        if not _has_retweets_in(conn, week, platform):
+        if not has_retweets_in(conn, week, platform):
             raise NoDataError(_no_data_message(conn, week, platform))
         label = conn.scalar(
             select(accounts.c.username).where(
                 accounts.c.platform == platform, accounts.c.id == account_id
             )
         )
-        counts = _support_received(conn, account_id, week.window(), all_retweets, platform)
+        counts = support_received(conn, account_id, week.window(), all_retweets, platform)
         ids = list(counts)
-        earlier = _supported_before(conn, account_id, ids, week, all_retweets, platform)
-        returned = _returned_to(conn, account_id, ids, week, all_retweets, platform)
-        thanked = _thanked(conn, account_id, ids, week, platform)
-        names = _usernames(conn, ids, platform)
+        earlier = supported_before(conn, account_id, ids, week, all_retweets, platform)
+        returned = returned_to(conn, account_id, ids, week, all_retweets, platform)
+        thanked = thanked_ids(conn, account_id, ids, week, platform)
+        names = usernames(conn, ids, platform)
     supporters = [
         Supporter(
             username=account_label(sid, names.get(sid)),
@@ -325,6 +395,7 @@ def thank_list(
         week=week,
         supporters=tuple(supporters),
         all_retweets=all_retweets,
+        platform=platform,
     )
 
 
@@ -343,7 +414,7 @@ def _support_select(*columns: Any, all_retweets: bool, window: Window, platform:
     )
 
 
-def _has_retweets_in(conn: Connection, week: Week, platform: str) -> bool:
+def has_retweets_in(conn: Connection, week: Week, platform: str) -> bool:
     query = select(retweets.c.id).where(
         retweets.c.platform == platform,
         retweets.c.created_at >= week.start_utc,
@@ -365,7 +436,7 @@ def _no_data_message(conn: Connection, week: Week, platform: str) -> str:
     return f"no retweets stored in {week.describe()}: {held}"
 
 
-def _support_received(
+def support_received(
     conn: Connection, account_id: int, window: Window, all_retweets: bool, platform: str
 ) -> dict[int, int]:
     query = (
@@ -387,7 +458,7 @@ def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _supported_before(
+def supported_before(
     conn: Connection,
     account_id: int,
     ids: list[int],
@@ -408,7 +479,7 @@ def _supported_before(
     return found
 
 
-def _returned_to(
+def returned_to(
     conn: Connection,
     account_id: int,
     ids: list[int],
@@ -427,7 +498,7 @@ def _returned_to(
     return found
 
 
-def _thanked(
+def thanked_ids(
     conn: Connection, account_id: int, ids: list[int], week: Week, platform: str
 ) -> set[int]:
     found: set[int] = set()
@@ -442,7 +513,7 @@ def _thanked(
     return found
 
 
-def _usernames(conn: Connection, ids: list[int], platform: str) -> dict[int, str | None]:
+def usernames(conn: Connection, ids: list[int], platform: str) -> dict[int, str | None]:
     names: dict[int, str | None] = {}
     for chunk in _chunks(ids):
         query = select(accounts.c.id, accounts.c.username).where(
@@ -458,31 +529,45 @@ def mark_thanked(
     *,
     supporters: Iterable[Supporter] | None = None,
     now: datetime | None = None,
-    platform: str = PLATFORM_X,
 ) -> int:
     """Record ``thanks``'s supporters (or just ``supporters``) in the thanks ledger.
 
     Recording the same supporter for the same account and week again changes nothing.
-    Returns how many supporters were newly recorded. With a Connection, the caller's
-    transaction decides when the rows are committed.
+    Returns how many supporters were newly recorded. Across networks (a list of ``platform``
+    ``all``) each supporting account is recorded on its network for the thanked person's
+    accounts it supported there. With a Connection, the caller's transaction decides when the
+    rows are committed.
     """
-    chosen = {s.account_id: s for s in (thanks.supporters if supporters is None else supporters)}
+    chosen = list(thanks.supporters if supporters is None else supporters)
     when = _naive_utc(now or datetime.now(timezone.utc))
+    wanted: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
+    for n, s in enumerate(chosen):
+        entries = (
+            [(h.platform, m, h.account_id, h.retweets) for h in s.handles for m in h.supported]
+            if thanks.platform == "all"
+            else [(thanks.platform, thanks.account_id, s.account_id, s.retweets)]
+        )
+        for platform, mine, supporter, count in entries:
+            wanted.setdefault((platform, mine), {})[supporter] = (count, n)
+    rows, recorded = [], set()
     with write_connection(db) as conn:
-        already = _thanked(conn, thanks.account_id, list(chosen), thanks.week, platform)
-        rows = [
-            {
-                "platform": platform,
-                "account_id": thanks.account_id,
-                "week": thanks.week.label,
-                "supporter_id": s.account_id,
-                "retweets": s.retweets,
-                "tz": thanks.week.tz,
-                "thanked_at": when,
-            }
-            for s in chosen.values()
-            if s.account_id not in already
-        ]
+        for (platform, mine), found in wanted.items():
+            already = thanked_ids(conn, mine, list(found), thanks.week, platform)
+            for supporter, (count, n) in found.items():
+                if supporter in already:
+                    continue
+                recorded.add(n)
+                rows.append(
+                    {
+                        "platform": platform,
+                        "account_id": mine,
+                        "week": thanks.week.label,
+                        "supporter_id": supporter,
+                        "retweets": count,
+                        "tz": thanks.week.tz,
+                        "thanked_at": when,
+                    }
+                )
         if rows:
             conn.execute(insert(ledger), rows)
-    return len(rows)
+    return len(recorded)

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from retweetring.errors import EmptyMapError, OutputError
-from retweetring.graph import support_graph
+from retweetring.people import network_graph
+from retweetring.records import PLATFORM_X
 from retweetring.reports.maps import community_map, ego_map
-from retweetring.reports.thanks import render_markdown
-from retweetring.store.queries import find_account
-from retweetring.thanks.drafts import STYLES, drafts
+from retweetring.reports.thanks import flat_drafts, render_markdown
+from retweetring.thanks.drafts import drafts_by_network
 from retweetring.thanks.lists import Week, thank_list
+from retweetring.thanks.person import person_thank_list
 
 THANKS_FILE = "thank-you.md"
 DRAFTS_FILE = "drafts.txt"
@@ -76,8 +77,13 @@ def write_weekly(
     now: datetime | None = None,
     all_retweets: bool = False,
     size: tuple[int, int] = (1600, 1200),
+    platform: str = PLATFORM_X,
 ) -> WeeklyResult:
     """Write the week's thank-you list, drafts, ego map and community map into ``OUT/WEEK/``.
+
+    ``platform`` is the network of ``username`` and of the maps; ``all`` thanks the person
+    of the account ``username`` (``platform:handle``) across their linked accounts, with
+    drafts for each network they post on, and maps every network's persons.
 
     The folder is built beside its final place and then moved there, so a crash never leaves
     half of it; running again for the same week replaces it. A map with nothing to draw is
@@ -90,11 +96,16 @@ def write_weekly(
     NoDataError
         The database holds no retweets in the week.
     """
-    thanks = thank_list(engine, username, week, tz, now=now, all_retweets=all_retweets)
-    posts = {style: drafts(thanks, style) for style in STYLES}
+    if platform == "all":
+        thanks = person_thank_list(engine, username, week, tz, now=now, all_retweets=all_retweets)
+    else:
+        thanks = thank_list(
+            engine, username, week, tz, now=now, all_retweets=all_retweets, platform=platform
+        )
+    posts = flat_drafts(thanks, drafts_by_network(thanks))
     window = thanks.week.window()
     label = thanks.week.describe()
-    graph = support_graph(engine, window, all_retweets=all_retweets)
+    graph = network_graph(engine, window, all_retweets=all_retweets, platform=platform)
     out = Path(out_dir)
     final = out / thanks.week.label
     result = WeeklyResult(
@@ -116,7 +127,7 @@ def write_weekly(
                 EGO_MAP_FILE,
                 lambda path: ego_map(
                     graph,
-                    find_account(engine, username),
+                    thanks.account_id,
                     path,
                     window_label=label,
                     size=size,

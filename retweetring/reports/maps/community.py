@@ -34,7 +34,13 @@ from retweetring.reports.maps.style import (
     OTHER_COMMUNITY,
     PALETTE,
 )
-from retweetring.reports.maps.text import count_text, handle_of, in_window, name_of, username_of
+from retweetring.reports.maps.text import (
+    count_text,
+    in_window,
+    label_of,
+    legend_handle_of,
+    username_of,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -226,7 +232,7 @@ def _draw(
             fig,
             ax,
             view,
-            [(n, name_of(S, n), pos[n], scale.radius_px(received[n])) for n in chosen],
+            [(n, label_of(S, n), pos[n], scale.radius_px(received[n])) for n in chosen],
         )
         counts = [
             count_text(len(S), "account"),
@@ -308,7 +314,7 @@ def community_styles(S: nx.DiGraph) -> CommunityStyles:
             colour = PALETTE[i]
             star = min(nodes, key=lambda n: (-S.nodes[n]["received"], sort_key(S, n)))
             rest = len(nodes) - 1
-            label = handle_of(S, star) + (f" and {rest} more" if rest else "")
+            label = legend_handle_of(S, star) + (f" and {rest} more" if rest else "")
             named.append((colour, label))
         else:
             colour = OTHER_COMMUNITY

@@ -26,7 +26,15 @@ from retweetring.reports.maps.legend import (
 )
 from retweetring.reports.maps.result import MapResult
 from retweetring.reports.maps.style import EGO_COLOURS
-from retweetring.reports.maps.text import count_text, handle_of, in_window, name_of, username_of
+from retweetring.reports.maps.text import (
+    LEGEND_HANDLE,
+    count_text,
+    handle_of,
+    in_window,
+    label_of,
+    legend_handle_of,
+    username_of,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -129,6 +137,11 @@ def ego_map(
         k: [n for n in kept if relation[n] == k] for k in ("mutual", "supporter", "supported")
     }
     me = handle_of(graph, centre)
+    short = legend_handle_of(graph, centre)  # for the legend, which has a fixed width
+    gap = "\n" if len(short) > LEGEND_HANDLE else " "  # a long handle: on a line of its own
+    centre_label = label_of(graph, centre, 34)
+    if "\n" not in centre_label:  # a person's label already names their accounts
+        centre_label += f"\n{me}"
     around = [*kept, *intro_nodes][:80]
 
     def draw(fig: Figure, ax: Axes, legend_ax: Axes) -> list[Hashable]:
@@ -211,8 +224,8 @@ def ego_map(
             fig,
             ax,
             view,
-            [(centre, f"{name_of(graph, centre, 34)}\n{me}", pos[centre], radii[centre])]
-            + [(n, name_of(graph, n), pos[n], radii[n]) for n in around],
+            [(centre, centre_label, pos[centre], radii[centre])]
+            + [(n, label_of(graph, n), pos[n], radii[n]) for n in around],
             radial=True,
         )
         counts = [
@@ -231,13 +244,26 @@ def ego_map(
         draw_title(fig, f"Support around {me} · {window_label}", lines)
         kinds_drawn = [
             ("mutual", f"mutual partners ({len(by_kind['mutual'])})"),
-            ("supporter", f"support {me}, not returned\n({len(by_kind['supporter'])})"),
-            ("supported", f"{me} supports them, not\nreturned ({len(by_kind['supported'])})"),
+            (
+                "supporter",
+                f"support {short}, not returned\n({len(by_kind['supporter'])})"
+                if gap == " "
+                else f"support {short},\nnot returned ({len(by_kind['supporter'])})",
+            ),
+            (
+                "supported",
+                f"{short} supports them, not\nreturned ({len(by_kind['supported'])})"
+                if gap == " "
+                else f"{short} supports them,\nnot returned ({len(by_kind['supported'])})",
+            ),
         ]
-        legend = [header(f"Colour: relationship to {me}"), dot(EGO_COLOURS["centre"], me)]
+        legend = [
+            header(f"Colour: relationship to{gap}{short}"),
+            dot(EGO_COLOURS["centre"], short),
+        ]
         legend += [dot(EGO_COLOURS[kind], text) for kind, text in kinds_drawn if by_kind[kind]]
         if intro_nodes:
-            worth = f"worth introducing to {me}\n({len(intro_nodes)}, best first)"
+            worth = f"worth introducing to{gap}{short}\n({len(intro_nodes)}, best first)"
             legend.append(dot(EGO_COLOURS["introduction"], worth))
         legend += ego_line_entries(
             min_support,
@@ -246,7 +272,7 @@ def ego_map(
             intros=bool(intro_nodes),
         )
         note = labels_note(
-            f"{me} and the {len(around)}\nstrongest relationships",
+            f"{short} and the {len(around)}\nstrongest relationships",
             drawn=len(labelled),
             chosen=1 + len(around),
             total=len(drawn),

@@ -15,7 +15,17 @@ import networkx as nx
 
 from retweetring.reports.maps.style import FONT
 
-__all__ = ["count_text", "display_text", "handle_of", "in_window", "name_of", "username_of"]
+__all__ = [
+    "LEGEND_HANDLE",
+    "count_text",
+    "display_text",
+    "handle_of",
+    "in_window",
+    "label_of",
+    "legend_handle_of",
+    "name_of",
+    "username_of",
+]
 
 
 @lru_cache(maxsize=1)
@@ -69,9 +79,45 @@ def handle_of(G: nx.Graph, node: Hashable) -> str:
     return f"@{shown}" if shown else f"id:{node}"
 
 
+LEGEND_HANDLE = 13
+"""The longest ``@username`` a legend line holds beside its words; a longer one goes on a
+line of its own (the legend has a fixed width)."""
+
+
+def legend_handle_of(G: nx.Graph, node: Hashable) -> str:
+    """:func:`handle_of` for a legend: a username of more than 13 characters, such as a
+    Mastodon ``user@server``, is cut to 12 and an ellipsis (the title and the node's label
+    show it whole).
+
+    >>> G = nx.Graph()
+    >>> G.add_node(1, username="hollys_bakery")
+    >>> G.add_node(2, username="eve@bakers.example")
+    >>> legend_handle_of(G, 1), legend_handle_of(G, 2)
+    ('@hollys_bakery', '@eve@bakers.e…')
+    """
+    return f"@{display_text(username_of(G, node), limit=13)}"
+
+
 def name_of(G: nx.Graph, node: Hashable, limit: int = 26) -> str:
     """The display name as drawable text, else ``@username``."""
     return display_text(G.nodes[node].get("name"), limit) or handle_of(G, node)
+
+
+def label_of(G: nx.Graph, node: Hashable, limit: int = 26) -> str:
+    """The node's label on a map: :func:`name_of`, and for a person with several linked
+    accounts (a node of :func:`retweetring.people.people_graph`) a second line naming them.
+
+    >>> G = nx.Graph()
+    >>> G.add_node(1, name="Bea's Bakes", accounts=("x:bakery_bea", "bluesky:bea.bsky.social"))
+    >>> print(label_of(G, 1))
+    Bea's Bakes
+    x:bakery_bea · bluesky:bea.bsky.social
+    """
+    accounts = G.nodes[node].get("accounts") or ()
+    label = name_of(G, node, limit)
+    if len(accounts) < 2:
+        return label
+    return label + "\n" + display_text(" · ".join(accounts), limit=2 * limit + 10)
 
 
 def count_text(n: int, thing: str) -> str:
