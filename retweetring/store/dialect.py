@@ -81,6 +81,10 @@ class Dialect:
         cache), restored on exit."""
         yield
 
+    def limit_cache(self, conn: Connection, cache_kib: int) -> None:
+        """Shrink the page cache of a bulk load's connection to ``cache_kib`` KiB (SQLite:
+        its sorts for ``CREATE INDEX`` may use as much again); :meth:`loading` restores it."""
+
     def refresh_statistics(self, conn: Connection) -> None:
         """Refresh the query planner's statistics, in ``conn``'s transaction."""
         conn.exec_driver_sql("ANALYZE")
@@ -152,6 +156,9 @@ class SQLite(Dialect):
                 raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
                 if not raw.in_transaction:
                     raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def limit_cache(self, conn: Connection, cache_kib: int) -> None:
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kib)}")
 
     def refresh_statistics(self, conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA analysis_limit=1000")

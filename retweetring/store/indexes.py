@@ -47,11 +47,22 @@ def drop(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
 
 
-def build_missing(conn: Connection) -> list[str]:
+BUILD_CACHE_KIB = 32 * 1024
+"""Page cache while a bulk load builds its indexes: SQLite's sort for ``CREATE INDEX`` keeps
+up to the cache's size in memory beside the cache itself. Measured on 2M retweets: peak RSS
+545 MB with the load's 128 MiB, 498 MB with 32 MiB (73 MB more written: the sort's spill)."""
+
+
+def build_missing(conn: Connection, cache_kib: int | None = None) -> list[str]:
     """Build the :func:`deferrable` indexes the database lacks, in the caller's transaction;
-    return their names."""
+    return their names. ``cache_kib`` shrinks the page cache first, when any is missing."""
+    from retweetring.store.dialect import dialect_of
+
     built = []
-    for index in missing(conn):
+    lacking = missing(conn)
+    if lacking and cache_kib is not None:
+        dialect_of(conn).limit_cache(conn, cache_kib)
+    for index in lacking:
         index.create(conn)
         built.append(str(index.name))
     return built
