@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from retweetring.promo import PromoResult
@@ -16,7 +16,7 @@ class MarkerClassifier:
     """Promotional exactly when the text contains ``marker``; remembers what it was shown.
 
     Has the interface of ``retweetring.promo.Classifier``: ``version``, ``threshold``,
-    ``classify``.
+    ``classify``, ``classify_many``.
     """
 
     marker: str = MARKER
@@ -42,3 +42,8 @@ class MarkerClassifier:
         if self.marker in text.lower():
             return PromoResult(True, 0.9, (f"marker: {self.marker}", "second reason"))
         return PromoResult(False, 0.1, ())
+
+    def classify_many(
+        self, tweets: Iterable[tuple[str, Sequence[str], str | None, str | None, str | None]]
+    ) -> list[PromoResult]:
+        return [self.classify(*tweet) for tweet in tweets]

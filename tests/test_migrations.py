@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 from retweetring.sources.ingest import import_file
 from retweetring.store.session import alembic_config, create_db_engine, head_revision, upgrade
@@ -77,17 +78,23 @@ def _fill_like(db: Path, source: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("revision", EARLIER)
-def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(
-    tmp_path, revision, filled_at_head
-):
-    db = tmp_path / "old.db"
+def _filled_at(db: Path, revision: str, source: Path) -> Engine:
+    """A database at `revision` holding the rows of `source` its tables have."""
     engine = create_db_engine(str(db))
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
-    _fill_like(db, filled_at_head)  # the 0001 tables, which every revision keeps
+    _fill_like(db, source)  # the 0001 tables, which every revision keeps
+    return engine
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(
+    tmp_path, revision, filled_at_head
+):
+    db = tmp_path / "old.db"
+    engine = _filled_at(db, revision, filled_at_head)
     before = _tables(db)
     for name in ("accounts", "tweets", "retweets", "imports"):
         assert before[name][1:], f"nothing was stored in {name} at the old revision"
@@ -101,3 +108,16 @@ def test_database_filled_at_an_earlier_revision_upgrades_with_every_row(
         added = tuple(c for c in after[name][0] if c not in columns)
         assert all(value is None for row in _project(after[name], added) for value in row), name
     assert done.backup is not None and _tables(done.backup) == before
+
+
+@pytest.mark.parametrize("revision", EARLIER)
+def test_the_upgrade_fills_the_pair_weights_with_the_support_graph(
+    tmp_path, revision, filled_at_head
+):
+    from test_pair_weights import assert_fresh_and_equal, stored_edges
+
+    engine = _filled_at(tmp_path / "old.db", revision, filled_at_head)
+    upgrade(engine)
+    assert_fresh_and_equal(engine)
+    assert stored_edges(engine), "the example has support"
+    engine.dispose()

@@ -78,6 +78,16 @@ def test_real_tweets_get_the_reference_results(
         _assert_same(new, old, call)
 
 
+def test_classify_many_gives_what_classify_gives_tweet_by_tweet() -> None:
+    calls = list(_labelled_calls())
+    for rules in (None, load_rules(AWKWARD_RULES)):
+        clf = shipped_classifier() if rules is None else Classifier(shipped_model(), rules)
+        many = clf.classify_many(calls)
+        assert many == [clf.classify(*call) for call in calls]
+    assert any(r.promotional for r in many) and not all(r.promotional for r in many)
+    assert clf.classify_many([]) == []
+
+
 def test_awkward_rules_give_the_reference_results(reference: ModuleType) -> None:
     rules = load_rules(AWKWARD_RULES)
     new = Classifier(shipped_model(), rules)

@@ -21,8 +21,9 @@ from sqlalchemy import Engine, delete, insert
 from retweetring.graph import Window, support_graph
 from retweetring.records import PLATFORM_X
 from retweetring.reports import summary
-from retweetring.store import pairs
+from retweetring.store import pair_weights, pairs
 from retweetring.store.models import Account, Retweet, Tweet
+from retweetring.store.pair_weights import fresh_platforms
 from retweetring.store.session import open_database
 
 # Ids whose string order differs from their numeric order; usernames that tie, are missing,
@@ -89,8 +90,12 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     eng.dispose()
 
 
-def _fill(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Replace the stored data by ``rows``, with foreign keys off: ids may lack an account."""
+def _fill(engine: Engine, rows: dict[str, list[dict[str, Any]]], stored: bool = False) -> None:
+    """Replace the stored data by ``rows``, with foreign keys off: ids may lack an account.
+
+    The stored pair weights are left stale, so the analytics join the tables; with
+    `stored` they are then rebuilt (``pair_weights.refresh``), so the analytics read them.
+    """
     with engine.connect() as conn:
         conn.exec_driver_sql("COMMIT")  # PRAGMA foreign_keys is ignored inside a transaction
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
@@ -99,16 +104,36 @@ def _fill(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
         for model, key in ((Account, "accounts"), (Tweet, "tweets"), (Retweet, "retweets")):
             if rows[key]:
                 conn.execute(insert(model), rows[key])
+        conn.exec_driver_sql("UPDATE pair_weights_state SET fresh = false")  # when none changed
         conn.commit()
+    if stored:
+        pair_weights.refresh(engine)
+        with engine.connect() as conn:
+            assert PLATFORM_X in fresh_platforms(conn)
+
+
+def _asked(window: Window, all_retweets: bool, stored: bool) -> tuple[Window, bool]:
+    """The window and ``all_retweets`` of an example: with `stored`, the question the stored
+    pair weights answer (all time, promotional tweets only), so that the fast path runs."""
+    return (Window(), False) if stored else (window, all_retweets)
 
 
 CASES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @CASES
-@given(rows=databases(), window=windows(), k=st.integers(1, 3), all_retweets=st.booleans())
-def test_sql_mutual_rows_equal_the_networkx_reference(scratch, rows, window, k, all_retweets):
-    _fill(scratch, rows)
+@given(
+    rows=databases(),
+    window=windows(),
+    k=st.integers(1, 3),
+    all_retweets=st.booleans(),
+    stored=st.booleans(),
+)
+def test_sql_mutual_rows_equal_the_networkx_reference(
+    scratch, rows, window, k, all_retweets, stored
+):
+    _fill(scratch, rows, stored)
+    window, all_retweets = _asked(window, all_retweets, stored)
     graph = support_graph(scratch, window, all_retweets=all_retweets)
     expected = summary.mutual_rows(graph, k)
     assert pairs.mutual_rows(scratch, window, k, all_retweets=all_retweets) == expected
@@ -121,11 +146,13 @@ def test_sql_mutual_rows_equal_the_networkx_reference(scratch, rows, window, k, 
     k=st.integers(1, 3),
     all_retweets=st.booleans(),
     account=st.one_of(st.none(), st.sampled_from([*IDS, 7])),
+    stored=st.booleans(),
 )
 def test_sql_one_sided_rows_equal_the_networkx_reference(
-    scratch, rows, window, k, all_retweets, account
+    scratch, rows, window, k, all_retweets, account, stored
 ):
-    _fill(scratch, rows)
+    _fill(scratch, rows, stored)
+    window, all_retweets = _asked(window, all_retweets, stored)
     graph = support_graph(scratch, window, all_retweets=all_retweets)
     expected = summary.one_sided_rows(graph, k, account=account)
     got = pairs.one_sided_rows(scratch, window, k, account, all_retweets=all_retweets)

@@ -17,7 +17,7 @@ from graphs import large_support_graph
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
-from test_sql_pairs import CASES, _fill, databases, windows
+from test_sql_pairs import CASES, _asked, _fill, databases, windows
 
 from retweetring.analytics import weights
 from retweetring.analytics.labels import sort_key
@@ -42,12 +42,15 @@ DATA = {
     "window": windows(),
     "k": st.integers(1, 3),
     "all_retweets": st.booleans(),
+    "stored": st.booleans(),
 }
 
 
-def both(db: Engine, rows, window, all_retweets, times=False):
-    """The stored ``rows`` read as SQL arrays and as the networkx support graph."""
-    _fill(db, rows)
+def both(db: Engine, rows, window, all_retweets, stored, times=False):
+    """The stored ``rows`` read as SQL arrays (with `stored`, all time from the stored pair
+    weights, see ``_asked``) and as the networkx support graph."""
+    _fill(db, rows, stored)
+    window, all_retweets = _asked(window, all_retweets, stored)
     sw = support_weights(db, window, all_retweets=all_retweets, times=times)
     return sw, support_graph(db, window, all_retweets=all_retweets)
 
@@ -55,9 +58,9 @@ def both(db: Engine, rows, window, all_retweets, times=False):
 @CASES
 @given(**DATA, top=st.integers(1, 4), max_exact=st.integers(1, 4))
 def test_report_from_sql_arrays_equals_the_networkx_report(
-    db, rows, window, k, all_retweets, top, max_exact
+    db, rows, window, k, all_retweets, stored, top, max_exact
 ):
-    sw, graph = both(db, rows, window, all_retweets)
+    sw, graph = both(db, rows, window, all_retweets, stored)
     options = {"min_support": k, "top": top, "max_exact": max_exact, "window": "w"}
     assert summary.report(sw, 7, **options) == summary.report(graph, 7, **options)
     assert weights.balance_rows(sw) == summary.balance_rows(graph)
@@ -66,9 +69,9 @@ def test_report_from_sql_arrays_equals_the_networkx_report(
 @CASES
 @given(**DATA, top=st.none() | st.integers(0, 5))
 def test_introductions_from_sql_arrays_equal_the_networkx_introductions(
-    db, rows, window, k, all_retweets, top
+    db, rows, window, k, all_retweets, stored, top
 ):
-    sw, graph = both(db, rows, window, all_retweets)
+    sw, graph = both(db, rows, window, all_retweets, stored)
     assert weights.introduction_rows(sw, k, top) == summary.introduction_rows(graph, k, top=top)
 
 
@@ -99,9 +102,9 @@ def test_top_introductions_and_report_from_arrays_equal_networkx_on_larger_graph
 @CASES
 @given(**DATA)
 def test_graphml_from_sql_arrays_is_the_networkx_export_byte_for_byte(
-    db, tmp_path_factory, rows, window, k, all_retweets
+    db, tmp_path_factory, rows, window, k, all_retweets, stored
 ):
-    sw, graph = both(db, rows, window, all_retweets, times=True)
+    sw, graph = both(db, rows, window, all_retweets, stored, times=True)
     folder = tmp_path_factory.mktemp("graphml")
     old = export_graph(graph, folder / "old.graphml", "graphml", min_support=k, window_label="w")
     new = export_graphml_of_weights(sw, folder / "new.graphml", min_support=k, window_label="w")

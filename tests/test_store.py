@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +59,28 @@ def test_migrations_match_the_models(any_engine):
     with any_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+PARTIAL_INDEX_DDL = """
+import retweetring.store.models
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
+from retweetring.store.tables import metadata
+for table in ("accounts", "tweets"):
+    (index,) = [i for i in metadata.tables[table].indexes if i.name.endswith("_platform_key")]
+    print(CreateIndex(index).compile(dialect=postgresql.dialect()))
+"""
+
+
+def test_the_models_give_the_key_indexes_their_postgresql_where():
+    # the Core tables leave PostgreSQL's options out (so reading SQLite never loads that
+    # dialect); importing the models, as Alembic does, completes them: fresh interpreter
+    done = subprocess.run(
+        [sys.executable, "-c", PARTIAL_INDEX_DDL], capture_output=True, text=True, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(line.endswith("WHERE key IS NOT NULL") for line in lines), lines
 
 
 def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(engine):
@@ -312,6 +336,6 @@ def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_o
     event.listen(any_engine, "commit", lambda _conn: commits.append(1))
     import_file(any_engine, path, batch_rows=8)
     # Page 2's line was committed: skipped unread. Pages 1 and 3, 4-5, 6 with the imports row;
-    # then ANALYZE.
-    assert len(commits) == 3 + 1
+    # then ANALYZE and the pair weights.
+    assert len(commits) == 3 + 1 + 1
     assert _dump(any_db) == _dump(reference)

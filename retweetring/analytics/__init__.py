@@ -5,10 +5,13 @@ The support graph has one node per account (optional attributes ``username`` and
 promotional tweets of Y that X retweeted (a missing weight counts as 1). Results are
 ordered deterministically: ties are broken by label (``username``, else ``str(node)``).
 
+Importing the package does not import networkx: a function given a graph uses the networkx
+the caller already has, and :mod:`retweetring.analytics.weights` works on arrays read from SQL
+(numpy, igraph), so ``report`` and ``introductions`` start without networkx.
+
 One family needs no graph: :func:`posting_balance` takes each account's counts of original and
 promotional tweets (the data first, as everywhere, then the options). It lives in
-:mod:`retweetring.posting`, outside this package, so that the ``balance`` command does not
-import networkx; it is re-exported here.
+:mod:`retweetring.posting`, outside this package; it is re-exported here.
 """
 
 from retweetring.posting import PostingBalance, PostingBalances, posting_balance

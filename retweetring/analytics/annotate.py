@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .communities import communities, community_of
 from .labels import node_ranks
-from .shared import check_min_support, weight
+from .shared import check_min_support, digraph_only, weight
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["NO_COMMUNITY", "KeptSupport", "annotated_graph", "annotated_subgraph"]
 
@@ -23,8 +25,7 @@ __all__ = ["NO_COMMUNITY", "KeptSupport", "annotated_graph", "annotated_subgraph
 NO_COMMUNITY = -1
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def annotated_graph(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> nx.DiGraph:
     """Return the support edges that reach `min_support`, with community and balance.
 
@@ -61,6 +62,7 @@ def annotated_graph(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> nx.D
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_weighted_edges_from([(1, 2, 3), (2, 1, 1), (3, 1, 2), (1, 1, 5)])
     >>> A = annotated_graph(G)
@@ -139,6 +141,8 @@ def _annotated(
     seed: int,
     group: Mapping[Hashable, int] | None = None,
 ) -> nx.DiGraph:
+    import networkx as nx
+
     nodes = [n for n in kept.neighbours if only is None or n in only]
     rank = node_ranks(G, nodes)
     if only is None:

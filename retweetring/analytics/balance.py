@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .labels import node_ranks
-from .shared import weight
+from .shared import digraph_only, weight
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Balance", "support_balance"]
 
@@ -43,8 +45,7 @@ class Balance:
         return self.given - self.received
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def support_balance(G: nx.DiGraph) -> list[Balance]:
     """Return, for every account, the support it gives and receives.
 
@@ -63,6 +64,7 @@ def support_balance(G: nx.DiGraph) -> list[Balance]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 3]["weight"] = 4
     >>> for b in support_balance(G):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import engine
 from .labels import node_ranks
-from .shared import MutualPositions, check_min_support, mutual_positions
+from .shared import MutualPositions, check_min_support, digraph_only, mutual_positions
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["communities", "community_of", "communities_of_positions"]
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[list[Hashable]]:
     """Return the communities of the mutual-support graph (Louvain, igraph's multilevel).
 
@@ -50,6 +51,7 @@ def communities(G: nx.DiGraph, min_support: int = 1, seed: int = 42) -> list[lis
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (4, 5), (5, 4), (5, 6)])
     >>> communities(G)
     [[1, 2, 3], [4, 5]]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import engine
 from .labels import node_ranks
@@ -13,14 +12,17 @@ from .shared import (
     check_min_support,
     check_positive,
     check_top,
+    digraph_only,
     mutual_positions,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["connectors_of_positions", "sample_size", "top_connectors"]
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def top_connectors(
     G: nx.DiGraph,
     top: int | None = 10,
@@ -63,6 +65,7 @@ def top_connectors(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (3, 4), (4, 3)])
     >>> top_connectors(G)
     [(2, 0.6666666666666666), (3, 0.6666666666666666)]

@@ -16,12 +16,11 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from .labels import SortKey, node_ranks, sort_key
-from .shared import check_min_support, check_top, mutual_partners, partners_of
+from .shared import check_min_support, check_top, digraph_only, mutual_partners, partners_of
 
 if TYPE_CHECKING:
+    import networkx as nx
     import numpy as np
 
 __all__ = ["Introduction", "introductions", "ranked_introductions"]
@@ -56,8 +55,7 @@ class Introduction:
     score: float
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def introductions(
     G: nx.DiGraph,
     min_support: int = 1,
@@ -102,6 +100,7 @@ def introductions(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (3, 4)])
     >>> introductions(G)
     [Introduction(a=1, b=3, via=(2,), score=1.4426950408889634)]

@@ -8,8 +8,10 @@ matters for odd inputs such as the nodes ``1`` and ``"1"`` in one graph).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["label", "sort_key", "sorted_nodes", "node_ranks"]
 
@@ -33,6 +35,7 @@ def label(G: nx.Graph, node: Hashable) -> str:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_node(7, username="alice")
     >>> G.add_node(8)
@@ -63,6 +66,7 @@ def sort_key(G: nx.Graph, node: Hashable) -> SortKey:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2)])
     >>> G.nodes[2]["username"] = "ann"
     >>> sorted(G, key=lambda n: sort_key(G, n))
@@ -88,6 +92,7 @@ def sorted_nodes(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> list[H
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(10, 9)])
     >>> sorted_nodes(G)
     [10, 9]
@@ -114,6 +119,7 @@ def node_ranks(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[Has
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("b", "a")])
     >>> node_ranks(G)
     {'a': 0, 'b': 1}

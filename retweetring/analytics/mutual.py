@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .labels import node_ranks
-from .shared import build_mutual_graph, check_min_support, mutual_edges, weight
+from .shared import build_mutual_graph, check_min_support, digraph_only, mutual_edges, weight
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["MutualPair", "mutual_graph", "mutual_pairs", "reciprocity"]
 
@@ -43,8 +45,7 @@ class MutualPair:
         return self.a_to_b + self.b_to_a
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
     """Return the undirected graph of mutual support.
 
@@ -73,6 +74,7 @@ def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 2]["weight"] = 3
     >>> H = mutual_graph(G)
@@ -85,8 +87,7 @@ def mutual_graph(G: nx.DiGraph, min_support: int = 1) -> nx.Graph:
     return build_mutual_graph(G, k, node_ranks(G), isolates=True)
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
     """Return every mutual pair, strongest first.
 
@@ -110,6 +111,7 @@ def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 2), (1, 3)])
     >>> G.edges[3, 2]["weight"] = 2
     >>> mutual_pairs(G)
@@ -124,8 +126,7 @@ def mutual_pairs(G: nx.DiGraph, min_support: int = 1) -> list[MutualPair]:
     return pairs
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def reciprocity(G: nx.DiGraph, min_support: int = 1) -> float:
     """Return the share of support relationships that are returned.
 
@@ -153,6 +154,7 @@ def reciprocity(G: nx.DiGraph, min_support: int = 1) -> float:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> round(reciprocity(nx.DiGraph([(1, 2), (2, 1), (1, 3)])), 3)
     0.667
     >>> reciprocity(nx.DiGraph())

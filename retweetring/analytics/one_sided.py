@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .labels import sort_key
-from .shared import check_min_support, weight
+from .shared import check_min_support, digraph_only, weight
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["OneSided", "one_sided"]
 
@@ -42,8 +43,7 @@ class OneSided:
     returned: int
 
 
-@nx.utils.not_implemented_for("undirected")
-@nx.utils.not_implemented_for("multigraph")
+@digraph_only
 def one_sided(
     G: nx.DiGraph, min_support: int = 1, account: Hashable | None = None
 ) -> list[OneSided]:
@@ -71,6 +71,7 @@ def one_sided(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(1, 2), (2, 1), (1, 3)])
     >>> G.edges[1, 2]["weight"] = 2
     >>> one_sided(G)

@@ -5,14 +5,19 @@ Self-loops are ignored everywhere in the analytics: an account cannot support it
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "digraph_only",
     "check_positive",
     "check_min_support",
     "check_top",
@@ -25,6 +30,40 @@ __all__ = [
     "mutual_positions",
     "positions_of",
 ]
+
+
+def digraph_only(func: F) -> F:
+    """Decorate an analytics function of a support graph: it refuses an undirected graph and
+    a multigraph with ``networkx.NetworkXNotImplemented``.
+
+    The same as networkx's ``not_implemented_for("undirected")`` and
+    ``not_implemented_for("multigraph")``, applied on the first call instead of on import, so
+    that importing the analytics does not import networkx (the SQL arrays of
+    :mod:`retweetring.analytics.weights` need no graph).
+
+    >>> import networkx as nx
+    >>> @digraph_only
+    ... def order(G):
+    ...     return G.number_of_nodes()
+    >>> order(nx.DiGraph([(1, 2)]))
+    2
+    >>> order(nx.Graph([(1, 2)]))
+    Traceback (most recent call last):
+    ...
+    networkx.exception.NetworkXNotImplemented: not implemented for undirected type
+    """
+    checked: Callable[..., Any] | None = None
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal checked
+        if checked is None:
+            from networkx.utils import not_implemented_for
+
+            checked = not_implemented_for("undirected")(not_implemented_for("multigraph")(func))
+        return checked(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def check_positive(value: int, name: str) -> int:
@@ -74,6 +113,7 @@ def mutual_edges(
 ) -> Iterator[tuple[Hashable, Hashable, int, int]]:
     """Yield ``(a, b, w(a->b), w(b->a))`` once per mutual pair, with ``rank[a] < rank[b]``.
 
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(2, 1), (1, 2), (1, 3)])
     >>> list(mutual_edges(G, 1, {1: 0, 2: 1, 3: 2}))
     [(1, 2, 1, 1)]
@@ -96,6 +136,7 @@ def mutual_edges(
 def partners_of(G: nx.DiGraph, node: Hashable, min_support: int) -> list[Hashable]:
     """Return the mutual partners of `node` (unordered), looking only at its own edges.
 
+    >>> import networkx as nx
     >>> partners_of(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, 1)
     [2]
     """
@@ -117,6 +158,7 @@ def mutual_partners(
 
     Accounts without a mutual partner are left out; the dict itself is in rank order.
 
+    >>> import networkx as nx
     >>> mutual_partners(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, {1: 0, 2: 1, 3: 2})
     {1: [2], 2: [1]}
     """
@@ -138,11 +180,14 @@ def build_mutual_graph(
     kept, with a shallow copy of its attributes; otherwise only accounts with a mutual
     partner, without attributes (the form the internal algorithms use).
 
+    >>> import networkx as nx
     >>> H = build_mutual_graph(nx.DiGraph([(1, 2), (2, 1), (1, 3)]), 1, {1: 0, 2: 1, 3: 2},
     ...                        isolates=False)
     >>> list(H.edges(data=True))
     [(1, 2, {'a_to_b': 1, 'b_to_a': 1, 'weight': 2})]
     """
+    import networkx as nx
+
     edges = sorted(mutual_edges(G, min_support, rank), key=lambda e: (rank[e[0]], rank[e[1]]))
     H = nx.Graph(min_support=min_support)
     if isolates:
@@ -176,6 +221,7 @@ def mutual_positions(
 ) -> MutualPositions:
     """The mutual graph of `G` at `min_support` as :class:`MutualPositions`.
 
+    >>> import networkx as nx
     >>> mutual_positions(nx.DiGraph([(3, 1), (1, 3), (1, 2)]), 1, {1: 0, 2: 1, 3: 2})
     MutualPositions(nodes=[1, 3], edges=[(0, 1)], weights=[2])
     """

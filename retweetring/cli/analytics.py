@@ -23,6 +23,7 @@ from retweetring.cli.options import (
     state_of,
 )
 from retweetring.records import account_label
+from retweetring.reports.columns import INTRODUCTION_COLUMNS, MUTUAL_COLUMNS, ONE_SIDED_COLUMNS
 
 #: The report's default betweenness sample: 100 sources take ~3 s at 81k mutual accounts.
 REPORT_SAMPLE = 100
@@ -167,7 +168,6 @@ def mutual(
 
         retweetring mutual --min-support 2
     """
-    from retweetring.reports import console as views
     from retweetring.store import pairs
 
     state = state_of(ctx)
@@ -187,7 +187,7 @@ def mutual(
         state,
         fmt,
         rows,
-        views.MUTUAL_COLUMNS,
+        MUTUAL_COLUMNS,
         f"Mutual supporters ({described})",
         f"No mutual pairs ({described}).",
     )
@@ -216,7 +216,6 @@ def one_sided_cmd(
 
         retweetring one-sided --account hollys_bakery
     """
-    from retweetring.reports import console as views
     from retweetring.store import pairs
 
     state = state_of(ctx)
@@ -237,7 +236,7 @@ def one_sided_cmd(
         state,
         fmt,
         rows,
-        views.ONE_SIDED_COLUMNS,
+        ONE_SIDED_COLUMNS,
         f"One-sided support ({described})",
         f"No one-sided relationships ({described}).",
     )
@@ -268,7 +267,6 @@ def introductions(
 
         retweetring introductions --account hollys_bakery --top 5
     """
-    from retweetring.reports import console as views
     from retweetring.reports import summary
 
     state = state_of(ctx)
@@ -287,7 +285,7 @@ def introductions(
         state,
         fmt,
         rows,
-        views.INTRODUCTION_COLUMNS,
+        INTRODUCTION_COLUMNS,
         f"Introduction opportunities ({analysis.describe()})",
         f"No introduction opportunities ({analysis.describe()}).",
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
@@ -36,6 +34,9 @@ def demo(ctx: click.Context, demo_db: str | None, fmt: str) -> None:
 
         retweetring demo --db demo.db
     """
+    import tempfile
+    from importlib.resources import as_file, files
+
     from retweetring.sources.ingest import import_file
 
     state = state_of(ctx)

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,14 +81,22 @@ class State:
 
     db: str | None
     debug: bool
-    out: Console = field(default_factory=lambda: _console(stderr=False))
-    err: Console = field(default_factory=lambda: _console(stderr=True))
     notes: list[str] = field(default_factory=list)
     """Lines for stderr once the command has succeeded (see ``RetweetringGroup``)."""
     interrupted: str = "interrupted"
     """What to say on stderr when Ctrl-C stops the command: what is kept, how to go on."""
     _engine: Engine | None = None
     _decisions_checked: bool = False
+
+    @cached_property
+    def out(self) -> Console:
+        """The rich console on stdout, made on first use (``--format json`` needs none)."""
+        return _console(stderr=False)
+
+    @cached_property
+    def err(self) -> Console:
+        """The rich console on stderr, made on first use."""
+        return _console(stderr=True)
 
     def engine(self) -> Engine:
         """Open the database on first use: migrated to the newest schema, or read-only."""

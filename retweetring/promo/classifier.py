@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,6 +17,9 @@ __all__ = ["Classifier", "active_model", "load_classifier", "shipped_classifier"
 
 REASONS = 5
 """How many contributions a decision lists, strongest first."""
+
+Tweet = tuple[str, Sequence[str], "str | None", "str | None", "str | None"]
+"""What :meth:`Classifier.classify_many` takes per tweet: text, urls, username, name, site."""
 
 
 @dataclass(frozen=True)
@@ -117,18 +120,52 @@ class Classifier:
         False
         """
         found = self._extractor.features(text or "", urls, username, name, site, self._words)
-        ranks = [r for r in map(self._ranks.get, found) if r is not None]
-        logit = self._bias
-        for weight in map(self._by_rank.__getitem__, ranks):  # in the order found, as ever
-            logit += weight
+        return self._decide(found)
+
+    def classify_many(self, tweets: Iterable[Tweet]) -> list[PromoResult]:
+        """Decide a batch of tweets: ``classify(*tweet)`` for each, in order.
+
+        Parameters
+        ----------
+        tweets : iterable of tuples
+            ``(text, urls, username, name, site)`` per tweet, as :meth:`classify` takes them.
+
+        Returns
+        -------
+        list of PromoResult
+            One per tweet, equal to what :meth:`classify` returns for it.
+
+        Examples
+        --------
+        >>> clf = shipped_classifier()
+        >>> [r.promotional for r in clf.classify_many([
+        ...     ("20% off all bread this weekend, order now!", (), None, None, None),
+        ...     ("Lovely walk on the beach with the dog", (), None, None, None),
+        ... ])]
+        [True, False]
+        """
+        features, words, decide = self._extractor.features, self._words, self._decide
+        return [
+            decide(features(text or "", urls, username, name, site, words))
+            for text, urls, username, name, site in tweets
+        ]
+
+    def _decide(self, found: dict[str, str]) -> PromoResult:
+        """The decision on a tweet with the features ``found`` (feature -> snippet)."""
+        ranks = list(map(self._ranks.get, found))
+        if None in ranks:
+            ranks = [r for r in ranks if r is not None]
+        # summed in the order found, as ever
+        logit = sum(map(self._by_rank.__getitem__, ranks), self._bias)
         score = round(Model.probability(logit), 4)
         ranks.sort()
-        table = self._reasons
-        reasons = []
-        for rank in ranks[:REASONS]:
-            before, after, feature = table[rank]
-            reasons.append(before + found[feature] + after)
-        return PromoResult(score >= self._threshold, score, tuple(reasons))
+        reasons = tuple(
+            [
+                before + found[feature] + after
+                for before, after, feature in map(self._reasons.__getitem__, ranks[:REASONS])
+            ]
+        )
+        return PromoResult(score >= self._threshold, score, reasons)
 
     def _reason(self, feature: str, weight: float) -> tuple[str, str, str]:
         """What one reason writes around its snippet: ``"try our" (+1.2)`` for words,

@@ -8,7 +8,8 @@ decision can be explained by what the tweet says:
 - ``cue:NAME``: a cue family of the rules file (``promo_rules.toml``, extended by ``--rules``);
 - ``s:NAME``: a structural cue (:data:`STRUCTURAL_CUES`): where and when to find the
   business, a question followed by an offer, a launch, an invitation to come, try, watch or
-  listen, a phone number, an e-mail address, an item for sale with its details, a price, a
+  listen, a phone number, an e-mail address, an item for sale ("for sale", "sold", "in
+  stock"), the details of an item or offer (sizes, shipping, prices, tickets), a price, a
   business-hour chat tag, one's own work;
 - ``link``, ``link:NAME``: links, links to shops and marketplaces (the rules' link cues), a
   link to the author's own website (the profile's website, or a site named like the author),
@@ -55,7 +56,8 @@ _URL_SPLIT = re.compile(r"(https?://\S+|w(?<!\w\w)ww\.[\w-]+\.\S+)")
 """:data:`_URL` for a lower-case text without "ſ" (the one letter there that matches one of
 its letters, s, when case is ignored), in a group to split on, starting with its letters so
 that a search skips to them."""
-_TOKEN = re.compile(r"[#@$£€]?[\w'’&]+|[^\w\s]")
+_TOKEN = re.compile(r"(?=\S)(?:[#@$£€]?[\w'’&]+|[^\w\s])")
+"""Words, tags, mentions, amounts and single marks; the look-ahead skips blanks at once."""
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
 _PHONE = re.compile(
@@ -174,16 +176,22 @@ STRUCTURAL_CUES: tuple[StructuralCue, ...] = (
         "item for sale",
         phrases=(
             "for sale", "for rent", "for hire", "for lease", "sold", "sold out", "brand new",
-            "new with tags", "in stock", "back in stock", "size", "sizes", "colour", "colours",
-            "color", "colors", "colorway", "condition", "with case", "handmade", "hand made",
-            "made to order", "custom", "bespoke", "limited edition", "one of a kind", "ooak",
-            "available in", "available at", "available for", "available on", "available",
-            "shipping", "free shipping", "ships", "delivery", "delivered", "pendant",
-            "necklace", "earrings", "print", "prints", "canvas", "painting", "original",
-            "listing", "just listed", "warranty", "guarantee", "guaranteed", "quality",
-            "price", "prices", "priced", "pricing", "deal", "deals", "offer", "offers",
-            "special", "specials", "discount", "sale", "coupon", "free", "giveaway", "win",
-            "tickets", "tix", "ticket", "rsvp", "entry", "admission",
+            "new with tags", "in stock", "back in stock", "just listed", "made to order",
+        ),
+    ),
+    StructuralCue(
+        "item_details",
+        "item details",
+        phrases=(
+            "size", "sizes", "colour", "colours", "color", "colors", "colorway", "condition",
+            "with case", "handmade", "hand made", "custom", "bespoke", "limited edition",
+            "one of a kind", "ooak", "available in", "available at", "available for",
+            "available on", "available", "shipping", "free shipping", "ships", "delivery",
+            "delivered", "pendant", "necklace", "earrings", "print", "prints", "canvas",
+            "painting", "original", "listing", "warranty", "guarantee", "guaranteed",
+            "quality", "price", "prices", "priced", "pricing", "deal", "deals", "offer",
+            "offers", "special", "specials", "discount", "sale", "coupon", "free", "giveaway",
+            "win", "tickets", "tix", "ticket", "rsvp", "entry", "admission",
         ),
     ),
     StructuralCue(

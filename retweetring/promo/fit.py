@@ -3,14 +3,17 @@
 Fitting is an L2-regularised logistic regression solved with SciPy's L-BFGS (SciPy is already
 a dependency, so ``retweetring promo fit`` needs nothing more). The penalty pulls each weight
 towards a *prior*: zero for the shipped model, the shipped model's weights for a community
-model, so a few dozen labels adjust the shipped model instead of replacing it.
+model, so a few dozen labels adjust the shipped model instead of replacing it. Word features
+(thousands, each seen in a few tweets) and the named cues (a few dozen, each seen in many)
+have penalties of their own; the shipped fit chooses both, and the threshold, by an inner
+cross-validation of its training examples (:attr:`FitSettings.grid`).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -122,15 +125,32 @@ def stratified_folds(labels: Sequence[bool], folds: int, seed: int) -> list[int]
 
 @dataclass(frozen=True)
 class FitSettings:
-    """Hyperparameters of a fit; fixed in advance, not tuned on the data measured."""
+    """Hyperparameters of a fit; fixed in advance or chosen by inner cross-validation, never
+    tuned on the data measured."""
 
     l2: float = 1.0
-    """Strength of the pull towards the prior weights."""
+    """Strength of the pull towards the prior weights, for cue, structural and link features."""
+    word_l2: float = 1.0
+    """The same for word and word-pair features (``w:``)."""
     min_count: int = 2
     """Word features seen in fewer training examples are left out."""
     threshold_folds: int = 5
-    """Folds of the inner cross-validation that chooses the threshold."""
+    """Folds of the inner cross-validation that chooses the threshold (and penalties)."""
     seed: int = 8
+    grid: tuple[tuple[float, float], ...] = ()
+    """``(l2, word_l2)`` pairs to choose from: when given, a fit that chooses its threshold
+    chooses the pair and the threshold together, those with the highest F1 over the inner
+    cross-validated scores of its training examples (ties: the first pair)."""
+
+    def penalties(self, names: Sequence[str]) -> np.ndarray:
+        """The penalty of each feature in ``names``."""
+        return np.array([self.word_l2 if f.startswith("w:") else self.l2 for f in names])
+
+
+SHIPPED_SETTINGS = FitSettings(
+    grid=tuple((l2, word_l2) for word_l2 in (1.0, 3.0, 10.0, 30.0) for l2 in (1.0, 3.0))
+)
+"""How the shipped model is fitted (``scripts/fit_promo_model.py``)."""
 
 
 def _matrix(examples: Sequence[Example], names: dict[str, int]) -> sparse.csr_matrix:
@@ -161,11 +181,12 @@ def _solve(
     X: sparse.csr_matrix,
     y: np.ndarray,
     sample_weight: np.ndarray,
-    l2: float,
+    l2: np.ndarray,
     prior: np.ndarray,
     prior_bias: float,
 ) -> tuple[float, np.ndarray]:
-    """Minimise the weighted log-loss plus ``l2 / 2 * |w - prior|^2``; return (bias, w)."""
+    """Minimise the weighted log-loss plus ``sum(l2 / 2 * (w - prior)^2)`` (a penalty per
+    feature); return (bias, w)."""
     sign = np.where(y, 1.0, -1.0)
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -177,7 +198,7 @@ def _solve(
         sigma = np.exp(-np.logaddexp(0.0, margin))  # 1 / (1 + exp(m))
         g_z = -sign * sigma * sample_weight
         diff = w - prior
-        total = float(sample_weight @ value) + 0.5 * l2 * float(diff @ diff)
+        total = float(sample_weight @ value) + 0.5 * float((l2 * diff) @ diff)
         grad = np.empty_like(params)
         grad[0] = g_z.sum()
         grad[1:] = X.T @ g_z + l2 * diff
@@ -200,8 +221,9 @@ def _balanced(examples: Sequence[Example]) -> np.ndarray:
     return weights
 
 
-def _best_threshold(labels: Sequence[bool], scores: Sequence[float]) -> float:
-    """The score threshold with the highest F1 over out-of-fold scores (ties: the higher)."""
+def _best_threshold(labels: Sequence[bool], scores: Sequence[float]) -> tuple[float, float]:
+    """The score threshold with the highest F1 over out-of-fold scores (ties: the higher),
+    and that F1."""
     best, best_f1 = 0.5, -1.0
     for candidate in np.round(np.arange(0.20, 0.91, 0.01), 2):
         q = quality(labels, [s >= candidate for s in scores])
@@ -209,7 +231,7 @@ def _best_threshold(labels: Sequence[bool], scores: Sequence[float]) -> float:
         f1 = 2 * q.precision * q.recall / denominator if denominator and q.true_positives else 0.0
         if f1 >= best_f1:
             best, best_f1 = float(candidate), f1
-    return best
+    return best, best_f1
 
 
 def fit_model(
@@ -235,7 +257,8 @@ def fit_model(
         Penalty, minimum word count, folds and seed.
     threshold : float, optional
         Use this threshold; by default it is chosen by an inner cross-validation on
-        ``examples`` (the F1-best threshold of out-of-fold scores).
+        ``examples`` (the F1-best threshold of out-of-fold scores), together with the
+        penalties when ``settings.grid`` offers a choice.
     info : dict, optional
         Stored with the model.
 
@@ -243,6 +266,9 @@ def fit_model(
     -------
     Model
     """
+    if threshold is None and settings.grid:
+        settings, threshold = _choose(examples, prior, settings)
+        info = {**(info or {}), "chosen": {"l2": settings.l2, "word_l2": settings.word_l2}}
     keep = set(prior.weights) if prior is not None else set()
     names = _vocabulary(examples, settings.min_count, keep)
     X = _matrix(examples, names)
@@ -250,7 +276,7 @@ def fit_model(
     sw = _balanced(examples)
     prior_w = np.array([prior.weights.get(f, 0.0) if prior else 0.0 for f in names])
     prior_b = prior.bias if prior is not None else 0.0
-    bias, w = _solve(X, y, sw, settings.l2, prior_w, prior_b)
+    bias, w = _solve(X, y, sw, settings.penalties(list(names)), prior_w, prior_b)
     weights = {f: round(float(w[i]), 4) for f, i in names.items() if abs(w[i]) >= 1e-4}
     if prior is not None:  # features the community never showed keep their shipped weights
         for feature, value in prior.weights.items():
@@ -259,7 +285,7 @@ def fit_model(
         inner = cross_validate(
             examples, settings.threshold_folds, settings.seed, prior, settings, threshold=0.5
         )
-        threshold = _best_threshold([e.label for e in examples], inner)
+        threshold, _ = _best_threshold([e.label for e in examples], inner)
     bias = round(bias, 4)
     return Model(
         version=model_version(kind, bias, threshold, weights),
@@ -268,6 +294,25 @@ def fit_model(
         weights=weights,
         info=info or {},
     )
+
+
+def _choose(
+    examples: Sequence[Example], prior: Model | None, settings: FitSettings
+) -> tuple[FitSettings, float]:
+    """The penalties of ``settings.grid`` and the threshold an inner cross-validation of
+    ``examples`` chooses (see :attr:`FitSettings.grid`)."""
+    labels = [e.label for e in examples]
+    best: tuple[float, FitSettings, float] | None = None
+    for l2, word_l2 in settings.grid:
+        candidate = replace(settings, l2=l2, word_l2=word_l2, grid=())
+        inner = cross_validate(
+            examples, settings.threshold_folds, settings.seed, prior, candidate, threshold=0.5
+        )
+        threshold, f1 = _best_threshold(labels, inner)
+        if best is None or f1 > best[0]:
+            best = (f1, candidate, threshold)
+    assert best is not None, "an empty grid chooses nothing"
+    return best[1], best[2]
 
 
 def _out_of_fold(

@@ -20,6 +20,7 @@ from retweetring.graph import support_graph
 from retweetring.promo import Classifier
 from retweetring.records import PLATFORM_X
 from retweetring.store.models import Account, Tweet
+from retweetring.store.pair_weights import fresh_platforms, keep_fresh, refresh
 from retweetring.store.session import begin_write, connection, rolled_back_write
 
 __all__ = ["BATCH_SIZE", "Reclassification", "reclassify"]
@@ -73,6 +74,8 @@ class _Decisions:
     """Tweets whose stored decision differs from the new one, as ``_UPDATE`` parameters."""
     flips: list[dict[str, object]] = field(default_factory=list)
     """Override-less tweets whose decision changed, as ``_FLIP`` parameters."""
+    authors: set[int] = field(default_factory=set)
+    """The authors of the ``flips``: whose pair weights the batch moves."""
 
 
 _UPDATE = (
@@ -105,6 +108,7 @@ def _batch(
     query = (
         select(
             Tweet.id,
+            Tweet.author_id,
             Tweet.text,
             Tweet.urls,
             Tweet.is_promotional,
@@ -124,16 +128,13 @@ def _batch(
     if after is not None:
         query = query.where(Tweet.id > after)
     found = _Decisions()
-    for row in conn.execute(query):
+    rows = conn.execute(query).all()
+    results = classifier.classify_many(
+        (row.text, orjson.loads(row.urls), row.username, row.name, row.url) for row in rows
+    )
+    for row, result in zip(rows, results, strict=True):
         found.tweets += 1
         found.last_id = row.id
-        result = classifier.classify(
-            row.text,
-            orjson.loads(row.urls),
-            username=row.username,
-            name=row.name,
-            site=row.url,
-        )
         new = {
             "promo": result.promotional,
             "score": result.score,
@@ -151,6 +152,7 @@ def _batch(
         found.rows.append({"p": platform, "tid": row.id, **new})
         if row.promo_override is None and new["promo"] != stored["promo"]:
             found.flips.append({"p": platform, "tid": row.id, "promo": new["promo"]})
+            found.authors.add(row.author_id)
     return found
 
 
@@ -217,7 +219,9 @@ def reclassify(
             flips.extend(found.flips)
         elif found.rows:
             with begin_write(engine) as conn:
+                fresh = fresh_platforms(conn)
                 conn.execute(_UPDATE, found.rows)
+                keep_fresh(conn, fresh, platform, found.authors)
         done += found.tweets
         changed += len(found.flips)
         became_promotional += sum(1 for flip in found.flips if flip["promo"])
@@ -229,6 +233,7 @@ def reclassify(
                 conn.execute(_FLIP, flips)
             events_after, mutual_after = _support_totals(conn, platform)
     else:
+        refresh(engine)
         with connection(engine) as conn:
             events_after, mutual_after = _support_totals(conn, platform)
     return Reclassification(

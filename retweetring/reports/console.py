@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from retweetring.reports.columns import MUTUAL_COLUMNS, ONE_SIDED_COLUMNS
 from retweetring.reports.escapes import escape_control
 
 
@@ -119,13 +120,3 @@ def report(data: Mapping[str, Any]) -> RenderableType:
             )
         )
     return Group(*parts)
-
-
-MUTUAL_COLUMNS = [("a", "a"), ("b", "b"), ("a_to_b", "a -> b"), ("b_to_a", "b -> a")]
-ONE_SIDED_COLUMNS = [
-    ("supporter", "supporter"),
-    ("supported", "supported"),
-    ("count", "retweets"),
-    ("returned", "returned"),
-]
-INTRODUCTION_COLUMNS = [("a", "a"), ("b", "b"), ("via", "via"), ("score", "score")]

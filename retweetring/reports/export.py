@@ -376,20 +376,30 @@ def export_graphml_of_weights(
     scoped = _graphml_scoped_keys()
     kept, group = inputs.kept, inputs.group
     ids = [str(node) for node in sw.nodes]
+    node_keys = scoped["node"]
+    node_template = (
+        "    <node id={}>\n"
+        + "".join(
+            f'      <data key="{node_keys[name]}">{{}}</data>\n'
+            for name in ("username", "name", "community", "given", "received", "label")
+        )
+        + "    </node>\n"
+    ).format
 
     def node_element(i: int) -> str:
+        # as _graphml_node of the graph path's attributes, from one template
         node = sw.nodes[i]
         name = sw.names[i]
-        username = str(node) if name is None else sw.usernames[i]
-        attrs = {
-            "username": username,
-            "name": name or "",
-            "community": group.get(node, NO_COMMUNITY),
-            "given": kept.given.get(node, 0),
-            "received": kept.received.get(node, 0),
-            "label": username,
-        }
-        return _graphml_node(scoped, node, attrs)
+        username = escape(xml_safe(str(node) if name is None else sw.usernames[i]))
+        return node_template(
+            quoteattr(xml_safe(ids[i])),
+            username,
+            escape(xml_safe(name)) if name else "",
+            group.get(node, NO_COMMUNITY),
+            kept.given.get(node, 0),
+            kept.received.get(node, 0),
+            username,
+        )
 
     edge = scoped["edge"]
     template = (

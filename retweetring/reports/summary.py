@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from retweetring.analytics import (
     communities,
     introductions,
@@ -24,6 +22,8 @@ from retweetring.analytics.shared import mutual_positions
 from retweetring.records import account_label
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from retweetring.analytics.weights import SupportWeights
 
 

@@ -31,6 +31,7 @@ from retweetring.sources.files import (
 from retweetring.store import indexes
 from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Import
+from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import loading_connection, refresh_statistics
 from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
 
@@ -434,3 +435,5 @@ def _store(
                 raise
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)
+    else:  # nothing new; an earlier import killed before its refresh may have left them stale
+        refresh_pair_weights(engine)

@@ -47,6 +47,7 @@ from retweetring.records import (
 from retweetring.sources.collect import AddResult, Ledger
 from retweetring.sources.social import FeedPage, PageSize
 from retweetring.sources.x_api import ApiCall
+from retweetring.store.pair_weights import refresh
 from retweetring.store.session import begin_write, connection
 from retweetring.store.social import (
     SocialCounts,
@@ -486,6 +487,7 @@ def collect_social(
         result.stopped = str(exc)
     finally:
         ledger.flush_now(engine)
+    refresh(engine)
     return result
 
 

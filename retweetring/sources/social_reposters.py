@@ -44,6 +44,7 @@ from retweetring.sources.social_collect import (
     now_utc,
     within_budget,
 )
+from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import begin_write
 from retweetring.store.social import save_retweet_counts, social_id, write_social_page
 from retweetring.store.tables import retweeter_checks
@@ -108,6 +109,7 @@ def collect_reposters(
         result.stopped = str(exc)
     finally:
         ledger.flush_now(engine)
+    refresh_pair_weights(engine)
     return result
 
 

@@ -22,9 +22,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, Table
+from sqlalchemy import BigInteger, Connection, Engine, String, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
 BUSY_TIMEOUT_MS = 30_000
@@ -281,6 +282,35 @@ class TweetsFirstJoin(Join):
 @compiles(TweetsFirstJoin, "sqlite")
 def _sqlite_cross_join(join: TweetsFirstJoin, compiler: Any, **kw: Any) -> str:
     return str(compiler.visit_join(join, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+class EpochMicroseconds(FunctionElement[int]):
+    """SQL: a naive UTC ``DateTime`` value as integer microseconds since 1970 (NULL stays NULL).
+
+    numpy reads integers as ``datetime64[us]`` without parsing text (measured: 0.13 s against
+    0.66 s for 618k times).
+    """
+
+    type = BigInteger()
+    inherit_cache = True
+    name = "epoch_us"
+
+
+@compiles(EpochMicroseconds, "sqlite")
+def _sqlite_epoch_us(element: EpochMicroseconds, compiler: Any, **kw: Any) -> str:
+    # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff'; the padding reads a shorter fraction
+    # (or none) as the microseconds it stands for
+    value = compiler.process(element.clauses, **kw)
+    return (
+        f"(CAST(strftime('%s', {value}) AS INTEGER) * 1000000"
+        f" + CAST(substr({value} || '000000', 21, 6) AS INTEGER))"
+    )
+
+
+@compiles(EpochMicroseconds, "postgresql")
+def _postgresql_epoch_us(element: EpochMicroseconds, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(extract(epoch FROM {value}) * 1000000 AS BIGINT)"
 
 
 def dialect_of(db: Engine | Connection) -> Dialect:

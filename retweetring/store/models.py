@@ -13,6 +13,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from retweetring.store import tables
 
+tables.add_postgresql_options()  # the models describe the whole schema, for Alembic too
+
 
 class Base(DeclarativeBase):
     """Declarative base on the tables' metadata, whose naming convention names constraints."""
@@ -252,3 +254,27 @@ class AccountLink(Base):
     person_platform: Mapped[str]
     """The network of the person's first account, the one that stands for the person."""
     person_id: Mapped[int]
+
+
+class PairWeight(Base):
+    """One edge of the all-time support graph, kept at write time (``store.pair_weights``)."""
+
+    __table__ = tables.pair_weights
+
+    platform: Mapped[str]
+    supporter_id: Mapped[int]
+    supported_id: Mapped[int]
+    weight: Mapped[int]
+    first_us: Mapped[int | None]
+    """The earliest counted retweet, in microseconds since 1970 (UTC)."""
+    last_us: Mapped[int | None]
+    """The latest counted retweet, in microseconds since 1970 (UTC)."""
+
+
+class PairWeightsState(Base):
+    """Whether a platform's kept pair weights equal the support graph."""
+
+    __table__ = tables.pair_weights_state
+
+    platform: Mapped[str]
+    fresh: Mapped[bool]

@@ -4,7 +4,9 @@ Each function returns exactly the rows of its networkx reference in
 :mod:`retweetring.reports.summary` (``mutual_rows``, ``one_sided_rows``) run on
 :func:`retweetring.graph.support_graph`: same rows, same order, same labels. The per-pair
 weights are one ``GROUP BY (retweeter, author)`` over the support events of the window
-(:func:`retweetring.graph.support_condition`); the pairs are a self-join of those weights.
+(:func:`retweetring.graph.support_condition`), or, for all time and promotional tweets only,
+the stored ``pair_weights`` when they are fresh (:mod:`retweetring.store.pair_weights`); the
+pairs are a self-join of those weights.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
 from retweetring.graph import Window, in_window, is_promotional, support_condition
 from retweetring.records import PLATFORM_X, account_label
 from retweetring.store.dialect import TweetsFirstJoin
+from retweetring.store.pair_weights import fresh_platforms, read_pairs
 from retweetring.store.session import connection
-from retweetring.store.tables import accounts, retweets, tweets
+from retweetring.store.tables import accounts, pair_weights, retweets, tweets
 
 if TYPE_CHECKING:
     from retweetring.analytics.weights import SupportWeights
@@ -66,12 +69,10 @@ class _Labels:
 
     def __init__(self, conn: Connection, platform: str, names: bool = False) -> None:
         columns = [accounts.c.id, accounts.c.username] + ([accounts.c.name] if names else [])
-        self.usernames: dict[int, str | None] = {}
-        self.names: dict[int, str] = {}
-        for row in conn.execute(select(*columns).where(accounts.c.platform == platform)):
-            self.usernames[row[0]] = row[1]
-            if names:
-                self.names[row[0]] = row[2] or ""
+        query = select(*columns).where(accounts.c.platform == platform)
+        rows = conn.execute(query).cursor.fetchall()  # ids and text: nothing to convert
+        self.usernames: dict[int, str | None] = {row[0]: row[1] for row in rows}
+        self.names: dict[int, str] = {row[0]: row[2] or "" for row in rows} if names else {}
         self.keys: dict[int, SortKey] = {}
         self.shown: dict[int, str] = {}
 
@@ -84,8 +85,11 @@ class _Labels:
         self.keys[account_id] = (shown if found else str(account_id), str(account_id))
 
     def key(self, account_id: int) -> SortKey:
-        self.add(account_id)
-        return self.keys[account_id]
+        found = self.keys.get(account_id)
+        if found is None:
+            self.add(account_id)
+            found = self.keys[account_id]
+        return found
 
 
 def support_weights(
@@ -110,6 +114,12 @@ def support_weights(
     from retweetring.analytics.weights import SupportWeights
 
     window = window or Window()
+    if window == Window() and not all_retweets:
+        with connection(db) as conn:
+            stored = read_pairs(conn, platform, times)
+            if stored is not None:
+                labels = _Labels(conn, platform, names=True)
+                return _stored_weights(np, stored, labels, times)
     originals = select(tweets.c.id, tweets.c.author_id).where(tweets.c.platform == platform)
     if not all_retweets:
         originals = originals.where(is_promotional())
@@ -139,6 +149,26 @@ def support_weights(
         labels.names.get,
         first=pairs[3],
         last=pairs[4],
+    )
+
+
+def _stored_weights(np: Any, rows: list[Any], labels: _Labels, times: bool) -> SupportWeights:
+    """:class:`SupportWeights` of the rows of ``pair_weights`` (:func:`read_pairs`)."""
+    from retweetring.analytics.weights import SupportWeights
+
+    columns = np.array(rows, dtype=np.int64).reshape(len(rows), 5 if times else 3).T
+    first = last = None
+    if times:
+        first, last = columns[3].view("datetime64[us]"), columns[4].view("datetime64[us]")
+    return SupportWeights.of_ids(
+        columns[0],
+        columns[1],
+        columns[2],
+        labels.key,
+        labels.shown.__getitem__,
+        labels.names.get,
+        first=first,
+        last=last,
     )
 
 
@@ -174,6 +204,24 @@ def _pair_weights(np: Any, written: Any, retweeted: Any, when: Any) -> tuple[Any
     return people[pairs // len(people)], people[pairs % len(people)], weight, first, last
 
 
+def _weights_of(conn: Connection, window: Window | None, all_retweets: bool, platform: str) -> Any:
+    """The ``(supporter, supported, weight)`` rows to self-join: the stored pair weights when
+    they answer the question (all time, promotional tweets only) and are fresh in `conn`'s
+    transaction (a primary-key lookup per pair), else the ``GROUP BY`` over the events."""
+    window = window or Window()
+    if window == Window() and not all_retweets and platform in fresh_platforms(conn):
+        return (
+            select(
+                pair_weights.c.supporter_id.label("supporter"),
+                pair_weights.c.supported_id.label("supported"),
+                pair_weights.c.weight,
+            )
+            .where(pair_weights.c.platform == platform)
+            .subquery("weights")
+        )
+    return _weights(window, all_retweets, platform)
+
+
 def mutual_rows(
     db: Engine | Connection,
     window: Window | None = None,
@@ -187,23 +235,23 @@ def mutual_rows(
     The same rows as ``summary.mutual_rows(support_graph(db, window, ...), min_support)``.
     """
     k = _check(min_support)
-    weights = _weights(window or Window(), all_retweets, platform)
-    there, back = weights.alias("there"), weights.alias("back")
-    query = (
-        select(there.c.supporter, there.c.supported, there.c.weight, back.c.weight)
-        .select_from(there)
-        .join(
-            back,
-            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
-        )
-        .where(
-            there.c.supporter < there.c.supported,
-            there.c.weight >= literal(k),
-            back.c.weight >= literal(k),
-        )
-    )
     pairs = []
     with connection(db) as conn:
+        weights = _weights_of(conn, window, all_retweets, platform)
+        there, back = weights.alias("there"), weights.alias("back")
+        query = (
+            select(there.c.supporter, there.c.supported, there.c.weight, back.c.weight)
+            .select_from(there)
+            .join(
+                back,
+                and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+            )
+            .where(
+                there.c.supporter < there.c.supported,
+                there.c.weight >= literal(k),
+                back.c.weight >= literal(k),
+            )
+        )
         labels = _Labels(conn, platform)
         for u, v, w_uv, w_vu in conn.execute(query):
             labels.add(u)
@@ -233,23 +281,23 @@ def one_sided_rows(
     supported account's labels.
     """
     k = _check(min_support)
-    weights = _weights(window or Window(), all_retweets, platform)
-    there, back = weights.alias("there"), weights.alias("back")
-    returned = func.coalesce(back.c.weight, 0)
-    conditions = [there.c.weight >= literal(k), returned < literal(k)]
-    if account is not None:
-        conditions.append(or_(there.c.supporter == account, there.c.supported == account))
-    query = (
-        select(there.c.supporter, there.c.supported, there.c.weight, returned)
-        .select_from(there)
-        .outerjoin(
-            back,
-            and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
-        )
-        .where(*conditions)
-    )
     found = []
     with connection(db) as conn:
+        weights = _weights_of(conn, window, all_retweets, platform)
+        there, back = weights.alias("there"), weights.alias("back")
+        returned = func.coalesce(back.c.weight, 0)
+        conditions = [there.c.weight >= literal(k), returned < literal(k)]
+        if account is not None:
+            conditions.append(or_(there.c.supporter == account, there.c.supported == account))
+        query = (
+            select(there.c.supporter, there.c.supported, there.c.weight, returned)
+            .select_from(there)
+            .outerjoin(
+                back,
+                and_(back.c.supporter == there.c.supported, back.c.supported == there.c.supporter),
+            )
+            .where(*conditions)
+        )
         labels = _Labels(conn, platform)
         for u, v, count, back_weight in conn.execute(query):
             labels.add(u)

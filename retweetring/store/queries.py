@@ -252,12 +252,19 @@ def set_promo_override(
     UnknownTweetError
         No original tweet with that id is stored.
     """
+    from retweetring.store.pair_weights import fresh_platforms, keep_fresh
+
     with begin_write(engine) as conn:
-        changed = conn.execute(
+        fresh = fresh_platforms(conn)
+        author = conn.execute(
             update(tweets)
             .where(tweets.c.platform == platform, tweets.c.id == tweet_id)
             .values(promo_override=value)
-        ).rowcount
+            .returning(tweets.c.author_id)
+        ).scalar()
+        changed = author is not None
+        if changed:
+            keep_fresh(conn, fresh, platform, [author])
     if not changed:
         raise UnknownTweetError(
             f"no original tweet {tweet_id} in the database (retweets themselves cannot be marked)"

@@ -61,12 +61,33 @@ def _string_key() -> Column[Any]:
     return Column("key", Text)
 
 
+_HAS_KEY = text("key IS NOT NULL")
+
+_PARTIAL: list[Index] = []
+"""The partial indexes, which :func:`add_postgresql_options` completes for PostgreSQL."""
+
+
 def _unique_key() -> Index:
-    """At most one row per platform and string key (X rows, without one, are not indexed)."""
-    has_key = text("key IS NOT NULL")
-    return Index(
-        None, "platform", "key", unique=True, sqlite_where=has_key, postgresql_where=has_key
-    )
+    """At most one row per platform and string key (X rows, without one, are not indexed).
+
+    The index is partial on both databases (migration 0005); its PostgreSQL ``where`` is added by
+    :func:`add_postgresql_options`, since naming a ``postgresql_`` option here would import
+    SQLAlchemy's PostgreSQL dialect into every command that reads an SQLite file.
+    """
+    index = Index(None, "platform", "key", unique=True, sqlite_where=_HAS_KEY)
+    _PARTIAL.append(index)
+    return index
+
+
+def add_postgresql_options() -> None:
+    """Give the tables their PostgreSQL-only options (the partial indexes' ``where``).
+
+    Called where the schema meets PostgreSQL or is compared whole: on opening a PostgreSQL
+    engine and on importing :mod:`retweetring.store.models` (Alembic's metadata). Calling it
+    again changes nothing.
+    """
+    for index in _PARTIAL:
+        index.dialect_kwargs["postgresql_where"] = _HAS_KEY
 
 
 accounts = Table(
@@ -151,7 +172,7 @@ import_lines = Table(
     _required("unattributed", Integer),
     **WITHOUT_ROWID,
 )
-"""Lines of API v2 JSON Lines files whose page was imported (migration 0007): the line's
+"""Lines of API v2 JSON Lines files whose page was imported (migration 0008): the line's
 digest (:func:`retweetring.sources.files.line_digest`) and the tweets, retweets and
 unattributed retweets its page held. An import skips a line found here without parsing it,
 since writing the same page again changes nothing."""
@@ -286,3 +307,34 @@ account_links = Table(
 )
 """Accounts of one person on several networks (``accounts link``): each linked account names
 the person's first account, ``(person_platform, person_id)``, which names itself."""
+
+# --- per-pair support weights kept at write time (migration 0007) ----------------------------
+
+pair_weights = Table(
+    "pair_weights",
+    metadata,
+    _platform(),
+    _key("supporter_id"),
+    _key("supported_id"),
+    _required("weight", Integer),
+    Column("first_us", BigInteger),
+    Column("last_us", BigInteger),
+    **WITHOUT_ROWID,
+)
+"""The all-time support graph of promotional tweets, one row per edge X -> Y: ``weight``,
+``first`` and ``last`` as :func:`retweetring.graph.support_graph` gives them (as microseconds
+since 1970, UTC, which numpy reads without parsing text; NULL: unknown). Derived
+from the tweets and retweets tables (``store.pair_weights``); valid for a platform only while
+its ``pair_weights_state`` row says ``fresh``."""
+
+pair_weights_state = Table(
+    "pair_weights_state",
+    metadata,
+    _platform(),
+    _required("fresh", Boolean),
+    **WITHOUT_ROWID,
+)
+"""Whether each platform's ``pair_weights`` rows equal the support graph. Database triggers
+(migration 0007) set ``fresh`` false in the transaction of any change to the tweets or
+retweets tables, so rows written by any path, and a write killed half-way, can never leave
+stale weights marked fresh."""
