@@ -11,7 +11,7 @@ import stat
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO, cast
 
@@ -214,7 +214,9 @@ def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryI
     file = os.fspath(path)
     name = display_name(path) if name is None else name
     try:
-        raw = open(file, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        # A 1 MiB buffer: pages are lines of ~200 KB, which readline otherwise assembles from
+        # 8 KiB reads (measured on 228 MB: 0.09 s against 0.20-0.36 s).
+        raw = open(file, "rb", buffering=_CHUNK)  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         raise InputFileError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -258,6 +260,7 @@ def read_pages(
     path: str | os.PathLike[str],
     on_position: Callable[[int], None] | None = None,
     name: str | None = None,
+    digests: LineDigests | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Return an iterator over the pages of a JSON Lines or JSON input file.
 
@@ -277,6 +280,13 @@ def read_pages(
     on_position : callable, optional
         Called now and then with how many bytes of the file as stored have been read, for
         progress displays.
+    name : str, optional
+        The file as messages name it.
+    digests : LineDigests, optional
+        For JSON Lines after the first line: lines whose digest it knows are not parsed
+        (a :class:`KnownLine` in place of the page), and it receives the digests of the
+        others that hold one JSON object. Its ``whole`` hash, if set, receives the bytes of
+        a plain file as they are read.
 
     Returns
     -------
@@ -296,12 +306,13 @@ def read_pages(
     """
     name = display_name(path) if name is None else name
     stream = open_input(path, name)
+    plain = getattr(stream, "fileobj", None) is None  # gzip streams keep the file as stored
     try:
-        lines = _bounded_lines(stream)
+        lines = _bounded_lines(stream, digests=digests if plain else None)
         lineno, first = _next_line(lines, 0)
         if first is None:
             bad = BadRecordError(_too_long())
-            return _json_lines(name, stream, lines, lineno, bad, on_position)
+            return _json_lines(name, stream, lines, lineno, bad, on_position, digests)
         if first.startswith(_UTF8_BOM):
             first = first[len(_UTF8_BOM) :]
         try:
@@ -314,7 +325,7 @@ def read_pages(
     except BaseException:
         stream.close()
         raise
-    return _json_lines(name, stream, lines, lineno, page, on_position)
+    return _json_lines(name, stream, lines, lineno, page, on_position, digests)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -357,6 +368,48 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def line_digest(line: bytes) -> str:
+    """Return the digest that identifies a JSON Lines line: 32 hex digits of the SHA-256 of
+    its bytes without trailing whitespace.
+
+    >>> line_digest(b'{"data": []}\\n') == line_digest(b'{"data": []}')
+    True
+    """
+    return hashlib.sha256(line.rstrip()).hexdigest()[:32]
+
+
+class KnownLine:
+    """In place of a page: a JSON Lines line whose digest the reader was told is known, and
+    which it did not parse (see :class:`LineDigests`)."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, digest: str) -> None:
+        self.digest = digest
+
+
+class LineDigests:
+    """What :func:`read_pages` does with the digests of JSON Lines lines.
+
+    A line whose :func:`line_digest` is in ``known`` is not parsed: it yields a
+    :class:`KnownLine`. A line holding one JSON object leaves its digest in ``of_line``
+    under its line number, for the caller to take when it gets the page.
+    """
+
+    def __init__(self, known: Container[str]) -> None:
+        self.known = known
+        self.of_line: dict[int, str] = {}
+        self.whole: Any = None
+        """Set to a ``hashlib`` hash before reading, for a plain file: it receives the
+        file's bytes, so that the file's digest needs no second read."""
+        self.whole_read = False
+        """True once ``whole`` has received every byte of the file."""
+
+    def file_digest(self) -> str | None:
+        """The hex digest of the whole file, if ``whole`` received all of it."""
+        return self.whole.hexdigest() if self.whole is not None and self.whole_read else None
+
+
 def _json_lines(
     name: str,
     stream: BinaryIO,
@@ -364,9 +417,12 @@ def _json_lines(
     lineno: int,
     first: object,
     on_position: Callable[[int], None] | None = None,
+    digests: LineDigests | None = None,
 ) -> Iterator[tuple[int, object | BadRecordError]]:
     """Yield the pages of a JSON Lines file whose first page, at ``lineno``, is parsed."""
     loads = orjson.loads
+    known = None if digests is None else digests.known
+    of_line = None if digests is None else digests.of_line
     decode_error = orjson.JSONDecodeError
     stored = cast(BinaryIO, getattr(stream, "fileobj", None) or stream)
     with stream:
@@ -381,6 +437,11 @@ def _json_lines(
                     continue
                 if line.isspace():
                     continue
+                if known is not None:
+                    digest = line_digest(line)
+                    if digest in known:
+                        yield lineno, KnownLine(digest)
+                        continue
                 try:
                     page = loads(line)
                 except decode_error as exc:
@@ -390,6 +451,8 @@ def _json_lines(
                     for element in page:
                         yield lineno, element
                 else:
+                    if of_line is not None:
+                        of_line[lineno] = digest
                     yield lineno, page
         except _GZIP_ERRORS as exc:
             raise InputFileError(_read_error(name, stream, exc, lineno)) from None
@@ -471,21 +534,33 @@ def _bad_first(
     yield from _json_lines(name, stream, lines, second_no, second)
 
 
-def _bounded_lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
+def _bounded_lines(
+    stream: BinaryIO, limit: int | None = None, digests: LineDigests | None = None
+) -> Iterator[bytes | None]:
     """Yield the lines of ``stream``; None in place of a line longer than ``limit`` bytes.
 
     At most ``limit`` bytes of a line are held at once: the rest of a long line is read and
-    dropped in chunks. ``limit`` defaults to :data:`MAX_LINE_BYTES`.
+    dropped in chunks. ``limit`` defaults to :data:`MAX_LINE_BYTES`. Every byte read goes
+    into ``digests.whole`` when there is one, which is complete at the end of the stream.
     """
     limit = MAX_LINE_BYTES if limit is None else limit
     readline = stream.readline
+    whole = None if digests is None else digests.whole
+    update = None if whole is None else whole.update
     while line := readline(limit + 1):
+        if update is not None:
+            update(line)
         if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
+            while rest := readline(_CHUNK):
+                if update is not None:
+                    update(rest)
+                if rest.endswith(b"\n"):
+                    break
             yield None
         else:
             yield line
+    if digests is not None and whole is not None:
+        digests.whole_read = True
 
 
 def _too_long() -> str:

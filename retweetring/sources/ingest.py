@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -10,15 +11,25 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PageRecords, account_label
 from retweetring.sources import normalise_page, read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
-from retweetring.sources.files import display_name, is_stream, regular_file
+from retweetring.sources.files import (
+    KnownLine,
+    LineDigests,
+    display_name,
+    is_stream,
+    regular_file,
+)
+from retweetring.store import indexes
+from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Import
 from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import loading_connection, refresh_statistics
@@ -35,18 +46,30 @@ accounts), with the load's 128 MiB page cache: 20k rows with the default cache (
 database. The write lock is held from a transaction's first write to its commit, about
 10 s for 400k rows here, well within the 30 s other writers wait."""
 
-FLUSH_ROWS = 200_000
+FLUSH_ROWS = 100_000
 """Rows gathered in memory before they are written into the open transaction.
 
 This bounds the import's memory whatever ``batch_rows`` is: gathered records take about
-750 bytes a row (peak RSS 308 MB at 200k rows with the page cache, 381 MB at 400k)."""
+750 bytes a row (peak RSS 308 MB at 200k rows with the page cache, 381 MB at 400k). With the
+indexes built after the load (its sort uses memory too), 1M retweets peaked at 480 MB with
+200k rows and 431 MB with 100k (one run each): 100k leaves room under the 500 MB target."""
 
-ACCOUNTS_REMEMBERED = 250_000
+ACCOUNTS_REMEMBERED = 150_000
 """At most this many account rows an import has written are remembered, so that an account
 offered again unchanged in a later batch is not offered to the upsert again (~300 bytes each).
 
 Measured on 1M retweets among 100k accounts: nearly every account appears in every 200k-row
-batch, and the upsert of those unchanged rows took 4.1 s of 28 s."""
+batch, and the upsert of those unchanged rows took 4.1 s of 28 s. 150k rather than 250k keeps
+45 MB off the peak memory of larger files (2M retweets: 200k accounts)."""
+
+BYTES_PER_RETWEET = 2_000
+"""About how many bytes of an API v2 file one retweet takes, with its share of the page's
+``includes`` (2,358 in the benchmark's files): a file is expected to bring its size over this
+many retweets, to decide whether the import builds the secondary indexes after its rows
+(:mod:`retweetring.store.indexes`)."""
+
+_LINE_COLUMNS = ("digest", "tweets", "retweets", "unattributed")
+_NEW_LINES = "ON CONFLICT (digest) DO NOTHING"
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -161,13 +184,25 @@ def import_file(
     with regular_file(path) as file:
         size = os.path.getsize(file) if os.path.isfile(file) else 0
         position = None if on_progress is None else (lambda done: on_progress(done, size))
+        known = _imported_lines(engine)
+        lines = None if known is None else LineDigests(known)
+        if force and lines is not None:  # read anyway: the file's digest from the same read
+            lines.whole = hashlib.sha256()
         # read_pages checks the file first: InputFileError comes before anything is written.
-        pages = read_pages(file, on_position=position, name=name)
-        result = ImportResult(path=name, sha256=sha256_file(file))
+        pages = read_pages(file, on_position=position, name=name, digests=lines)
+        result = ImportResult(path=name, sha256="" if force else sha256_file(file))
         if not force and _imported_before(engine, result.sha256):
             result.already_imported = True
             return result
-        _store(engine, result, _normalised(pages), classifier, on_error, batch_rows)
+
+        def file_digest() -> str:
+            return (lines.file_digest() if lines is not None else None) or sha256_file(file)
+
+        expected = size // BYTES_PER_RETWEET
+        entries = _normalised(pages)
+        _store(
+            engine, result, entries, classifier, on_error, batch_rows, expected, lines, file_digest
+        )
     if on_progress is not None:
         on_progress(size, size)
     return result
@@ -225,12 +260,30 @@ def _imported_before(engine: Engine, digest: str) -> bool:
         return conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None
 
 
-def _normalised(
-    pages: Iterator[tuple[int, object | BadRecordError]],
-) -> Iterator[tuple[str, PageRecords | BadRecordError]]:
+LineCounts = tuple[int, int, int]
+"""What an imported line's page held: tweets, retweets, unattributed retweets."""
+
+
+def _imported_lines(engine: Engine) -> dict[str, LineCounts] | None:
+    """The ``import_lines`` table: each imported line's digest and what its page held; None
+    for a database of a schema before it (tests build old databases with today's writer)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("import_lines"):
+            return None
+        rows = conn.exec_driver_sql(
+            "SELECT digest, tweets, retweets, unattributed FROM import_lines"
+        )
+        return {digest: (tweets, retweets, other) for digest, tweets, retweets, other in rows}
+
+
+Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
+"""Where in the input (a line number, an archive member's tweet) and what was found there."""
+
+
+def _normalised(pages: Iterator[tuple[int, object | BadRecordError]]) -> Iterator[Entry]:
     """Yield each page of a file of API v2 pages as records, or the reason it is rejected."""
     for lineno, item in pages:
-        if isinstance(item, BadRecordError):
+        if isinstance(item, (BadRecordError, KnownLine)):
             yield str(lineno), item
             continue
         try:
@@ -242,35 +295,71 @@ def _normalised(
 def _store(
     engine: Engine,
     result: ImportResult,
-    entries: Iterator[tuple[str, PageRecords | BadRecordError]],
+    entries: Iterator[Entry],
     classifier: Classifier,
     on_error: Callable[[str], None] | None,
     batch_rows: int,
+    expected_retweets: int = 0,
+    lines: LineDigests | None = None,
+    file_digest: Callable[[], str] | None = None,
 ) -> None:
-    """Write ``(where, records)`` entries in batches, then record the import in ``imports``."""
+    """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
+
+    With ``lines``, each page from a line with a digest is recorded in ``import_lines`` with
+    its rows, and a :class:`KnownLine` entry counts as that line's page (not written again).
+    ``file_digest`` gives ``result.sha256`` once every entry is read, when it is empty.
+
+    When the first flush is full and ``expected_retweets`` is more than the retweets table
+    holds, the secondary indexes are dropped in the first transaction and built in the last (see
+    :mod:`retweetring.store.indexes`); otherwise any that an interrupted import left missing
+    are built in the first.
+    """
     name = result.path
     started = _utcnow()
     pending: list[PageRecords] = []
+    pending_lines: list[tuple[str, int, int, int]] = []  # import_lines rows of the pending pages
     pending_rows = 0
     flush_rows = min(batch_rows, FLUSH_ROWS)
     in_transaction = 0  # rows written in the open transaction
     written: AccountsWritten = {}  # account rows committed by this import
     sent: AccountsWritten = {}  # account rows offered in the open transaction
+    started_load = False  # the first transaction has begun
+    dropped = False  # this import dropped the deferrable indexes
+    unindexed = False  # a committed transaction left them dropped
 
     with loading_connection(engine) as conn:
 
         def flush(final: bool = False, commit: bool = False) -> None:
             """Write the pending pages; commit when the transaction is full or asked to."""
-            nonlocal pending, pending_rows, in_transaction
+            nonlocal pending, pending_lines, pending_rows, in_transaction
+            nonlocal started_load, dropped, unindexed
             if not conn.in_transaction():
                 conn.begin()
+                if not started_load:
+                    started_load = True
+                    # Only a full first flush drops them: a file that gathers fewer rows (a
+                    # small one, or one whose lines are almost all known) has no bulk to load.
+                    full = bool(pending) and not (final or commit)
+                    dropped = full and indexes.worth_deferring(conn, expected_retweets)
+                    if dropped:
+                        indexes.drop(conn)
+                    else:
+                        indexes.build_missing(conn)
             if pending:
                 counts = write_pages(conn, pending, classifier, written=written, sent=sent)
                 result.counts.add(counts)
+            if pending_lines:
+                dialect_of(conn).insert_rows(
+                    conn, "import_lines", _LINE_COLUMNS, pending_lines, _NEW_LINES
+                )
             in_transaction += pending_rows
-            pending, pending_rows = [], 0
+            pending, pending_lines, pending_rows = [], [], 0
             if not (final or commit or in_transaction >= batch_rows):
                 return
+            if final or commit:  # the last transaction of this import
+                indexes.build_missing(conn, indexes.BUILD_CACHE_KIB)
+            if final and not result.sha256 and file_digest is not None:
+                result.sha256 = file_digest()
             if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
@@ -287,6 +376,7 @@ def _store(
                     )
                 )
             conn.commit()
+            unindexed = dropped and not (final or commit)
             in_transaction = 0
             # Committed: these rows are in the database (a rolled-back transaction adds none).
             if len(written) + len(sent) > ACCOUNTS_REMEMBERED:
@@ -310,8 +400,20 @@ def _store(
                                 on_error(line)
                             continue
                         result.pages += 1
+                        if isinstance(page, KnownLine):
+                            known = cast(dict[str, LineCounts], lines.known if lines else {})
+                            tweets, retweets, unattributed = known[page.digest]
+                            result.counts.tweets += tweets
+                            result.counts.retweets += retweets
+                            result.unattributed += unattributed
+                            continue
                         result.unattributed += page.unattributed
                         pending.append(page)
+                        digest = None if lines is None else lines.of_line.pop(int(where), None)
+                        if digest is not None:
+                            pending_lines.append(
+                                (digest, len(page.tweets), len(page.retweets), page.unattributed)
+                            )
                         pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
                         if pending_rows >= flush_rows:
                             flush()
@@ -325,6 +427,11 @@ def _store(
             except BaseException:
                 if conn.in_transaction():
                     conn.rollback()  # the open transaction's rows are lost, earlier ones kept
+                if unindexed:
+                    # Best effort: the error above is the one to report, and if this fails
+                    # too the next import builds the indexes.
+                    with suppress(SQLAlchemyError), conn.begin():
+                        indexes.build_missing(conn)
                 raise
     if result.counts.tweets_new or result.counts.retweets_new:
         refresh_statistics(engine)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from retweetring.store import indexes
 from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Account, Import, Retweet, Tweet
 from retweetring.store.session import connection
@@ -41,10 +42,16 @@ class CheckReport:
 
 def check_database(db: Engine | Connection) -> CheckReport:
     """Check the database's own consistency (SQLite: integrity and foreign keys; PostgreSQL:
-    invalid indexes and unvalidated constraints), orphaned rows, and count the rows."""
+    invalid indexes and unvalidated constraints), the indexes a bulk load builds last,
+    orphaned rows, and count the rows."""
     report = CheckReport()
     with connection(db) as conn:
         report.problems.extend(dialect_of(conn).integrity_problems(conn))
+        report.problems.extend(
+            f"index {index.name} is missing (an import was stopped before building it "
+            "again; importing any file builds it)"
+            for index in indexes.missing(conn)
+        )
         for label, sql in _ORPHANS.items():
             count = conn.scalar(text(sql)) or 0
             if count:

@@ -45,6 +45,10 @@ class Dialect:
     name = ""
     mark = "?"
     """The parameter mark of statements run with ``exec_driver_sql``."""
+    defers_indexes = False
+    """Whether a bulk load drops secondary indexes and builds them after its rows (see
+    :mod:`retweetring.store.indexes`). Not in PostgreSQL: there ``DROP INDEX`` locks the table
+    against readers until the transaction commits."""
 
     def marks(self, n: int) -> str:
         """Return ``n`` parameter marks separated by commas."""
@@ -78,6 +82,10 @@ class Dialect:
         cache), restored on exit."""
         yield
 
+    def limit_cache(self, conn: Connection, cache_kib: int) -> None:
+        """Shrink the page cache of a bulk load's connection to ``cache_kib`` KiB (SQLite:
+        its sorts for ``CREATE INDEX`` may use as much again); :meth:`loading` restores it."""
+
     def refresh_statistics(self, conn: Connection) -> None:
         """Refresh the query planner's statistics, in ``conn``'s transaction."""
         conn.exec_driver_sql("ANALYZE")
@@ -95,6 +103,7 @@ class SQLite(Dialect):
     """SQLite through the standard library's sqlite3."""
 
     name = "sqlite"
+    defers_indexes = True
 
     def distinct(self, left: str, right: str) -> str:
         return f"({left}) IS NOT {right}"
@@ -148,6 +157,9 @@ class SQLite(Dialect):
                 raw.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
                 if not raw.in_transaction:
                     raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def limit_cache(self, conn: Connection, cache_kib: int) -> None:
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kib)}")
 
     def refresh_statistics(self, conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA analysis_limit=1000")

@@ -258,10 +258,10 @@ def safe_url(url: str) -> str:
     return hidden if found else parsed.render_as_string(hide_password=True)
 
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 """The newest schema revision this version knows; a test checks it against the migrations."""
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", HEAD_REVISION)
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", HEAD_REVISION)
 """Every schema revision this version knows, oldest first."""
 
 

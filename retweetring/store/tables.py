@@ -163,6 +163,20 @@ imports = Table(
 )
 """Completed imports, one row per file."""
 
+import_lines = Table(
+    "import_lines",
+    metadata,
+    Column("digest", String(32), primary_key=True),
+    _required("tweets", Integer),
+    _required("retweets", Integer),
+    _required("unattributed", Integer),
+    **WITHOUT_ROWID,
+)
+"""Lines of API v2 JSON Lines files whose page was imported (migration 0008): the line's
+digest (:func:`retweetring.sources.files.line_digest`) and the tweets, retweets and
+unattributed retweets its page held. An import skips a line found here without parsing it,
+since writing the same page again changes nothing."""
+
 # --- live collection from the X API (migration 0002) -----------------------------------------
 
 members = Table(
