@@ -402,13 +402,15 @@ def export_graphml_of_weights(
         )
 
     edge = scoped["edge"]
+    first, first_zone = _iso_parts(np, sw.first, order)
+    last, last_zone = _iso_parts(np, sw.last, order)
     # one %-format of a tuple per edge: a third faster than str.format in a generator
     template = (
         '    <edge source="%s" target="%s">\n'
         f'      <data key="{edge["weight"]}">%s</data>\n'
         f'      <data key="{edge["mutual"]}">%s</data>\n'
-        f'      <data key="{edge["first"]}">%s</data>\n'
-        f'      <data key="{edge["last"]}">%s</data>\n'
+        f'      <data key="{edge["first"]}">%s{first_zone}</data>\n'
+        f'      <data key="{edge["last"]}">%s{last_zone}</data>\n'
         "    </edge>\n"
     )
     id_of = np.array(ids, dtype=object)
@@ -417,8 +419,8 @@ def export_graphml_of_weights(
         id_of[sw.target[order]].tolist(),
         sw.weight[order].tolist(),
         np.where(back[order] >= k, "true", "false").tolist(),
-        _iso_texts(np, sw.first, order),
-        _iso_texts(np, sw.last, order),
+        first,
+        last,
         strict=True,
     )
     edges = map(template.__mod__, rows)
@@ -431,22 +433,32 @@ def export_graphml_of_weights(
 
 def _iso_texts(np: Any, times: Any, order: Any) -> list[str]:
     """:func:`_iso` of each naive-UTC ``datetime64[us]`` in ``times[order]`` ('' for NaT)."""
+    texts, zone = _iso_parts(np, times, order)
+    return [text + zone for text in texts] if zone else texts
+
+
+def _iso_parts(np: Any, times: Any, order: Any) -> tuple[list[str], str]:
+    """:func:`_iso_texts` as texts and a suffix for each: ``+00:00`` left out of the texts
+    when every time is known and a whole second (so a template can add it), else ''."""
     if times is None:
-        return [""] * len(order)
+        return [""] * len(order), ""
     picked = times[order]
     missing = np.isnat(picked)
     whole = picked.view("int64") % 1_000_000 == 0  # (microseconds since the epoch)
     if bool(np.all(missing | whole)):  # whole seconds: isoformat() leaves out ".000000"
-        texts = list(map("{}+00:00".format, np.datetime_as_string(picked, unit="s").tolist()))
+        texts = np.datetime_as_string(picked, unit="s").tolist()
+        if not missing.any():
+            return texts, "+00:00"
+        texts = list(map("{}+00:00".format, texts))
         for i in np.flatnonzero(missing).tolist():
             texts[i] = ""
-        return texts
+        return texts, ""
     texts = np.datetime_as_string(picked, unit="us").tolist()
     # datetime.isoformat() leaves out the microseconds when they are zero
     return [
         "" if gone else (text[:-7] if text.endswith(".000000") else text) + "+00:00"
         for text, gone in zip(texts, missing.tolist(), strict=True)
-    ]
+    ], ""
 
 
 def _write_csv(E: nx.DiGraph, path: Path) -> tuple[Path, Path]:
