@@ -109,7 +109,8 @@ class SupportWeights:
         ids = distinct(ends)
         inverse = np.searchsorted(ids, ends)
         listed = ids.tolist()
-        order = sorted(range(len(listed)), key=lambda i: key(listed[i]))
+        keys = list(map(key, listed))
+        order = sorted(range(len(listed)), key=keys.__getitem__)
         position = np.empty(len(listed), dtype=np.int64)
         position[order] = np.arange(len(listed))
         nodes = [listed[i] for i in order]

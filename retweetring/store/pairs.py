@@ -11,6 +11,7 @@ pairs are a self-join of those weights.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, and_, func, literal, or_, select
@@ -156,7 +157,9 @@ def _stored_weights(np: Any, rows: list[Any], labels: _Labels, times: bool) -> S
     """:class:`SupportWeights` of the rows of ``pair_weights`` (:func:`read_pairs`)."""
     from retweetring.analytics.weights import SupportWeights
 
-    columns = np.array(rows, dtype=np.int64).reshape(len(rows), 5 if times else 3).T
+    width = 5 if times else 3
+    flat = itertools.chain.from_iterable(rows)  # half the time of np.array(rows)
+    columns = np.fromiter(flat, dtype=np.int64, count=width * len(rows)).reshape(-1, width).T
     first = last = None
     if times:
         first, last = columns[3].view("datetime64[us]"), columns[4].view("datetime64[us]")
