@@ -309,3 +309,27 @@ def test_a_name_that_is_not_utf8_is_safe_in_json_output_and_errors(tmp_path: Pat
     assert failed == {"path": f"{tmp_path}/gone\\xfe.jsonl", "error": failed["error"]}
     assert "no such file" in failed["error"]
     assert _tweet_ids(db) == _ids_in(lines)
+
+
+# --- nothing to read --------------------------------------------------------------------------
+
+
+def test_importing_only_missing_files_reports_each_and_creates_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    result = invoke(db, "import", str(tmp_path / "gone.jsonl"), str(tmp_path / "also.jsonl"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: {tmp_path}/gone.jsonl: no such file",
+        f"Error: {tmp_path}/also.jsonl: no such file",
+    ]
+    assert list(tmp_path.iterdir()) == []  # no database file, WAL or backup was made
+
+
+def test_a_missing_file_beside_a_good_one_still_imports_the_good_one(tmp_path: Path) -> None:
+    lines = _pages(3)
+    source = tmp_path / "good.jsonl"
+    source.write_bytes(b"".join(lines))
+    db = tmp_path / "r.db"
+    status, output = _import(db, str(tmp_path / "gone.jsonl"), str(source))
+    assert status == 1 and f"Error: {tmp_path}/gone.jsonl: no such file" in output
+    assert _tweet_ids(db) == _ids_in(lines)

@@ -56,13 +56,18 @@ def import_cmd(
         retweetring import twitter-2026-11-20-abc123.zip
     """
     from retweetring.promo import load_classifier
-    from retweetring.sources.files import display_name
+    from retweetring.sources.files import check_present, display_name
     from retweetring.sources.ingest import import_file
 
     state = state_of(ctx)
     promo_rules = rules_from(rules)
-    engine = state.engine()
-    classifier = load_classifier(engine, promo_rules)
+    classifiers: list[Any] = []  # opened with the database, when the first file is there
+
+    def classifier() -> Any:
+        if not classifiers:
+            classifiers.append(load_classifier(state.engine(), promo_rules))
+        return classifiers[0]
+
     results: list[dict[str, Any]] = []
     failed = False
     for done, path in enumerate(files):
@@ -74,11 +79,13 @@ def import_cmd(
         )
         shown = _ErrorLines(state)
         try:
+            check_present(path, shown_path)  # a missing file never creates the database
+            promo = classifier()
             with progress_bar(state, f"importing {display_name(path.name)}") as on_progress:
                 result = import_file(
-                    engine,
+                    state.engine(),
                     path,
-                    classifier=classifier,
+                    classifier=promo,
                     force=force,
                     on_error=shown,
                     on_progress=on_progress,

@@ -187,6 +187,17 @@ def regular_file(path: str | os.PathLike[str]) -> Iterator[str | os.PathLike[str
         os.unlink(copy.name)
 
 
+def _no_such_file(name: str) -> InputFileError:
+    return InputFileError(f"{name}: no such file")
+
+
+def check_present(path: str | os.PathLike[str], name: str | None = None) -> None:
+    """Raise the one-line :class:`InputFileError` of a missing input file (``-``, standard
+    input, is always present), before anything is opened for it."""
+    if os.fspath(path) != "-" and not os.path.lexists(path):
+        raise _no_such_file(display_name(path) if name is None else name)
+
+
 def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryIO:
     """Open an input file for reading its text as bytes, decompressing gzip transparently.
 
@@ -218,7 +229,7 @@ def open_input(path: str | os.PathLike[str], name: str | None = None) -> BinaryI
         # 8 KiB reads (measured on 228 MB: 0.09 s against 0.20-0.36 s).
         raw = open(file, "rb", buffering=_CHUNK)  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
-        raise InputFileError(f"{name}: no such file") from None
+        raise _no_such_file(name) from None
     except IsADirectoryError:
         raise InputFileError(f"{name}: is a directory, not a file") from None
     except PermissionError:
