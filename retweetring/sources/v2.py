@@ -312,17 +312,16 @@ def _profile_site(user: dict[str, Any]) -> str | None:
     True
     """
     entities = user.get("entities")
-    if entities is None:  # the common case: only the top-level url, if any
-        return clean_text(user.get("url"))
-    block = entities.get("url") if type(entities) is dict else None
-    links = block.get("urls") if type(block) is dict else None
-    candidates: list[object] = []
-    if type(links) is list:
-        for link in links:
-            if type(link) is dict:
-                candidates += (link.get("expanded_url"), link.get("unwound_url"))
-    candidates.append(user.get("url"))
-    return next(filter(None, map(clean_text, candidates)), None)
+    if entities is not None:
+        block = entities.get("url") if type(entities) is dict else None
+        links = block.get("urls") if type(block) is dict else None
+        if type(links) is list:
+            for link in links:
+                if type(link) is dict:
+                    for value in (link.get("expanded_url"), link.get("unwound_url")):
+                        if type(value) is str and (value := value.strip()):
+                            return value
+    return clean_text(user.get("url"))
 
 
 def clean_text(value: object) -> str | None:

@@ -128,14 +128,22 @@ def _fold(
 
 def _merge_page_accounts(merged: dict[tuple[str, int], AccountRow], page: PageRecords) -> None:
     """Fold the accounts of ``page`` into ``merged``, one row per account."""
-    for acc in page.accounts:
-        key = (acc.platform, acc.id)
-        seen = db_time(acc.seen_at)
+    # A page's accounts share one seen_at object: format it once per distinct object.
+    seen_at: object = _UNSET
+    seen = None
+    for platform, account_id, username, name, seen_now, url in page.accounts:
+        if seen_now is not seen_at:
+            seen_at, seen = seen_now, db_time(seen_now)
+        key = (platform, account_id)
         row = merged.get(key)
         if row is None:
-            merged[key] = [acc.platform, acc.id, acc.username, acc.name, acc.url, seen, seen]
+            merged[key] = [platform, account_id, username, name, url, seen, seen]
         else:
-            _fold(row, (acc.username, acc.name, acc.url), seen, seen)
+            _fold(row, (username, name, url), seen, seen)
+
+
+_UNSET = object()
+"""A sentinel that is never an account's ``seen_at``."""
 
 
 _LOOKUP_CHUNK = 500
