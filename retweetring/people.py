@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, tuple_
 
 from retweetring.errors import UnknownAccountError
 from retweetring.graph import Window, support_graph
-from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X, account_label
+from retweetring.records import PLATFORM_X, PLATFORMS, account_label
 from retweetring.store.queries import find_account, posting_counts
 from retweetring.store.session import begin_write, connection
 from retweetring.store.tables import account_links, accounts
@@ -40,7 +40,7 @@ __all__ = [
     "unlink_accounts",
 ]
 
-NETWORKS = (PLATFORM_X, PLATFORM_BLUESKY, PLATFORM_MASTODON)
+NETWORKS = PLATFORMS
 Ref = tuple[str, int]
 """An account as ``(platform, id)``."""
 

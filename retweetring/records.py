@@ -66,6 +66,8 @@ class PageRecords(NamedTuple):
 
 PLATFORM_BLUESKY = "bluesky"
 PLATFORM_MASTODON = "mastodon"
+PLATFORMS = (PLATFORM_X, PLATFORM_BLUESKY, PLATFORM_MASTODON)
+"""Every network retweetring reads, in the order outputs list them."""
 
 
 class SocialAccount(NamedTuple):

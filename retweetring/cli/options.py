@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from retweetring.records import PLATFORMS
 from retweetring.reports.escapes import escape_control
 from retweetring.reports.formats import to_json, write_csv
 
@@ -41,10 +42,6 @@ def format_option(
         show_default=True,
         help=help or _FORMAT_HELP.get(tuple(choices)),
     )
-
-
-PLATFORMS = ("x", "bluesky", "mastodon")
-"""The networks retweetring reads, as ``--platform`` names them."""
 
 
 def platform_option(

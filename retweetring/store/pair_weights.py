@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from retweetring.graph import Window, support_condition
-from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X
+from retweetring.records import PLATFORMS
 from retweetring.store.dialect import EpochMicroseconds, TweetsFirstJoin
 from retweetring.store.tables import pair_weights, pair_weights_state, retweets, tweets
 
@@ -43,9 +43,6 @@ __all__ = [
     "rebuild_supported",
     "refresh",
 ]
-
-PLATFORMS = (PLATFORM_X, PLATFORM_BLUESKY, PLATFORM_MASTODON)
-"""The platforms whose pair weights :func:`refresh` keeps."""
 
 MOST_REBUILT = 1_000
 """Supported accounts whose rows :func:`keep_fresh` rebuilds in place; beyond, it leaves the

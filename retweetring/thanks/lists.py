@@ -29,7 +29,11 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 
 from retweetring.errors import NoDataError
 from retweetring.graph import Window, support_condition
-from retweetring.records import PLATFORM_BLUESKY, PLATFORM_MASTODON, PLATFORM_X, account_label
+from retweetring.records import (
+    PLATFORM_X,
+    PLATFORMS,
+    account_label,
+)
 from retweetring.store.queries import find_account
 from retweetring.store.session import connection, write_connection
 from retweetring.store.tables import accounts, retweets, tweets
@@ -286,7 +290,7 @@ class ThankList:
         if self.platform != "all":
             return (self.platform,)
         posted = {label.split(":", 1)[0] for label in self.accounts}
-        return tuple(n for n in (PLATFORM_X, PLATFORM_BLUESKY, PLATFORM_MASTODON) if n in posted)
+        return tuple(n for n in PLATFORMS if n in posted)
 
     def on(self, platform: str) -> ThankList:
         """The list as thanked on one network of a person's: the supporters with an account
