@@ -61,13 +61,7 @@ def import_cmd(
 
     state = state_of(ctx)
     promo_rules = rules_from(rules)
-    classifiers: list[Any] = []  # opened with the database, when the first file is there
-
-    def classifier() -> Any:
-        if not classifiers:
-            classifiers.append(load_classifier(state.engine(), promo_rules))
-        return classifiers[0]
-
+    classifier = None  # loaded with the database, once the first file that exists is reached
     results: list[dict[str, Any]] = []
     failed = False
     for done, path in enumerate(files):
@@ -80,12 +74,13 @@ def import_cmd(
         shown = _ErrorLines(state)
         try:
             check_present(path, shown_path)  # a missing file never creates the database
-            promo = classifier()
+            if classifier is None:
+                classifier = load_classifier(state.engine(), promo_rules)
             with progress_bar(state, f"importing {display_name(path.name)}") as on_progress:
                 result = import_file(
                     state.engine(),
                     path,
-                    classifier=promo,
+                    classifier=classifier,
                     force=force,
                     on_error=shown,
                     on_progress=on_progress,
