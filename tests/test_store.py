@@ -161,6 +161,7 @@ def test_an_import_offers_an_unchanged_account_once_and_a_changed_one_again(
     engine, db_path, community, tmp_path, monkeypatch, remembered
 ):
     monkeypatch.setattr("retweetring.sources.ingest.ACCOUNTS_REMEMBERED", remembered)
+    monkeypatch.setattr("retweetring.sources.ingest.BULK_GROWTH", 0)  # a transaction per page
     community.retweet("florist", community.post("bakery"))
     page = community.page()
     renamed = _seen_at(page, "2026-11-01Z")
