@@ -27,6 +27,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -45,7 +46,9 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "STRUCTURAL_CUES",
     "Extractor",
+    "Site",
     "Vocabulary",
+    "own_links",
     "tokens",
 ]
 
@@ -409,6 +412,8 @@ class Extractor:
     _plain_patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
     """The patterns that can match a text without digits."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
+    _link_features: tuple[str, ...] = field(init=False, repr=False)
+    """``link:NAME`` for each link cue, in order."""
     """The word-feature forms of the tokens that start a phrase with digits."""
     labels: dict[str, str] = field(init=False, repr=False)
     """Feature name -> the label its reasons start with."""
@@ -458,6 +463,7 @@ class Extractor:
         for link in self.link_cues:
             self.labels[f"link:{link.name}"] = link.label
         self.labels.update(_LINK_LABELS)
+        self._link_features = tuple(f"link:{link.name}" for link in self.link_cues)
         self._grams = {k: tuple(v) for k, v in grams.items()}
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
@@ -514,6 +520,36 @@ class Extractor:
         >>> found = extractor_for(DEFAULT_RULES).features("Come in and try our new menu today!")
         >>> found["s:invite"], found["s:when"], found["w:try our"]
         ('come in', 'today', 'try our')
+        """
+        found, sites, tail = self.text_features(text, urls, words)
+        if sites:
+            owned = own_links(sites, username, name, site)
+            for (hits, _, _, hostname), own in zip(sites, owned or repeat(None), strict=False):
+                for feature, snippet in hits:
+                    found.setdefault(feature, snippet)
+                if own is not None:
+                    found.setdefault(own, hostname)
+        found.update(tail)
+        return found
+
+    def text_features(
+        self,
+        text: str,
+        urls: Iterable[str] = (),
+        words: Mapping[str, object] | Vocabulary | None = None,
+    ) -> tuple[dict[str, str], list[Site], dict[str, str]]:
+        """Return what of :meth:`features` does not depend on the author.
+
+        Returns
+        -------
+        found : dict of str to str
+            The features before the first link's cues (all of them when the tweet has no
+            link to a site), in the order :meth:`features` finds them.
+        sites : list of Site
+            Per link to a site, in order: the link cues it is the first to show, and its
+            site's names (for the author's own-site cues, :func:`own_links`).
+        tail : dict of str to str
+            The features :meth:`features` finds after the links' (empty without sites).
         """
         folded = _fold(text)
         found: dict[str, str] = {}
@@ -586,13 +622,17 @@ class Extractor:
             match = regex.search(folded)
             if match:
                 found[feature] = match.group().strip()
+        sites: list[Site] = []
         if links:
-            self._links(links, text, username, name, site, found)
+            sites = self._link_sites(links, found)
+            if "…" in text or "..." in text:
+                self._after_ellipsis(sites, found)
+        tail = {} if sites else found  # without sites, the tail follows the text's features
         if "s:place" in found and "s:when" in found:
-            found["s:place_when"] = f"{found['s:place']} ... {found['s:when']}"
+            tail["s:place_when"] = f"{found['s:place']} ... {found['s:when']}"
         if folded.lstrip().startswith("@"):
-            found["s:reply"] = "@…"
-        return found
+            tail["s:reply"] = "@…"
+        return found, sites, ({} if tail is found else tail)
 
     def vocabulary(self, words: Mapping[str, object]) -> Vocabulary:
         """Return the table :meth:`features` matches tokens with when it keeps only ``words``.
@@ -694,36 +734,71 @@ class Extractor:
             if money:
                 found["s:money"] = money.group()
 
-    def _links(
-        self,
-        links: list[str],
-        text: str,
-        username: str | None,
-        name: str | None,
-        site: str | None,
-        found: dict[str, str],
-    ) -> None:
-        """Add the link features: any link, shop and other link cues, the author's own site."""
+    def _link_sites(self, links: list[str], found: dict[str, str]) -> list[Site]:
+        """Add the features of having links to ``found``; return the :data:`Site` of each link
+        to a site, with the link cues it is the first to show."""
         found["link"] = "a link"
         if len(links) > 1:
             found["link:several"] = f"{len(links)} links"
-        profile = _site_key(site)
-        owners = _owners(username, name)
+        sites: list[Site] = []
+        taken: set[str] = set()
         for url in links:
             hostname = host(url)
             if not hostname or hostname == "t.co":
                 continue
-            for cue in self.link_cues:
+            hits: list[tuple[str, str]] = []
+            for cue, feature in zip(self.link_cues, self._link_features, strict=True):
                 hit = cue.match(url, hostname)
-                if hit is not None:
-                    found.setdefault(f"link:{cue.name}", hit)
+                if hit is not None and feature not in found and feature not in taken:
+                    taken.add(feature)
+                    hits.append((feature, hit))
             own = site_name(hostname)
-            if profile and own == profile:
-                found.setdefault("link:own_website", hostname)
-            elif owners and any(resembles(squash(own), o) for o in owners):
-                found.setdefault("link:named_like_author", hostname)
-        if "…" in text or "..." in text:
-            found["link:after_ellipsis"] = "… link"
+            sites.append((tuple(hits), own, squash(own), hostname))
+        return sites
+
+    def _after_ellipsis(self, sites: list[Site], found: dict[str, str]) -> None:
+        """Add ``link:after_ellipsis``: after the links' cues, or in the place of a link cue
+        of that name (which it overrides)."""
+        feature, snippet = "link:after_ellipsis", "… link"
+        if not sites:
+            found[feature] = snippet
+            return
+        if feature in self._link_features:
+            for i, (hits, own, squashed, hostname) in enumerate(sites):
+                if any(f == feature for f, _ in hits):
+                    hits = tuple((f, snippet if f == feature else s) for f, s in hits)
+                    sites[i] = (hits, own, squashed, hostname)
+                    return
+        # after every link's cues and own-site cue: as a site of no name, which no author owns
+        sites.append((((feature, snippet),), "", "", ""))
+
+
+Site = tuple[tuple[tuple[str, str], ...], str, str, str]
+"""A link to a site: the link cues it is the first to show (feature, snippet), its registrable
+name, that name squashed (:func:`~retweetring.promo.sites.squash`) and its host name."""
+
+
+def own_links(
+    sites: Sequence[Site], username: str | None, name: str | None, site: str | None
+) -> list[str | None] | None:
+    """Return, per site, the author's own-site feature it shows: ``link:own_website`` when it
+    is the author's profile website, ``link:named_like_author`` when it is named like the
+    author, or None; return None when no site is the author's."""
+    profile = _site_key(site)
+    owners = _owners(username, name)
+    if not profile and not owners:
+        return None
+    owned: list[str | None] = []
+    for _, own, squashed, hostname in sites:
+        if not hostname:
+            owned.append(None)
+        elif profile and own == profile:
+            owned.append("link:own_website")
+        elif owners and any(resembles(squashed, o) for o in owners):
+            owned.append("link:named_like_author")
+        else:
+            owned.append(None)
+    return owned if any(owned) else None
 
 
 _OFFER_WORDS = frozenset(
