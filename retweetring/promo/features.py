@@ -77,7 +77,12 @@ _MONEY = re.compile(
     r"[$£€]\s?\d[\d,]*(?:\.\d\d)?k?|\b\d+(?:\.\d\d)?\s?(?:usd|gbp|eur|dollars|bucks|quid)\b"
 )
 _MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid")
-"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
+"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive);
+written out in ``Extractor._numbers`` (tests check the two agree)."""
+_MENTION = re.compile(r"@[\w'’&]+")
+"""A mention: the token :data:`_TOKEN` finds at an "@" followed by a word."""
+_HOUR_CHAT = re.compile(r"#[\w'’&]+hour(?![\w'’&])")
+"""A business-hour chat tag ("#smallbizhour"): a whole tag token ending in "hour"."""
 _PHONE_DIGITS = 9
 """A phone number has this many digits or more."""
 _CASE_TWINS = ("ſ", "ı")  # tested inline in Extractor.features
@@ -408,9 +413,11 @@ class Extractor:
     _prefixes: frozenset[str] = field(init=False, repr=False)
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
-    _patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
-    _plain_patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
-    """The patterns that can match a text without digits."""
+    _checked_patterns: dict[bool, dict[bool, tuple[_Checked, ...]]] = field(
+        init=False, repr=False
+    )
+    """[has digits][gated]: the patterns that can match such a text, each with the sets of
+    strings of which it needs one each (:func:`_checked`)."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
     _link_features: tuple[str, ...] = field(init=False, repr=False)
     """``link:NAME`` for each link cue, in order."""
@@ -468,10 +475,12 @@ class Extractor:
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
-        self._patterns = tuple(patterns)
         # Without digits, a pattern that needs one, or whose first required strings are all
-        # digits, cannot match (see features).
-        self._plain_patterns = tuple(p for p in patterns if not p[5] and (p[2] is None or p[2]))
+        # digits, cannot match.
+        self._checked_patterns = {
+            digits: {gated: _checked(patterns, digits, gated) for gated in (False, True)}
+            for digits in (False, True)
+        }
         long_digit_grams = [k for k in self._digit_grams if k.count(" ") >= 2]
         self._bare = self.vocabulary({})
         # Among the tokens as written: phrases with digits; phrases at clause starts never
@@ -570,9 +579,10 @@ class Extractor:
         digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
-        keys = _TOKEN.findall(_DIGITS.sub("0", folded)) if digits else _TOKEN.findall(folded)
-        if "@" in folded:
-            keys = [("@" if k[0] == "@" and len(k) > 1 else k) for k in keys]
+        worded, runs = _DIGITS.subn("0", folded) if digits else (folded, 0)
+        if "@" in folded:  # a mention is the token "@"
+            worded = _MENTION.sub("@", worded)
+        keys = _TOKEN.findall(worded)
         if words is None:  # every word and pair
             vocabulary = self._bare
             for i, key in enumerate(keys):
@@ -588,40 +598,33 @@ class Extractor:
         if digits and not self._digit_heads.isdisjoint(keys):
             self._scan(_TOKEN.findall(folded), self._digits, found)
         if "#" in folded:
-            for key in keys:
-                if key[0] == "#" and key.endswith("hour") and len(key) > 5:
-                    found["s:hour_chat"] = key
-                    break
+            chat = _HOUR_CHAT.search(worded)
+            if chat:
+                found["s:hour_chat"] = chat.group()
         if "?" in keys:
             found["s:question"] = "?"
         if "s:question" in found:
             self._question_offer(keys, found)
         if digits:
-            self._numbers(folded, found)
+            self._numbers(folded, len(folded) - len(worded) + runs, found)
         if "@" in folded and "." in folded:
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
         gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
-        patterns = self._patterns if digits else self._plain_patterns
-        for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
-            if feature in found or (gate_digit and not digits):
+        for feature, regex, checks in self._checked_patterns[digits][gated]:
+            if feature in found:
                 continue
-            if needs is not None and not (needs_digit and digits):
-                for need in needs:
-                    if need in folded:
+            for strings in checks:
+                for string in strings:
+                    if string in folded:
                         break
                 else:
-                    continue
-            if gated and gate:  # cannot match without one (a shortcut: the rule is above)
-                for need in gate:
-                    if need in folded:
-                        break
-                else:
-                    continue
-            match = regex.search(folded)
-            if match:
-                found[feature] = match.group().strip()
+                    break  # none of them: the pattern cannot match
+            else:
+                match = regex.search(folded)
+                if match:
+                    found[feature] = match.group().strip()
         sites: list[Site] = []
         if links:
             sites = self._link_sites(links, found)
@@ -719,9 +722,10 @@ class Extractor:
                 found["s:question_offer"] = f"? ... {key}"
                 return
 
-    def _numbers(self, folded: str, found: dict[str, str]) -> None:
-        """Add the cues that need digits: phone numbers, times and dates, amounts of money."""
-        if sum(map(len, _DIGITS.findall(folded))) >= _PHONE_DIGITS:
+    def _numbers(self, folded: str, digits: int, found: dict[str, str]) -> None:
+        """Add the cues that need digits (``digits`` of them in ``folded``): phone numbers,
+        times and dates, amounts of money."""
+        if digits >= _PHONE_DIGITS:
             phone = _PHONE.search(folded)
             if phone and sum(ch.isdigit() for ch in phone.group()) >= _PHONE_DIGITS:
                 found["s:phone"] = phone.group().strip()
@@ -729,7 +733,17 @@ class Extractor:
             when = _TIME.search(folded)
             if when:
                 found["s:when"] = when.group()
-        if any(need in folded for need in _MONEY_NEEDS):
+        if (
+            "$" in folded
+            or "£" in folded
+            or "€" in folded
+            or "usd" in folded
+            or "gbp" in folded
+            or "eur" in folded
+            or "dollars" in folded
+            or "bucks" in folded
+            or "quid" in folded
+        ):  # _MONEY_NEEDS
             money = _MONEY.search(folded)
             if money:
                 found["s:money"] = money.group()
@@ -903,6 +917,29 @@ def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None
 _Pattern = tuple[str, re.Pattern[str], tuple[str, ...] | None, bool, tuple[str, ...], bool]
 """A cue family's pattern: (feature, regex, its :func:`required_strings` without the digit
 marker, whether a digit is one of them, a rarer gate, whether a digit is required too)."""
+
+
+_Checked = tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]]
+"""A pattern (feature, regex) and the sets of strings a text needs one of each to match."""
+
+
+def _checked(patterns: Sequence[_Pattern], digits: bool, gated: bool) -> tuple[_Checked, ...]:
+    """The ``patterns`` that can match a text with (or without) ``digits``, and what they need
+    of it: their required strings (unless a digit does) and, when ``gated`` (a text without
+    :data:`_CASE_TWINS`), their gate; the smallest set first, to fail soonest."""
+    checked: list[_Checked] = []
+    for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
+        if gate_digit and not digits:
+            continue
+        checks: list[tuple[str, ...]] = []
+        if needs is not None and not (needs_digit and digits):
+            checks.append(needs)
+        if gated and gate:
+            checks.append(gate)
+        if () in checks:
+            continue  # needs one of no strings: never matches
+        checked.append((feature, regex, tuple(sorted(checks, key=len))))
+    return tuple(checked)
 
 
 def _pattern(feature: str, pattern: str) -> _Pattern:
