@@ -413,11 +413,9 @@ class Extractor:
     _prefixes: frozenset[str] = field(init=False, repr=False)
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
-    _checked_patterns: dict[bool, dict[bool, tuple[_Checked, ...]]] = field(
-        init=False, repr=False
-    )
-    """[has digits][gated]: the patterns that can match such a text, each with the sets of
-    strings of which it needs one each (:func:`_checked`)."""
+    _checked_patterns: dict[bool, dict[bool, tuple[_Checked, ...]]] = field(init=False, repr=False)
+    """[has digits][gated]: the cue patterns that can match such a text, with the strings
+    they need (:func:`_checked`)."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
     _link_features: tuple[str, ...] = field(init=False, repr=False)
     """``link:NAME`` for each link cue, in order."""
@@ -612,19 +610,27 @@ class Extractor:
             if email:
                 found["s:email"] = email.group()
         gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
-        for feature, regex, checks in self._checked_patterns[digits][gated]:
+        for feature, gate, members in self._checked_patterns[digits][gated]:
             if feature in found:
                 continue
-            for strings in checks:
-                for string in strings:
+            if gate:
+                for string in gate:
                     if string in folded:
                         break
                 else:
-                    break  # none of them: the pattern cannot match
-            else:
-                match = regex.search(folded)
-                if match:
-                    found[feature] = match.group().strip()
+                    continue  # no pattern of the family can match
+            for regex, checks in members:
+                for strings in checks:
+                    for string in strings:
+                        if string in folded:
+                            break
+                    else:
+                        break  # none of them: the pattern cannot match
+                else:
+                    match = regex.search(folded)
+                    if match:
+                        found[feature] = match.group().strip()
+                        break
         sites: list[Site] = []
         if links:
             sites = self._link_sites(links, found)
@@ -919,15 +925,20 @@ _Pattern = tuple[str, re.Pattern[str], tuple[str, ...] | None, bool, tuple[str, 
 marker, whether a digit is one of them, a rarer gate, whether a digit is required too)."""
 
 
-_Checked = tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]]
-"""A pattern (feature, regex) and the sets of strings a text needs one of each to match."""
+_Checked = tuple[
+    str, tuple[str, ...], tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...]
+]
+"""A cue family's patterns, in order, that can match a kind of text: its feature, strings of
+which the text needs one for any of them to match (empty: no such strings), and each regex
+with the sets of strings the text needs one of each of for it to match."""
 
 
 def _checked(patterns: Sequence[_Pattern], digits: bool, gated: bool) -> tuple[_Checked, ...]:
-    """The ``patterns`` that can match a text with (or without) ``digits``, and what they need
-    of it: their required strings (unless a digit does) and, when ``gated`` (a text without
-    :data:`_CASE_TWINS`), their gate; the smallest set first, to fail soonest."""
-    checked: list[_Checked] = []
+    """The ``patterns`` that can match a text with (or without) ``digits``, by runs of the same
+    feature, and what they need of it: their required strings (unless a digit does) and,
+    when ``gated`` (a text without :data:`_CASE_TWINS`), their gate; the smallest set first,
+    to fail soonest."""
+    runs: list[tuple[str, list[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]]]] = []
     for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
         if gate_digit and not digits:
             continue
@@ -938,8 +949,21 @@ def _checked(patterns: Sequence[_Pattern], digits: bool, gated: bool) -> tuple[_
             checks.append(gate)
         if () in checks:
             continue  # needs one of no strings: never matches
-        checked.append((feature, regex, tuple(sorted(checks, key=len))))
-    return tuple(checked)
+        if not runs or runs[-1][0] != feature:
+            runs.append((feature, []))
+        runs[-1][1].append((regex, tuple(sorted(checks, key=len))))
+    return tuple((feature, _family_gate(members), tuple(members)) for feature, members in runs)
+
+
+def _family_gate(
+    members: Sequence[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]],
+) -> tuple[str, ...]:
+    """Strings one of which a text contains if any of ``members`` can match it (each needs one
+    of its first set), without those that contain another; empty if one member needs none."""
+    if any(not checks for _, checks in members):
+        return ()
+    strings = list(dict.fromkeys(s for _, checks in members for s in checks[0]))
+    return tuple(s for s in strings if not any(o != s and o in s for o in strings))
 
 
 def _pattern(feature: str, pattern: str) -> _Pattern:
