@@ -67,6 +67,8 @@ class Classifier:
     _threshold: float = field(init=False, repr=False, compare=False)
     _reasons: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
     """By rank: what a reason writes before and after the snippet, and the feature."""
+    _said: tuple[str | None, ...] = field(init=False, repr=False, compare=False)
+    """By rank: the whole reason of a word feature (its snippet is the word), else None."""
     _version: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -85,6 +87,8 @@ class Classifier:
         object.__setattr__(self, "_threshold", self.model.threshold)
         object.__setattr__(self, "_ranks", {f: r for r, (_, f) in enumerate(ranked)})
         object.__setattr__(self, "_reasons", tuple(self._reason(f, w) for w, f in ranked))
+        said = tuple(b + f[2:] + a if f.startswith("w:") else None for b, a, f in self._reasons)
+        object.__setattr__(self, "_said", said)
         version = self.model.version
         if self.rules is not DEFAULT_RULES and self.rules != DEFAULT_RULES:
             version += "+rules-" + hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
@@ -160,15 +164,10 @@ class Classifier:
         logit = sum(map(self._by_rank.__getitem__, ranks), self._bias)
         ranks.sort()
         if not sites:
-            reasons = self._reasons
+            said = self._said
             return (
                 round(_probability(logit), 4),
-                tuple(
-                    [
-                        before + found[feature] + after
-                        for before, after, feature in map(reasons.__getitem__, ranks[:REASONS])
-                    ]
-                ),
+                tuple([said[rank] or self._text(rank, found) for rank in ranks[:REASONS]]),
                 None,
             )
         head = logit
@@ -250,12 +249,13 @@ class Classifier:
 
     def _texts(self, ranks: list[int], found: dict[str, str]) -> tuple[str, ...]:
         """The reasons for the features of ``ranks`` (each with its snippet in ``found``)."""
-        return tuple(
-            [
-                before + found[feature] + after
-                for before, after, feature in map(self._reasons.__getitem__, ranks)
-            ]
-        )
+        said = self._said
+        return tuple([said[rank] or self._text(rank, found) for rank in ranks])
+
+    def _text(self, rank: int, found: dict[str, str]) -> str:
+        """The reason for the feature of ``rank``, with its snippet in ``found``."""
+        before, after, feature = self._reasons[rank]
+        return before + found[feature] + after
 
     def _ranked(self, ranks: list[int], found: dict[str, str]) -> Ranked:
         """``ranks`` with their reasons."""

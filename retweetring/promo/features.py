@@ -417,6 +417,8 @@ class Extractor:
     """[has digits][gated]: the cue patterns that can match such a text, with the strings
     they need (:func:`_checked`)."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
+    _digit_needs: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    """Per phrase with digits, its tokens as written: a text has them all if it has the phrase."""
     _link_features: tuple[str, ...] = field(init=False, repr=False)
     """``link:NAME`` for each link cue, in order."""
     """The word-feature forms of the tokens that start a phrase with digits."""
@@ -489,6 +491,7 @@ class Extractor:
         ]
         self._digits = _vocabulary({}, self._digit_grams, {}, digit_prefixes)
         self._digit_heads = frozenset(_word_key(k) for k in self._digits.heads)
+        self._digit_needs = tuple(tuple(dict.fromkeys(g.split(" "))) for g in self._digit_grams)
 
     def features(
         self,
@@ -578,6 +581,7 @@ class Extractor:
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
         worded, runs = _DIGITS.subn("0", folded) if digits else (folded, 0)
+        digit_count = len(folded) - len(worded) + runs
         if "@" in folded:  # a mention is the token "@"
             worded = _MENTION.sub("@", worded)
         keys = _TOKEN.findall(worded)
@@ -594,7 +598,10 @@ class Extractor:
             vocabulary = self.vocabulary(words)
         self._scan(keys, vocabulary, found)
         if digits and not self._digit_heads.isdisjoint(keys):
-            self._scan(_TOKEN.findall(folded), self._digits, found)
+            for needs in self._digit_needs:
+                if all(map(folded.__contains__, needs)):
+                    self._scan(_TOKEN.findall(folded), self._digits, found)
+                    break
         if "#" in folded:
             chat = _HOUR_CHAT.search(worded)
             if chat:
@@ -604,7 +611,7 @@ class Extractor:
         if "s:question" in found:
             self._question_offer(keys, found)
         if digits:
-            self._numbers(folded, len(folded) - len(worded) + runs, found)
+            self._numbers(folded, digit_count, found)
         if "@" in folded and "." in folded:
             email = _EMAIL.search(folded)
             if email:
@@ -613,12 +620,8 @@ class Extractor:
         for feature, gate, members in self._checked_patterns[digits][gated]:
             if feature in found:
                 continue
-            if gate:
-                for string in gate:
-                    if string in folded:
-                        break
-                else:
-                    continue  # no pattern of the family can match
+            if gate and not any(map(folded.__contains__, gate)):
+                continue  # no pattern of the family can match
             for regex, checks in members:
                 for strings in checks:
                     for string in strings:
