@@ -77,8 +77,7 @@ _MONEY = re.compile(
     r"[$£€]\s?\d[\d,]*(?:\.\d\d)?k?|\b\d+(?:\.\d\d)?\s?(?:usd|gbp|eur|dollars|bucks|quid)\b"
 )
 _MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid")
-"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive);
-written out in ``Extractor._numbers`` (tests check the two agree)."""
+"""A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
 _MENTION = re.compile(r"@[\w'’&]+")
 """A mention: the token :data:`_TOKEN` finds at an "@" followed by a word."""
 _HOUR_CHAT = re.compile(r"#[\w'’&]+hour(?![\w'’&])")
@@ -742,17 +741,7 @@ class Extractor:
             when = _TIME.search(folded)
             if when:
                 found["s:when"] = when.group()
-        if (
-            "$" in folded
-            or "£" in folded
-            or "€" in folded
-            or "usd" in folded
-            or "gbp" in folded
-            or "eur" in folded
-            or "dollars" in folded
-            or "bucks" in folded
-            or "quid" in folded
-        ):  # _MONEY_NEEDS
+        if any(map(folded.__contains__, _MONEY_NEEDS)):
             money = _MONEY.search(folded)
             if money:
                 found["s:money"] = money.group()
