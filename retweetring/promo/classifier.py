@@ -163,32 +163,28 @@ class Classifier:
         # summed in the order found, as ever
         logit = sum(map(self._by_rank.__getitem__, ranks), self._bias)
         ranks.sort()
+        top = ranks[:REASONS]
+        said = self._said
+        reasons = tuple([said[rank] or self._text(rank, found) for rank in top])
         if not sites:
-            said = self._said
-            return (
-                round(_probability(logit), 4),
-                tuple([said[rank] or self._text(rank, found) for rank in ranks[:REASONS]]),
-                None,
-            )
+            return round(_probability(logit), 4), reasons, None
         head = logit
-        top = self._ranked(ranks[:REASONS], found)
+        ranked = tuple(zip(top, reasons, strict=True))
         ranked_sites = tuple(
-            (self._ranked_items(hits), own, squashed, hostname)
+            (self._ranked_items(hits) if hits else (), own, squashed, hostname)
             for hits, own, squashed, hostname in sites
         )
-        after = self._ranked_items(tuple(tail.items()))
-        entries = list(top)
-        weight = self._by_rank
-        for hits, *_ in ranked_sites:
-            for rank, _reason in hits:
+        after = self._ranked_items(tail.items()) if tail else ()
+        more = [entry for hits, *_ in ranked_sites for entry in hits]
+        more += after
+        if more:
+            weight = self._by_rank
+            for rank, _reason in more:  # summed in the order found
                 logit += weight[rank]
-            entries += hits
-        for rank, _reason in after:
-            logit += weight[rank]
-        entries += after
-        entries.sort()
-        reasons = tuple([reason for _, reason in entries[:REASONS]])
-        return self._score(logit), reasons, (head, top, ranked_sites, after)
+            entries = [*ranked, *more]
+            entries.sort()
+            reasons = tuple([reason for _, reason in entries[:REASONS]])
+        return round(_probability(logit), 4), reasons, (head, ranked, ranked_sites, after)
 
     def finish(
         self,
@@ -247,21 +243,12 @@ class Classifier:
         """The score for a log-odds value, as decisions store it."""
         return round(_probability(logit), 4)
 
-    def _texts(self, ranks: list[int], found: dict[str, str]) -> tuple[str, ...]:
-        """The reasons for the features of ``ranks`` (each with its snippet in ``found``)."""
-        said = self._said
-        return tuple([said[rank] or self._text(rank, found) for rank in ranks])
-
     def _text(self, rank: int, found: dict[str, str]) -> str:
         """The reason for the feature of ``rank``, with its snippet in ``found``."""
         before, after, feature = self._reasons[rank]
         return before + found[feature] + after
 
-    def _ranked(self, ranks: list[int], found: dict[str, str]) -> Ranked:
-        """``ranks`` with their reasons."""
-        return tuple(zip(ranks, self._texts(ranks, found), strict=True))
-
-    def _ranked_items(self, items: Sequence[tuple[str, str]]) -> Ranked:
+    def _ranked_items(self, items: Iterable[tuple[str, str]]) -> Ranked:
         """The weighted ones of (feature, snippet) ``items``, in order, as (rank, reason)."""
         ranked = []
         for feature, snippet in items:
