@@ -139,14 +139,17 @@ class Classifier:
         >>> clf.classify("Lovely walk on the beach with the dog this morning").promotional
         False
         """
-        return self.finish(self.prepare(text, urls), username, name, site)
+        found = self._extractor.features(text or "", urls, username, name, site, self._words)
+        score, reasons = self._decide(found)
+        return PromoResult(score >= self._threshold, score, reasons)
 
     def prepare(self, text: str, urls: Sequence[str] = ()) -> Prepared:
         """The part of :meth:`classify` that needs only the tweet: its text and links.
 
         ``classify(text, urls, username, name, site)`` is
-        ``finish(prepare(text, urls), username, name, site)``. Most of the work is here, so
-        another process can do it: a :class:`Prepared` is plain tuples, floats and strings.
+        ``finish(prepare(text, urls), username, name, site)`` (``classify`` does both at once).
+        Nearly all of the work is here, so another process can do it: a :data:`Prepared` is
+        plain tuples, floats and strings.
 
         Examples
         --------
@@ -157,18 +160,13 @@ class Classifier:
         True
         """
         found, sites, tail = self._extractor.text_features(text or "", urls, self._words)
-        ranks = list(map(self._ranks.get, found))
-        if None in ranks:
-            ranks = [r for r in ranks if r is not None]
-        # summed in the order found, as ever
-        logit = sum(map(self._by_rank.__getitem__, ranks), self._bias)
-        ranks.sort()
+        if not sites:
+            return (*self._decide(found), None)
+        head, ranks = self._logit(found)
+        logit = head
         top = ranks[:REASONS]
         said = self._said
         reasons = tuple([said[rank] or self._text(rank, found) for rank in top])
-        if not sites:
-            return round(_probability(logit), 4), reasons, None
-        head = logit
         ranked = tuple(zip(top, reasons, strict=True))
         ranked_sites = tuple(
             (self._ranked_items(hits) if hits else (), own, squashed, hostname)
@@ -280,11 +278,33 @@ class Classifier:
         ... ])]
         [True, False]
         """
-        prepare, finish = self.prepare, self.finish
+        features, words, decide = self._extractor.features, self._words, self._decide
+        threshold = self._threshold
         return [
-            finish(prepare(text, urls), username, name, site)
-            for text, urls, username, name, site in tweets
+            PromoResult(score >= threshold, score, reasons)
+            for score, reasons in (
+                decide(features(text or "", urls, username, name, site, words))
+                for text, urls, username, name, site in tweets
+            )
         ]
+
+    def _logit(self, found: dict[str, str]) -> tuple[float, list[int]]:
+        """The log-odds of a tweet with the features ``found``, and their ranks, in order."""
+        ranks = list(map(self._ranks.get, found))
+        if None in ranks:
+            ranks = [r for r in ranks if r is not None]
+        # summed in the order found, as ever
+        logit = sum(map(self._by_rank.__getitem__, ranks), self._bias)
+        ranks.sort()
+        return logit, ranks
+
+    def _decide(self, found: dict[str, str]) -> tuple[float, tuple[str, ...]]:
+        """The score and reasons of a tweet with the features ``found`` (feature -> snippet)."""
+        logit, ranks = self._logit(found)
+        said = self._said
+        return round(_probability(logit), 4), tuple(
+            [said[rank] or self._text(rank, found) for rank in ranks[:REASONS]]
+        )
 
     def _reason(self, feature: str, weight: float) -> tuple[str, str, str]:
         """What one reason writes around its snippet: ``"try our" (+1.2)`` for words,

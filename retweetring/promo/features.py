@@ -269,6 +269,7 @@ def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
     return tuple(o for o in (squash(n) for n in (username, name) if n) if o)
 
 
+@lru_cache(maxsize=_CACHE)
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
     return site_name(host(url)) if url else ""
