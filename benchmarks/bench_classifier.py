@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
 BASELINE_COMMIT = "1f3273d"
 TODAY_COMMIT = "329fb2a"
 """main before this change: the classifier the 50,000-a-second target is measured against."""
@@ -99,24 +102,6 @@ def word_pair_floor():
     return score
 
 
-def community_calls(accounts: int = 2000) -> list[tuple]:
-    """``classify_many`` calls for the original tweets of a synthetic community, with their
-    links and their authors' names and profile websites, as the import makes them."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import synthetic
-
-    community = synthetic.Community(accounts, seed=7)
-    calls = []
-    for account in range(accounts):
-        user = community.user(account)
-        site = user["entities"]["url"]["urls"][0]["expanded_url"]
-        for j in range(community.tweets[account]):
-            tweet = community.original(account, j)
-            urls = tuple(u["expanded_url"] for u in tweet.get("entities", {}).get("urls", ()))
-            calls.append((tweet["text"], urls, user["username"], user["name"], site))
-    return calls
-
-
 def stages(classifier, calls: list[tuple]) -> tuple[float, float, float]:
     """CPU seconds of ``classify_many(calls)``, then of its two stages run apart."""
     start = time.process_time()
@@ -156,7 +141,7 @@ def main() -> None:
         ("learned model", classifier.classify),
         ("floor: words and pairs", word_pair_floor()),
     )
-    community = community_calls()
+    community = synthetic.classifier_calls(2000, seed=7)
     main_classifier = load_reference(args.today).shipped_classifier()
     timings: dict[str, list[float]] = {label: [] for label, _ in contenders}
     staged = (

@@ -28,31 +28,6 @@ Call = tuple[str, tuple[str, ...], str | None, str | None, str | None]
 """text, urls, username, name, site."""
 
 
-@pytest.fixture(scope="module")
-def reference() -> ModuleType:
-    from promo_reference import load_reference
-
-    try:
-        return load_reference()
-    except FileNotFoundError as exc:
-        pytest.skip(f"the reference classifier needs the git history: {exc}")
-
-
-def _synthetic_calls(accounts: int = 400) -> list[Call]:
-    """The original tweets of a synthetic community, with their authors' names and profile
-    websites, as the importer reads them (most promotions link to the author's own site)."""
-    community = synthetic.Community(accounts, seed=3)
-    calls: list[Call] = []
-    for account in range(accounts):
-        user = community.user(account)
-        site = user["entities"]["url"]["urls"][0]["expanded_url"]
-        for j in range(community.tweets[account]):
-            tweet = community.original(account, j)
-            urls = tuple(u["expanded_url"] for u in tweet.get("entities", {}).get("urls", ()))
-            calls.append((tweet["text"], urls, user["username"], user["name"], site))
-    return calls
-
-
 def _texts() -> list[tuple[str, tuple[str, ...]]]:
     """Real (when ``../shared`` is present), hand-written and synthetic texts with their URLs."""
     found: list[tuple[str, tuple[str, ...]]] = []
@@ -62,7 +37,7 @@ def _texts() -> list[tuple[str, tuple[str, ...]]]:
             found += [(row["text"], ()) for row in csv.DictReader(handle, delimiter="\t")]
     with (DATA / "promo_labelled.csv").open(encoding="utf-8", newline="") as handle:
         found += [(row["text"], tuple(row["urls"].split())) for row in csv.DictReader(handle)]
-    found += [(text, urls) for text, urls, *_ in _synthetic_calls(60)]
+    found += [(text, urls) for text, urls, *_ in synthetic.classifier_calls(60, seed=3)]
     return found
 
 
@@ -78,9 +53,9 @@ def _plain(value: object) -> Iterator[bool]:
         yield value is None or type(value) in (str, int, float, bool)
 
 
-def test_synthetic_tweets_get_the_reference_results(reference: ModuleType) -> None:
-    new, old = shipped_classifier(), reference.shipped_classifier()
-    calls = _synthetic_calls()
+def test_synthetic_tweets_get_the_reference_results(promo_reference: ModuleType) -> None:
+    new, old = shipped_classifier(), promo_reference.shipped_classifier()
+    calls = synthetic.classifier_calls(400, seed=3)
     assert len(calls) > 1000
     assert any(urls and site and urls[0].startswith(site) for _, urls, _, _, site in calls)
     results = new.classify_many(calls)
@@ -124,7 +99,7 @@ _NAMES = st.one_of(
     site=st.one_of(_SITES, _LINKS),
 )
 def test_prepare_then_finish_is_classify_and_the_reference(
-    reference: ModuleType,
+    promo_reference: ModuleType,
     tweet: tuple[str, tuple[str, ...]],
     extra: list[str],
     username: str | None,
@@ -135,7 +110,7 @@ def test_prepare_then_finish_is_classify_and_the_reference(
     clf = shipped_classifier()
     text, urls = tweet
     urls = (*urls, *extra)
-    expected = reference.shipped_classifier().classify(text, urls, username, name, site)
+    expected = promo_reference.shipped_classifier().classify(text, urls, username, name, site)
     assert clf.classify(text, urls, username, name, site) == expected
     assert clf.finish(clf.prepare(text, urls), username, name, site) == expected
 
@@ -191,7 +166,7 @@ patterns = ['hollys']
     site=_SITES,
 )
 def test_link_cues_named_like_the_built_in_link_features_keep_the_reference_results(
-    reference: ModuleType,
+    promo_reference: ModuleType,
     colliding: tuple[Classifier, object],
     text: str,
     urls: list[str],
@@ -206,8 +181,8 @@ def test_link_cues_named_like_the_built_in_link_features_keep_the_reference_resu
 
 
 @pytest.fixture(scope="module")
-def colliding(reference: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple:
+def colliding(promo_reference: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple:
     path = tmp_path_factory.mktemp("rules") / "colliding.toml"
     path.write_text(_COLLIDING_RULES, encoding="utf-8")
     rules = load_rules(path)
-    return Classifier(shipped_model(), rules), reference.Classifier(shipped_model(), rules)
+    return Classifier(shipped_model(), rules), promo_reference.Classifier(shipped_model(), rules)
