@@ -67,6 +67,9 @@ _PHONE = re.compile(
     r"(?<![\d.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,5}){1,3}(?![\d.,])"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_AT = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
+"""Finds what :data:`_EMAIL` does from its "@" on, if the text has an address: quicker to
+search (a search skips to each "@"), so :data:`_EMAIL` runs only on a text with one."""
 _TIME = re.compile(
     # "\b\d{1,2}(?::\d\d|[.:]\d\d\s?(?:am|pm)|\s?(?:am|pm))\b|\b\d{1,2}(?:st|nd|rd|th)\b",
     # written to start with a digit (the \b before it as a look-behind) so that a search
@@ -577,10 +580,10 @@ class Extractor:
             for url in found_urls:
                 if url not in links and not (urls and host(url) == "t.co"):
                     links.append(url)
-        digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
-        worded, runs = _DIGITS.subn("0", folded) if digits else (folded, 0)
+        worded, runs = _DIGITS.subn("0", folded)
+        digits = runs > 0
         digit_count = len(folded) - len(worded) + runs
         if "@" in folded:  # a mention is the token "@"
             worded = _MENTION.sub("@", worded)
@@ -612,7 +615,7 @@ class Extractor:
             self._question_offer(keys, found)
         if digits:
             self._numbers(folded, digit_count, found)
-        if "@" in folded and "." in folded:
+        if "@" in folded and "." in folded and _EMAIL_AT.search(folded):
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
