@@ -34,8 +34,9 @@ cues, the strongest reasons until then, per site its cues and names
 Prepared = tuple[float, tuple[str, ...], "Links | None"]
 """What a tweet's text and links give the decision before the author is known, as plain
 numbers, strings and tuples, small to pickle (made by :meth:`Classifier.prepare`, decided by
-:meth:`Classifier.finish` of the same classifier): the score and the reasons when no link
-is the author's own site, and :data:`Links` (None when the tweet links to no site)."""
+:meth:`Classifier.finish` of a classifier of the same :attr:`~Classifier.version`: features
+are kept as ranks in its model): the score and the reasons when no link is the author's own
+site, and :data:`Links` (None when the tweet links to no site)."""
 
 
 @dataclass(frozen=True)
