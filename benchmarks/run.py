@@ -10,8 +10,10 @@
 Generates (once, cached in --workdir) a twarc2 JSONL file of the chosen size with
 benchmarks/synthetic.py: 100k retweets among 10k accounts, 1m among 100k, 5m among 500k.
 Every timed step is a subprocess (the installed ``retweetring`` CLI, or a baseline) so that
-its wall time includes interpreter start, and its peak RSS and bytes written are its own
-(``wait4`` rusage and ``/proc/PID/io`` read before the child is reaped). Each step runs --runs
+its wall time includes interpreter start, and its peak RSS and bytes written are its own and
+its children's (``/proc/PID/io`` read before it is reaped, which includes the children it
+reaped; peak RSS the larger of ``wait4``'s and the sum over the process tree sampled every
+20 ms, as an import reads large files in a child process). Each step runs --runs
 times; the table shows medians. ``import`` starts from a fresh database each run; the other
 steps use the database the last import left. ``--backend postgresql`` (or ``both``) runs the
 database steps against a throwaway PostgreSQL server (see databases.py); the baselines and
@@ -32,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -150,6 +153,8 @@ def measure(
     ):
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        tree = _TreePeak(proc.pid)
+        tree.start()
         if timeout is None:
             os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
         else:
@@ -161,6 +166,8 @@ def measure(
                     break
                 time.sleep(0.002)
         wall = time.perf_counter() - start
+        tree.done.set()
+        tree.join()
         io = _proc_io(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -170,12 +177,43 @@ def measure(
             raise Failed(f"{' '.join(argv)} exited with {proc.returncode}:\n{tail}")
     return Sample(
         wall=wall,
-        rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        # KiB on Linux; the largest of the process and its children, or their sum when larger
+        rss_mb=max(usage.ru_maxrss * 1024, tree.peak) / 2**20,
         write_bytes=io.get("write_bytes"),
         wchar=io.get("wchar"),
         returncode=proc.returncode,
         timed_out=timed_out,
     )
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in ``pid`` and its descendants now (0 where /proc cannot say)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, ValueError, IndexError):
+            continue
+        todo.extend(int(child) for child in children)
+    return total
+
+
+class _TreePeak(threading.Thread):
+    """Samples the resident memory of a process and its children together every 20 ms: an
+    import that reads its file in a child process uses the sum of both."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, _tree_rss(self.pid))
 
 
 def _proc_io(pid: int) -> dict[str, int]:

@@ -161,6 +161,7 @@ def test_an_import_offers_an_unchanged_account_once_and_a_changed_one_again(
     engine, db_path, community, tmp_path, monkeypatch, remembered
 ):
     monkeypatch.setattr("retweetring.sources.ingest.ACCOUNTS_REMEMBERED", remembered)
+    monkeypatch.setattr("retweetring.sources.ingest.BULK_GROWTH", 0)  # a transaction per page
     community.retweet("florist", community.post("bakery"))
     page = community.page()
     renamed = _seen_at(page, "2026-11-01Z")
@@ -339,3 +340,34 @@ def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_o
     # then ANALYZE and the pair weights.
     assert len(commits) == 3 + 1 + 1
     assert _dump(any_db) == _dump(reference)
+
+
+def _tweets_looked_up(engine: Engine) -> list[int]:
+    """Collect how many tweet ids each stored-tweets lookup of ``engine`` asked for."""
+    asked: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn, _cursor, statement, params, _context, _executemany):
+        if statement.startswith("SELECT platform, id FROM tweets WHERE"):
+            asked.append(len(params) - 1)
+
+    return asked
+
+
+@pytest.mark.parametrize("remembered", [1_000, 0])
+def test_an_import_looks_up_a_tweet_it_stored_only_when_it_forgot_it(
+    engine, db_path, community, tmp_path, monkeypatch, remembered
+):
+    monkeypatch.setattr("retweetring.sources.ingest.TWEETS_REMEMBERED", remembered)
+    monkeypatch.setattr("retweetring.sources.ingest.FLUSH_ROWS", 1)  # a write per page
+    first, second = community.post("bakery"), community.post("florist")
+    page_a = community.page([community.retweet("florist", first)])
+    # repeats the first tweet, brings the second
+    page_b = community.page([community.retweet("cafe", first), community.retweet("cafe", second)])
+    asked = _tweets_looked_up(engine)
+    import_file(engine, community.write(tmp_path / "a.jsonl", [page_a, page_b]))
+    if remembered:  # the first tweet is known from page a: only the second is looked up
+        assert asked == [1, 1]
+    else:  # nothing remembered: both looked up
+        assert asked == [1, 2]
+    assert len(_dump(db_path)["tweets"]) == 2 and len(_dump(db_path)["retweets"]) == 3

@@ -7,19 +7,19 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
-from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
 from retweetring.records import PageRecords, account_label
-from retweetring.sources import normalise_page, read_pages, sha256_file
+from retweetring.sources import read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
 from retweetring.sources.files import (
     KnownLine,
@@ -28,12 +28,19 @@ from retweetring.sources.files import (
     is_stream,
     regular_file,
 )
+from retweetring.sources.pipeline import (
+    ChildLineDigests,
+    Entry,
+    normalised,
+    read_in_process,
+    worth_a_process,
+)
 from retweetring.store import indexes
 from retweetring.store.dialect import dialect_of
 from retweetring.store.models import Import
 from retweetring.store.pair_weights import refresh as refresh_pair_weights
-from retweetring.store.session import loading_connection, refresh_statistics
-from retweetring.store.writer import AccountsWritten, WriteCounts, write_pages
+from retweetring.store.session import connection, loading_connection, refresh_statistics
+from retweetring.store.writer import AccountsWritten, KnownTweets, WriteCounts, write_pages
 
 BATCH_ROWS = 400_000
 """Rows written in one transaction.
@@ -45,6 +52,10 @@ accounts), with the load's 128 MiB page cache: 20k rows with the default cache (
 (0.35 GB once the WAL is checkpointed only at the end); 400k rows 0.27 GB, x2.7 of the
 database. The write lock is held from a transaction's first write to its commit, about
 10 s for 400k rows here, well within the 30 s other writers wait."""
+
+BULK_GROWTH = 2
+"""In a bulk load (see :func:`_store`), a transaction may hold this many times the rows
+committed before it."""
 
 FLUSH_ROWS = 100_000
 """Rows gathered in memory before they are written into the open transaction.
@@ -62,6 +73,12 @@ Measured on 1M retweets among 100k accounts: nearly every account appears in eve
 batch, and the upsert of those unchanged rows took 4.1 s of 28 s. 150k rather than 250k keeps
 45 MB off the peak memory of larger files (2M retweets: 200k accounts)."""
 
+TWEETS_REMEMBERED = 400_000
+"""At most this many tweets an import has stored are remembered (about 60 bytes each), so
+that a page repeating them does not look them up in the database again. Measured on 1M
+retweets: pages offered 831k tweets of which 260k were new; looking all of them up took
+3.4 s."""
+
 BYTES_PER_RETWEET = 2_000
 """About how many bytes of an API v2 file one retweet takes, with its share of the page's
 ``includes`` (2,358 in the benchmark's files): a file is expected to bring its size over this
@@ -70,6 +87,9 @@ many retweets, to decide whether the import builds the secondary indexes after i
 
 _LINE_COLUMNS = ("digest", "tweets", "retweets", "unattributed")
 _NEW_LINES = "ON CONFLICT (digest) DO NOTHING"
+
+Reader = Literal["auto", "inline", "child"]
+"""Where :func:`import_file` reads an API v2 file (see its ``reader``)."""
 
 MAX_ERRORS_KEPT = 1_000
 """Rejected lines listed in an ImportResult; all of them still reach ``on_error``."""
@@ -137,6 +157,7 @@ def import_file(
     on_progress: Callable[[int, int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
     owner: str | None = None,
+    reader: Reader = "auto",
 ) -> ImportResult:
     """Import one file of X API v2 pages, or an X archive; return what was read and stored.
 
@@ -166,6 +187,10 @@ def import_file(
     owner : str, optional
         The archive owner's username, for a bare ``tweets.js`` without ``account.js`` beside
         it; checked against ``account.js`` otherwise. Ignored for API v2 files.
+    reader : {"auto", "inline", "child"}
+        Where an API v2 file is read, parsed and normalised: in this process, in a child
+        process beside it (:mod:`retweetring.sources.pipeline`), or ``auto``: in a child for
+        a large file on a machine with two cores. The result is the same.
 
     Raises
     ------
@@ -181,27 +206,46 @@ def import_file(
         return _import_archive(
             engine, archive, owner, force, classifier, on_error, on_progress, batch_rows
         )
-    with regular_file(path) as file:
+    with ExitStack() as stack:
+        file = stack.enter_context(regular_file(path))
         size = os.path.getsize(file) if os.path.isfile(file) else 0
         position = None if on_progress is None else (lambda done: on_progress(done, size))
         known = _imported_lines(engine)
-        lines = None if known is None else LineDigests(known)
-        if force and lines is not None:  # read anyway: the file's digest from the same read
-            lines.whole = hashlib.sha256()
-        # read_pages checks the file first: InputFileError comes before anything is written.
-        pages = read_pages(file, on_position=position, name=name, digests=lines)
-        result = ImportResult(path=name, sha256="" if force else sha256_file(file))
-        if not force and _imported_before(engine, result.sha256):
-            result.already_imported = True
-            return result
+        # The file is checked first: InputFileError comes before anything is written. The
+        # file's digest comes from the same read, for a plain file.
+        lines: LineDigests | None
+        if reader == "child" or (reader == "auto" and worth_a_process(file)):
+            remote = None if known is None else ChildLineDigests(known)
+            entries = read_in_process(file, name, remote, position)
+            lines = remote
+        else:
+            lines = None if known is None else LineDigests(known)
+            if lines is not None:
+                lines.whole = hashlib.sha256()
+            entries = normalised(read_pages(file, on_position=position, name=name, digests=lines))
+        stack.callback(getattr(entries, "close", lambda: None))
+        result = ImportResult(path=name, sha256="")
+        if lines is None:  # a schema without line digests: decide from the file's digest first
+            result.sha256 = sha256_file(file)
+            if not force and _imported_before(engine, result.sha256):
+                result.already_imported = True
+                return result
 
         def file_digest() -> str:
             return (lines.file_digest() if lines is not None else None) or sha256_file(file)
 
         expected = size // BYTES_PER_RETWEET
-        entries = _normalised(pages)
         _store(
-            engine, result, entries, classifier, on_error, batch_rows, expected, lines, file_digest
+            engine,
+            result,
+            entries,
+            classifier,
+            on_error,
+            batch_rows,
+            expected,
+            lines,
+            file_digest,
+            skip_known_file=not force,
         )
     if on_progress is not None:
         on_progress(size, size)
@@ -254,9 +298,9 @@ def _reporting(
         yield entry
 
 
-def _imported_before(engine: Engine, digest: str) -> bool:
+def _imported_before(db: Engine | Connection, digest: str) -> bool:
     """Whether a file with this SHA-256 was imported before."""
-    with engine.connect() as conn:
+    with connection(db) as conn:
         return conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None
 
 
@@ -276,22 +320,6 @@ def _imported_lines(engine: Engine) -> dict[str, LineCounts] | None:
         return {digest: (tweets, retweets, other) for digest, tweets, retweets, other in rows}
 
 
-Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
-"""Where in the input (a line number, an archive member's tweet) and what was found there."""
-
-
-def _normalised(pages: Iterator[tuple[int, object | BadRecordError]]) -> Iterator[Entry]:
-    """Yield each page of a file of API v2 pages as records, or the reason it is rejected."""
-    for lineno, item in pages:
-        if isinstance(item, (BadRecordError, KnownLine)):
-            yield str(lineno), item
-            continue
-        try:
-            yield str(lineno), normalise_page(item)
-        except BadRecordError as exc:
-            yield str(lineno), exc
-
-
 def _store(
     engine: Engine,
     result: ImportResult,
@@ -302,17 +330,24 @@ def _store(
     expected_retweets: int = 0,
     lines: LineDigests | None = None,
     file_digest: Callable[[], str] | None = None,
+    skip_known_file: bool = False,
 ) -> None:
     """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
 
     With ``lines``, each page from a line with a digest is recorded in ``import_lines`` with
     its rows, and a :class:`KnownLine` entry counts as that line's page (not written again).
-    ``file_digest`` gives ``result.sha256`` once every entry is read, when it is empty.
+    ``file_digest`` gives ``result.sha256`` once every entry is read, when it is empty. With
+    ``skip_known_file``, a file whose digest ``imports`` already holds is not recorded again:
+    ``result.already_imported`` is set instead (its lines were known, so nothing was written).
 
     When the first flush is full and ``expected_retweets`` is more than the retweets table
     holds, the secondary indexes are dropped in the first transaction and built in the last (see
     :mod:`retweetring.store.indexes`); otherwise any that an interrupted import left missing
-    are built in the first.
+    are built in the first. In such a bulk load each transaction after the first may hold
+    twice as many rows as the committed ones: a commit writes every page its transaction
+    changed, and new rows land all over the tables, so transactions of a fixed size would
+    rewrite the stored pages again and again (measured on 1M retweets: 10 transactions of 400k
+    rows wrote 4.4x the database, one transaction 2.7x, growing ones 2.9x in 4 commits).
     """
     name = result.path
     started = _utcnow()
@@ -321,8 +356,11 @@ def _store(
     pending_rows = 0
     flush_rows = min(batch_rows, FLUSH_ROWS)
     in_transaction = 0  # rows written in the open transaction
+    committed = 0  # rows written in committed transactions
+    limit = batch_rows  # rows the open transaction may hold
     written: AccountsWritten = {}  # account rows committed by this import
     sent: AccountsWritten = {}  # account rows offered in the open transaction
+    stored_tweets = KnownTweets(TWEETS_REMEMBERED)  # tweets this import has stored
     started_load = False  # the first transaction has begun
     dropped = False  # this import dropped the deferrable indexes
     unindexed = False  # a committed transaction left them dropped
@@ -331,7 +369,7 @@ def _store(
 
         def flush(final: bool = False, commit: bool = False) -> None:
             """Write the pending pages; commit when the transaction is full or asked to."""
-            nonlocal pending, pending_lines, pending_rows, in_transaction
+            nonlocal pending, pending_lines, pending_rows, in_transaction, committed, limit
             nonlocal started_load, dropped, unindexed
             if not conn.in_transaction():
                 conn.begin()
@@ -346,7 +384,14 @@ def _store(
                     else:
                         indexes.build_missing(conn)
             if pending:
-                counts = write_pages(conn, pending, classifier, written=written, sent=sent)
+                counts = write_pages(
+                    conn,
+                    pending,
+                    classifier,
+                    written=written,
+                    sent=sent,
+                    known_tweets=stored_tweets,
+                )
                 result.counts.add(counts)
             if pending_lines:
                 dialect_of(conn).insert_rows(
@@ -354,13 +399,15 @@ def _store(
                 )
             in_transaction += pending_rows
             pending, pending_lines, pending_rows = [], [], 0
-            if not (final or commit or in_transaction >= batch_rows):
+            if not (final or commit or in_transaction >= limit):
                 return
             if final or commit:  # the last transaction of this import
                 indexes.build_missing(conn, indexes.BUILD_CACHE_KIB)
             if final and not result.sha256 and file_digest is not None:
                 result.sha256 = file_digest()
-            if final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
+            if final and skip_known_file and _imported_before(conn, result.sha256):
+                result.already_imported = True
+            elif final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
                     insert(Import).values(
                         source=name if name == "<stdin>" else str(Path(name).resolve()),
@@ -377,7 +424,10 @@ def _store(
                 )
             conn.commit()
             unindexed = dropped and not (final or commit)
+            committed += in_transaction
             in_transaction = 0
+            if dropped:
+                limit = max(batch_rows, BULK_GROWTH * committed)
             # Committed: these rows are in the database (a rolled-back transaction adds none).
             if len(written) + len(sent) > ACCOUNTS_REMEMBERED:
                 written.clear()

@@ -1,0 +1,193 @@
+"""A file read in a child process (``reader="child"``) imports exactly as one read in-process:
+the same rows, results, errors and digests; and the child never outlives the import."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from children import contents
+from conftest import Community
+
+from retweetring.errors import InputFileError
+from retweetring.sources import ingest, pipeline
+from retweetring.sources.ingest import import_file
+from retweetring.store.session import open_database
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import synthetic  # noqa: E402
+
+READERS = ("inline", "child")
+
+
+def _mixed_file(path: Path) -> Path:
+    """A synthetic file with blank lines, a line that is not JSON, a page that is not a
+    tweet page, a repeated line, and one line holding a JSON array of two pages."""
+    source = synthetic.write_jsonl(path.with_suffix(".src"), 1_500, accounts=150, seed=4)
+    lines = source.read_bytes().splitlines(keepends=True)
+    pair = b"[" + lines[1].rstrip() + b"," + lines[2].rstrip() + b"]\n"
+    mixed = [lines[0], b"\n", b"{not json\n", pair, *lines[3:8], lines[3], b'{"data": 5}\n']
+    path.write_bytes(b"".join([*mixed, *lines[8:]]))
+    return path
+
+
+def _import_both(tmp_path: Path, source: Path, **kwargs: object) -> list[tuple]:
+    """Import ``source`` with each reader into a new database; the results and rows."""
+    found = []
+    for reader in READERS:
+        db = tmp_path / f"{reader}.db"
+        engine = open_database(str(db))
+        errors: list[str] = []
+        positions: list[int] = []
+        try:
+            result = import_file(
+                engine,
+                source,
+                reader=reader,
+                on_error=errors.append,
+                on_progress=lambda done, _size, seen=positions: seen.append(done),
+                **kwargs,
+            )
+        finally:
+            engine.dispose()
+        found.append((dataclasses.asdict(result), errors, positions[-1], contents(db)))
+    return found
+
+
+def test_a_file_read_in_a_child_stores_the_same_rows_and_result(tmp_path: Path) -> None:
+    source = _mixed_file(tmp_path / "mixed.jsonl")
+    inline, child = _import_both(tmp_path, source, batch_rows=700)
+    assert inline[0]["lines_rejected"] == 2 and inline[0]["counts"]["retweets_new"] > 1_000
+    assert child == inline
+    assert child[2] == source.stat().st_size  # the last progress report is the whole file
+
+
+def test_a_gzip_file_read_in_a_child_stores_the_same_rows(tmp_path: Path) -> None:
+    source = _mixed_file(tmp_path / "mixed.jsonl")
+    packed = tmp_path / "mixed.jsonl.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    inline, child = _import_both(tmp_path, packed)
+    assert inline[0]["sha256"] == child[0]["sha256"] != ""
+    assert child == inline
+
+
+def test_a_truncated_gzip_read_in_a_child_keeps_the_same_lines_and_error(tmp_path: Path) -> None:
+    source = synthetic.write_jsonl(tmp_path / "c.jsonl", 3_000, accounts=300, seed=6)
+    packed = gzip.compress(source.read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) * 2 // 3])
+    raised = []
+    for reader in READERS:
+        engine = open_database(str(tmp_path / f"{reader}.db"))
+        try:
+            with pytest.raises(InputFileError) as error:
+                import_file(engine, cut, reader=reader, batch_rows=500)
+        finally:
+            engine.dispose()
+        raised.append(str(error.value))
+    assert "truncated" in raised[0] and raised[1] == raised[0]
+    kept = contents(tmp_path / "child.db")
+    assert kept["retweets"] and kept == contents(tmp_path / "inline.db")
+
+
+def test_a_file_refused_by_a_child_raises_before_anything_is_written(tmp_path: Path) -> None:
+    source = tmp_path / "photo.jsonl"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    messages = []
+    for reader in READERS:
+        db = tmp_path / f"{reader}.db"
+        engine = open_database(str(db))
+        try:
+            with pytest.raises(InputFileError) as error:
+                import_file(engine, source, reader=reader)
+        finally:
+            engine.dispose()
+        messages.append(str(error.value))
+        assert not any(contents(db).values())
+    assert "PNG" in messages[0] and messages[1] == messages[0]
+
+
+def test_a_file_imported_before_is_found_by_its_digest_with_either_reader(tmp_path: Path) -> None:
+    source = synthetic.write_jsonl(tmp_path / "c.jsonl", 1_000, accounts=100, seed=7)
+    engine = open_database(str(tmp_path / "r.db"))
+    try:
+        first = import_file(engine, source, reader="inline")
+        again = [import_file(engine, source, reader=reader) for reader in READERS]
+        forced = import_file(engine, source, reader="child", force=True)
+    finally:
+        engine.dispose()
+    assert not first.already_imported and first.counts.retweets_new == 1_000
+    assert [r.already_imported for r in again] == [True, True]
+    assert [r.counts.retweets_new for r in (*again, forced)] == [0, 0, 0]
+    assert not forced.already_imported and forced.sha256 == first.sha256
+    imports = contents(tmp_path / "r.db")["imports"]
+    assert len(imports) == 2  # the first import and the forced one, not the skipped ones
+
+
+def _children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_an_import_stopped_midway_stops_its_child_and_keeps_committed_rows(
+    tmp_path: Path,
+) -> None:
+    source = synthetic.write_jsonl(tmp_path / "c.jsonl", 3_000, accounts=300, seed=8)
+    lines = source.read_bytes().splitlines(keepends=True)
+    source.write_bytes(b"".join([*lines[:20], b"{broken\n", *lines[20:]]))
+    before = set(_children_of(os.getpid()))
+
+    def stop(_line: str) -> None:
+        raise KeyboardInterrupt
+
+    engine = open_database(str(tmp_path / "r.db"))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            import_file(engine, source, reader="child", batch_rows=300, on_error=stop)
+    finally:
+        engine.dispose()
+    assert set(_children_of(os.getpid())) == before
+    kept = contents(tmp_path / "r.db")
+    assert 0 < len(kept["retweets"]) < 3_000 and not kept["imports"]
+
+
+def test_auto_reads_a_large_file_in_a_child_and_a_small_one_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = ingest.read_in_process
+
+    def counted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append("child")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "read_in_process", counted)
+    small = Community()
+    small.retweet("florist", small.post("bakery"))
+    path = small.write(tmp_path / "a.jsonl", [small.page()])
+    engine = open_database(str(tmp_path / "r.db"))
+    try:
+        import_file(engine, path)
+        assert calls == []
+        monkeypatch.setattr(pipeline, "PROCESS_MIN_BYTES", path.stat().st_size)
+        monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+        import_file(engine, path, force=True)
+    finally:
+        engine.dispose()
+    assert calls == ["child"]
+    assert json.loads(path.read_text())["data"]
