@@ -464,6 +464,24 @@ FIELDS = {
 """How each template field other than product, place, price and friends is drawn."""
 
 
+def classifier_calls(
+    accounts: int, seed: int = 1
+) -> list[tuple[str, tuple[str, ...], str, str, str]]:
+    """The original tweets of a community of ``accounts`` as the importer classifies them:
+    ``(text, expanded urls, username, name, profile website)`` each (most promotions link to
+    the author's own site)."""
+    community = Community(accounts, seed=seed)
+    calls = []
+    for account in range(accounts):
+        user = community.user(account)
+        site = user["entities"]["url"]["urls"][0]["expanded_url"]
+        for j in range(community.tweets[account]):
+            tweet = community.original(account, j)
+            urls = tuple(u["expanded_url"] for u in tweet.get("entities", {}).get("urls", ()))
+            calls.append((tweet["text"], urls, user["username"], user["name"], site))
+    return calls
+
+
 def pages(
     retweets: int,
     accounts: int = 10_000,

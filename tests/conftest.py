@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import postgres
@@ -89,6 +90,17 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def db_path(tmp_path: Path) -> Path:
     """Path of a database file that does not exist yet."""
     return tmp_path / "retweetring.db"
+
+
+@pytest.fixture(scope="session")
+def promo_reference() -> ModuleType:
+    """The promotional classifier before its speed-up, read from git (promo_reference.py)."""
+    from promo_reference import load_reference
+
+    try:
+        return load_reference()
+    except FileNotFoundError as exc:
+        pytest.skip(f"the reference classifier needs the git history: {exc}")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -45,7 +46,9 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "STRUCTURAL_CUES",
     "Extractor",
+    "Site",
     "Vocabulary",
+    "own_links",
     "tokens",
 ]
 
@@ -75,6 +78,10 @@ _MONEY = re.compile(
 )
 _MONEY_NEEDS = ("$", "£", "€", "usd", "gbp", "eur", "dollars", "bucks", "quid")
 """A text without one of these has no amount of money (:data:`_MONEY` is case-sensitive)."""
+_MENTION = re.compile(r"@[\w'’&]+")
+"""A mention: the token :data:`_TOKEN` finds at an "@" followed by a word."""
+_HOUR_CHAT = re.compile(r"#[\w'’&]+hour(?![\w'’&])")
+"""A business-hour chat tag ("#smallbizhour"): a whole tag token ending in "hour"."""
 _PHONE_DIGITS = 9
 """A phone number has this many digits or more."""
 _CASE_TWINS = ("ſ", "ı")  # tested inline in Extractor.features
@@ -262,6 +269,7 @@ def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
     return tuple(o for o in (squash(n) for n in (username, name) if n) if o)
 
 
+@lru_cache(maxsize=_CACHE)
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
     return site_name(host(url)) if url else ""
@@ -405,10 +413,14 @@ class Extractor:
     _prefixes: frozenset[str] = field(init=False, repr=False)
     _bare: Vocabulary = field(init=False, repr=False)
     _digits: Vocabulary = field(init=False, repr=False)
-    _patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
-    _plain_patterns: tuple[_Pattern, ...] = field(init=False, repr=False)
-    """The patterns that can match a text without digits."""
+    _checked_patterns: dict[bool, dict[bool, tuple[_Checked, ...]]] = field(init=False, repr=False)
+    """[has digits][gated]: the cue patterns that can match such a text, with the strings
+    they need (:func:`_checked`)."""
     _digit_heads: frozenset[str] = field(init=False, repr=False)
+    _digit_needs: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    """Per phrase with digits, its tokens as written: a text has them all if it has the phrase."""
+    _link_features: tuple[str, ...] = field(init=False, repr=False)
+    """``link:NAME`` for each link cue, in order."""
     """The word-feature forms of the tokens that start a phrase with digits."""
     labels: dict[str, str] = field(init=False, repr=False)
     """Feature name -> the label its reasons start with."""
@@ -458,14 +470,17 @@ class Extractor:
         for link in self.link_cues:
             self.labels[f"link:{link.name}"] = link.label
         self.labels.update(_LINK_LABELS)
+        self._link_features = tuple(f"link:{link.name}" for link in self.link_cues)
         self._grams = {k: tuple(v) for k, v in grams.items()}
         self._digit_grams = {k: tuple(v) for k, v in digit_grams.items()}
         self._starts = {k: tuple(v) for k, v in starts.items()}
         self._prefixes = frozenset(prefixes)
-        self._patterns = tuple(patterns)
         # Without digits, a pattern that needs one, or whose first required strings are all
-        # digits, cannot match (see features).
-        self._plain_patterns = tuple(p for p in patterns if not p[5] and (p[2] is None or p[2]))
+        # digits, cannot match.
+        self._checked_patterns = {
+            digits: {gated: _checked(patterns, digits, gated) for gated in (False, True)}
+            for digits in (False, True)
+        }
         long_digit_grams = [k for k in self._digit_grams if k.count(" ") >= 2]
         self._bare = self.vocabulary({})
         # Among the tokens as written: phrases with digits; phrases at clause starts never
@@ -476,6 +491,7 @@ class Extractor:
         ]
         self._digits = _vocabulary({}, self._digit_grams, {}, digit_prefixes)
         self._digit_heads = frozenset(_word_key(k) for k in self._digits.heads)
+        self._digit_needs = tuple(tuple(dict.fromkeys(g.split(" "))) for g in self._digit_grams)
 
     def features(
         self,
@@ -515,6 +531,36 @@ class Extractor:
         >>> found["s:invite"], found["s:when"], found["w:try our"]
         ('come in', 'today', 'try our')
         """
+        found, sites, tail = self.text_features(text, urls, words)
+        if sites:
+            owned = own_links(sites, username, name, site)
+            for (hits, _, _, hostname), own in zip(sites, owned or repeat(None), strict=False):
+                for feature, snippet in hits:
+                    found.setdefault(feature, snippet)
+                if own is not None:
+                    found.setdefault(own, hostname)
+        found.update(tail)
+        return found
+
+    def text_features(
+        self,
+        text: str,
+        urls: Iterable[str] = (),
+        words: Mapping[str, object] | Vocabulary | None = None,
+    ) -> tuple[dict[str, str], list[Site], dict[str, str]]:
+        """Return what of :meth:`features` does not depend on the author.
+
+        Returns
+        -------
+        found : dict of str to str
+            The features before the first link's cues (all of them when the tweet has no
+            link to a site), in the order :meth:`features` finds them.
+        sites : list of Site
+            Per link to a site, in order: the link cues it is the first to show, and its
+            site's names (for the author's own-site cues, :func:`own_links`).
+        tail : dict of str to str
+            The features :meth:`features` finds after the links' (empty without sites).
+        """
         folded = _fold(text)
         found: dict[str, str] = {}
         links = list(dict.fromkeys(u for u in urls if u)) if urls else []
@@ -531,12 +577,14 @@ class Extractor:
             for url in found_urls:
                 if url not in links and not (urls and host(url) == "t.co"):
                     links.append(url)
-        digits = _ANY_DIGIT.search(folded) is not None
         # Digits become 0 in word features (both texts split into the same tokens); phrases
         # with digits ("2 for 1") are looked up among the tokens as written.
-        keys = _TOKEN.findall(_DIGITS.sub("0", folded)) if digits else _TOKEN.findall(folded)
-        if "@" in folded:
-            keys = [("@" if k[0] == "@" and len(k) > 1 else k) for k in keys]
+        worded, runs = _DIGITS.subn("0", folded)
+        digits = runs > 0
+        digit_count = len(folded) - len(worded) + runs
+        if "@" in folded:  # a mention is the token "@"
+            worded = _MENTION.sub("@", worded)
+        keys = _TOKEN.findall(worded)
         if words is None:  # every word and pair
             vocabulary = self._bare
             for i, key in enumerate(keys):
@@ -550,49 +598,53 @@ class Extractor:
             vocabulary = self.vocabulary(words)
         self._scan(keys, vocabulary, found)
         if digits and not self._digit_heads.isdisjoint(keys):
-            self._scan(_TOKEN.findall(folded), self._digits, found)
-        if "#" in folded:
-            for key in keys:
-                if key[0] == "#" and key.endswith("hour") and len(key) > 5:
-                    found["s:hour_chat"] = key
+            for needs in self._digit_needs:
+                if all(map(folded.__contains__, needs)):
+                    self._scan(_TOKEN.findall(folded), self._digits, found)
                     break
+        if "#" in folded:
+            chat = _HOUR_CHAT.search(worded)
+            if chat:
+                found["s:hour_chat"] = chat.group()
         if "?" in keys:
             found["s:question"] = "?"
         if "s:question" in found:
             self._question_offer(keys, found)
         if digits:
-            self._numbers(folded, found)
+            self._numbers(folded, digit_count, found)
         if "@" in folded and "." in folded:
             email = _EMAIL.search(folded)
             if email:
                 found["s:email"] = email.group()
         gated = "ſ" not in folded and "ı" not in folded  # see _CASE_TWINS
-        patterns = self._patterns if digits else self._plain_patterns
-        for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
-            if feature in found or (gate_digit and not digits):
+        for feature, gate, members in self._checked_patterns[digits][gated]:
+            if feature in found:
                 continue
-            if needs is not None and not (needs_digit and digits):
-                for need in needs:
-                    if need in folded:
-                        break
+            if gate and not any(map(folded.__contains__, gate)):
+                continue  # no pattern of the family can match
+            for regex, checks in members:
+                for strings in checks:
+                    for string in strings:
+                        if string in folded:
+                            break
+                    else:
+                        break  # none of them: the pattern cannot match
                 else:
-                    continue
-            if gated and gate:  # cannot match without one (a shortcut: the rule is above)
-                for need in gate:
-                    if need in folded:
+                    match = regex.search(folded)
+                    if match:
+                        found[feature] = match.group().strip()
                         break
-                else:
-                    continue
-            match = regex.search(folded)
-            if match:
-                found[feature] = match.group().strip()
+        sites: list[Site] = []
         if links:
-            self._links(links, text, username, name, site, found)
+            sites = self._link_sites(links, found)
+            if "…" in text or "..." in text:
+                self._after_ellipsis(sites, found)
+        tail = {} if sites else found  # without sites, the tail follows the text's features
         if "s:place" in found and "s:when" in found:
-            found["s:place_when"] = f"{found['s:place']} ... {found['s:when']}"
+            tail["s:place_when"] = f"{found['s:place']} ... {found['s:when']}"
         if folded.lstrip().startswith("@"):
-            found["s:reply"] = "@…"
-        return found
+            tail["s:reply"] = "@…"
+        return found, sites, ({} if tail is found else tail)
 
     def vocabulary(self, words: Mapping[str, object]) -> Vocabulary:
         """Return the table :meth:`features` matches tokens with when it keeps only ``words``.
@@ -679,9 +731,10 @@ class Extractor:
                 found["s:question_offer"] = f"? ... {key}"
                 return
 
-    def _numbers(self, folded: str, found: dict[str, str]) -> None:
-        """Add the cues that need digits: phone numbers, times and dates, amounts of money."""
-        if sum(map(len, _DIGITS.findall(folded))) >= _PHONE_DIGITS:
+    def _numbers(self, folded: str, digits: int, found: dict[str, str]) -> None:
+        """Add the cues that need digits (``digits`` of them in ``folded``): phone numbers,
+        times and dates, amounts of money."""
+        if digits >= _PHONE_DIGITS:
             phone = _PHONE.search(folded)
             if phone and sum(ch.isdigit() for ch in phone.group()) >= _PHONE_DIGITS:
                 found["s:phone"] = phone.group().strip()
@@ -689,41 +742,76 @@ class Extractor:
             when = _TIME.search(folded)
             if when:
                 found["s:when"] = when.group()
-        if any(need in folded for need in _MONEY_NEEDS):
+        if any(map(folded.__contains__, _MONEY_NEEDS)):
             money = _MONEY.search(folded)
             if money:
                 found["s:money"] = money.group()
 
-    def _links(
-        self,
-        links: list[str],
-        text: str,
-        username: str | None,
-        name: str | None,
-        site: str | None,
-        found: dict[str, str],
-    ) -> None:
-        """Add the link features: any link, shop and other link cues, the author's own site."""
+    def _link_sites(self, links: list[str], found: dict[str, str]) -> list[Site]:
+        """Add the features of having links to ``found``; return the :data:`Site` of each link
+        to a site, with the link cues it is the first to show."""
         found["link"] = "a link"
         if len(links) > 1:
             found["link:several"] = f"{len(links)} links"
-        profile = _site_key(site)
-        owners = _owners(username, name)
+        sites: list[Site] = []
+        taken: set[str] = set()
         for url in links:
             hostname = host(url)
             if not hostname or hostname == "t.co":
                 continue
-            for cue in self.link_cues:
+            hits: list[tuple[str, str]] = []
+            for cue, feature in zip(self.link_cues, self._link_features, strict=True):
                 hit = cue.match(url, hostname)
-                if hit is not None:
-                    found.setdefault(f"link:{cue.name}", hit)
+                if hit is not None and feature not in found and feature not in taken:
+                    taken.add(feature)
+                    hits.append((feature, hit))
             own = site_name(hostname)
-            if profile and own == profile:
-                found.setdefault("link:own_website", hostname)
-            elif owners and any(resembles(squash(own), o) for o in owners):
-                found.setdefault("link:named_like_author", hostname)
-        if "…" in text or "..." in text:
-            found["link:after_ellipsis"] = "… link"
+            sites.append((tuple(hits), own, squash(own), hostname))
+        return sites
+
+    def _after_ellipsis(self, sites: list[Site], found: dict[str, str]) -> None:
+        """Add ``link:after_ellipsis``: after the links' cues, or in the place of a link cue
+        of that name (which it overrides)."""
+        feature, snippet = "link:after_ellipsis", "… link"
+        if not sites:
+            found[feature] = snippet
+            return
+        if feature in self._link_features:
+            for i, (hits, own, squashed, hostname) in enumerate(sites):
+                if any(f == feature for f, _ in hits):
+                    hits = tuple((f, snippet if f == feature else s) for f, s in hits)
+                    sites[i] = (hits, own, squashed, hostname)
+                    return
+        # after every link's cues and own-site cue: as a site of no name, which no author owns
+        sites.append((((feature, snippet),), "", "", ""))
+
+
+Site = tuple[tuple[tuple[str, str], ...], str, str, str]
+"""A link to a site: the link cues it is the first to show (feature, snippet), its registrable
+name, that name squashed (:func:`~retweetring.promo.sites.squash`) and its host name."""
+
+
+def own_links(
+    sites: Sequence[Site], username: str | None, name: str | None, site: str | None
+) -> list[str | None] | None:
+    """Return, per site, the author's own-site feature it shows: ``link:own_website`` when it
+    is the author's profile website, ``link:named_like_author`` when it is named like the
+    author, or None; return None when no site is the author's."""
+    profile = _site_key(site)
+    owners = _owners(username, name)
+    if not profile and not owners:
+        return None
+    owned: list[str | None] = []
+    for _, own, squashed, hostname in sites:
+        if not hostname:
+            owned.append(None)
+        elif profile and own == profile:
+            owned.append("link:own_website")
+        elif owners and any(resembles(squashed, o) for o in owners):
+            owned.append("link:named_like_author")
+        else:
+            owned.append(None)
+    return owned if any(owned) else None
 
 
 _OFFER_WORDS = frozenset(
@@ -828,6 +916,47 @@ def _class_strings(items: list[tuple[object, object]]) -> tuple[str, ...] | None
 _Pattern = tuple[str, re.Pattern[str], tuple[str, ...] | None, bool, tuple[str, ...], bool]
 """A cue family's pattern: (feature, regex, its :func:`required_strings` without the digit
 marker, whether a digit is one of them, a rarer gate, whether a digit is required too)."""
+
+
+_Checked = tuple[
+    str, tuple[str, ...], tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...]
+]
+"""A cue family's patterns, in order, that can match a kind of text: its feature, strings of
+which the text needs one for any of them to match (empty: no such strings), and each regex
+with the sets of strings the text needs one of each of for it to match."""
+
+
+def _checked(patterns: Sequence[_Pattern], digits: bool, gated: bool) -> tuple[_Checked, ...]:
+    """The ``patterns`` that can match a text with (or without) ``digits``, by runs of the same
+    feature, and what they need of it: their required strings (unless a digit does) and,
+    when ``gated`` (a text without :data:`_CASE_TWINS`), their gate; the smallest set first,
+    to fail soonest."""
+    runs: list[tuple[str, list[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]]]] = []
+    for feature, regex, needs, needs_digit, gate, gate_digit in patterns:
+        if gate_digit and not digits:
+            continue
+        checks: list[tuple[str, ...]] = []
+        if needs is not None and not (needs_digit and digits):
+            checks.append(needs)
+        if gated and gate:
+            checks.append(gate)
+        if () in checks:
+            continue  # needs one of no strings: never matches
+        if not runs or runs[-1][0] != feature:
+            runs.append((feature, []))
+        runs[-1][1].append((regex, tuple(sorted(checks, key=len))))
+    return tuple((feature, _family_gate(members), tuple(members)) for feature, members in runs)
+
+
+def _family_gate(
+    members: Sequence[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]],
+) -> tuple[str, ...]:
+    """Strings one of which a text contains if any of ``members`` can match it (each needs one
+    of its first set), without those that contain another; empty if one member needs none."""
+    if any(not checks for _, checks in members):
+        return ()
+    strings = list(dict.fromkeys(s for _, checks in members for s in checks[0]))
+    return tuple(s for s in strings if not any(o != s and o in s for o in strings))
 
 
 def _pattern(feature: str, pattern: str) -> _Pattern:

@@ -42,6 +42,7 @@ def _host(url: str) -> str:
     return found.removeprefix("www.")
 
 
+@lru_cache(maxsize=_CACHE)
 def site_name(hostname: str) -> str:
     """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``.
 
