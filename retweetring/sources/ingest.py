@@ -17,7 +17,8 @@ from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
-from retweetring.promo import Classifier, Prepared, load_classifier
+from retweetring.promo import Classifier, load_classifier
+from retweetring.promo.classifier import Prepared
 from retweetring.records import PageRecords, account_label
 from retweetring.sources import read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive

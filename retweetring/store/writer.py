@@ -17,7 +17,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from retweetring.promo import Classifier, Prepared, shipped_classifier
+from retweetring.promo import Classifier, shipped_classifier
+from retweetring.promo.classifier import Prepared
 from retweetring.records import PageRecords
 from retweetring.store.dialect import Dialect, dialect_of
 
