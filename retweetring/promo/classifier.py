@@ -183,7 +183,7 @@ class Classifier:
             entries = [*ranked, *more]
             entries.sort()
             reasons = tuple([reason for _, reason in entries[:REASONS]])
-        return round(_probability(logit), 4), reasons, (head, ranked, ranked_sites, after)
+        return self._score(logit), reasons, (head, ranked, ranked_sites, after)
 
     def finish(
         self,
