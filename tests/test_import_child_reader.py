@@ -18,7 +18,6 @@ from retweetring.errors import InputFileError
 from retweetring.sources import ingest, pipeline
 from retweetring.sources.ingest import import_file
 from retweetring.store.session import open_database
-from retweetring.store.tables import metadata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic  # noqa: E402
@@ -192,22 +191,3 @@ def test_auto_reads_a_large_file_in_a_child_and_a_small_one_in_process(
         engine.dispose()
     assert calls == ["child"]
     assert json.loads(path.read_text())["data"]
-
-
-def test_a_child_classifies_with_the_importers_own_rules(tmp_path: Path) -> None:
-    """A user's cue (here: a word the generator's texts use) counts the same in the child."""
-    from retweetring.promo import shipped_classifier
-    from retweetring.promo.classifier import Classifier
-    from retweetring.promo.rules import DEFAULT_RULES, TextCue
-
-    cue = TextCue("bakers", "bakers' cue", 4.0, phrases=("coffee", "order"))
-    rules = dataclasses.replace(DEFAULT_RULES, text_cues=(*DEFAULT_RULES.text_cues, cue))
-    classifier = Classifier(shipped_classifier().model, rules)
-    source = synthetic.write_jsonl(tmp_path / "c.jsonl", 1_500, accounts=150, seed=9)
-    inline, child = _import_both(tmp_path, source, classifier=classifier)
-    assert child == inline
-    columns = [c.name for c in metadata.tables["tweets"].columns]
-    reason, version = columns.index("promo_reason"), columns.index("promo_model")
-    tweets = child[3]["tweets"]
-    assert any("bakers' cue" in row[reason] for row in tweets)
-    assert {row[version] for row in tweets} == {classifier.version}

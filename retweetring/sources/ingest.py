@@ -18,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from retweetring.errors import BadRecordError, InputFileError, UnknownAccountError
 from retweetring.promo import Classifier, load_classifier
-from retweetring.promo.classifier import Prepared
 from retweetring.records import PageRecords, account_label
 from retweetring.sources import read_pages, sha256_file
 from retweetring.sources.archive import ArchiveSource, open_archive
@@ -31,7 +30,6 @@ from retweetring.sources.files import (
 )
 from retweetring.sources.pipeline import (
     ChildLineDigests,
-    ChildPrepared,
     Entry,
     normalised,
     read_in_process,
@@ -218,11 +216,9 @@ def import_file(
         lines: LineDigests | None
         if reader == "child" or (reader == "auto" and worth_a_process(file)):
             remote = None if known is None else ChildLineDigests(known)
-            prepared = ChildPrepared(classifier)
-            entries = read_in_process(file, name, remote, position, prepared)
-            lines, ready = remote, prepared.ready
+            entries = read_in_process(file, name, remote, position)
+            lines = remote
         else:
-            ready = None
             lines = None if known is None else LineDigests(known)
             if lines is not None:
                 lines.whole = hashlib.sha256()
@@ -250,7 +246,6 @@ def import_file(
             lines,
             file_digest,
             skip_known_file=not force,
-            prepared=ready,
         )
     if on_progress is not None:
         on_progress(size, size)
@@ -336,7 +331,6 @@ def _store(
     lines: LineDigests | None = None,
     file_digest: Callable[[], str] | None = None,
     skip_known_file: bool = False,
-    prepared: dict[tuple[str, int], Prepared] | None = None,
 ) -> None:
     """Write ``(where, records)`` entries in batches, then record the import in ``imports``.
 
@@ -345,9 +339,6 @@ def _store(
     ``file_digest`` gives ``result.sha256`` once every entry is read, when it is empty. With
     ``skip_known_file``, a file whose digest ``imports`` already holds is not recorded again:
     ``result.already_imported`` is set instead (its lines were known, so nothing was written).
-    ``prepared`` holds the tweets of the pending entries already prepared for ``classifier``
-    (see :func:`~retweetring.sources.pipeline.read_in_process`); it is emptied as they are
-    written.
 
     When the first flush is full and ``expected_retweets`` is more than the retweets table
     holds, the secondary indexes are dropped in the first transaction and built in the last (see
@@ -400,10 +391,7 @@ def _store(
                     written=written,
                     sent=sent,
                     known_tweets=stored_tweets,
-                    prepared=prepared,
                 )
-                if prepared:
-                    prepared.clear()  # every pending page is written: none is needed again
                 result.counts.add(counts)
             if pending_lines:
                 dialect_of(conn).insert_rows(

@@ -19,19 +19,14 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Container, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from retweetring.errors import BadRecordError, InputFileError
-from retweetring.promo.classifier import Classifier
-from retweetring.promo.model import Model
-from retweetring.promo.rules import PromoRules
 from retweetring.records import Account, PageRecords, Retweet, Tweet
 from retweetring.sources.files import KnownLine, LineDigests, read_pages
 from retweetring.sources.v2 import normalise_page
-from retweetring.store.writer import KnownTweets
 
 Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
 """Where in the input (a line number, an archive member's tweet) and what was found there."""
@@ -88,7 +83,6 @@ def read_in_process(
     name: str,
     digests: ChildLineDigests | None,
     on_position: Callable[[int], None] | None = None,
-    prepared: ChildPrepared | None = None,
 ) -> Iterator[Entry]:
     """Read, parse and normalise ``path`` in a child process; yield what :func:`normalised`
     of :func:`~retweetring.sources.files.read_pages` would.
@@ -98,11 +92,6 @@ def read_in_process(
     point of the entries. ``digests`` receives each line's digest before its page is
     yielded, and the file's digest at the end. The child is stopped when the iterator is
     closed, finished or not.
-
-    With ``prepared``, the child also does the author-independent part of classifying each
-    tweet it has not met before in the file (:meth:`Classifier.prepare
-    <retweetring.promo.Classifier.prepare>`) with ``prepared.classifier``; ``prepared``
-    receives the results of a page's tweets by key before the page is yielded.
 
     Raises
     ------
@@ -120,9 +109,7 @@ def read_in_process(
     assert child.stdin is not None and child.stdout is not None
     known = None if digests is None else digests.known
     try:
-        rules = None if prepared is None else _rules_of(prepared.classifier)
-        job = (os.fspath(path), name, known, rules)
-        child.stdin.write(pickle.dumps(job, protocol=5))
+        child.stdin.write(pickle.dumps((os.fspath(path), name, known), protocol=5))
         child.stdin.close()
     except OSError:  # the child has exited already; what it said is read below
         pass
@@ -137,7 +124,7 @@ def read_in_process(
         if kind == _REFUSED:
             _stop(child, reader, stop)
             raise message[0]
-    return _entries(child, reader, stop, chunks, first, digests, on_position, prepared)
+    return _entries(child, reader, stop, chunks, first, digests, on_position)
 
 
 def _stop(child: subprocess.Popen[bytes], reader: threading.Thread, stop: threading.Event) -> None:
@@ -159,7 +146,6 @@ def _entries(
     chunk: bytes | None,
     digests: ChildLineDigests | None,
     on_position: Callable[[int], None] | None,
-    prepared: ChildPrepared | None,
 ) -> Iterator[Entry]:
     """Yield the entries of ``chunk`` and the next chunks the child sends, then stop it."""
     try:
@@ -173,11 +159,9 @@ def _entries(
                     digests.digest = message[0]
                 return
             sent, position = message
-            for where, item, digest, ready in sent:
+            for where, item, digest in sent:
                 if digest is not None and digests is not None:
                     digests.of_line[int(where)] = digest
-                if ready and prepared is not None:
-                    prepared.ready.update(ready)
                 yield where, _records(item) if type(item) is tuple else item
             if on_position is not None and position is not None:
                 on_position(position)
@@ -223,45 +207,6 @@ def _receive(stream: BinaryIO, chunks: queue.Queue[bytes | None], stop: threadin
                 continue
 
 
-TWEETS_MET = 400_000
-"""At most this many tweets the child remembers having prepared (about 60 bytes each): a
-tweet that many pages repeat is prepared once, or again once forgotten."""
-
-
-@dataclass
-class ChildPrepared:
-    """Tweets prepared by the child for ``classifier`` (see :func:`read_in_process`): the
-    result of :meth:`~retweetring.promo.Classifier.prepare` by ``(platform, id)``."""
-
-    classifier: Classifier
-    ready: dict[tuple[str, int], Any] = field(default_factory=dict)
-
-
-def _rules_of(classifier: Classifier) -> tuple[Model, dict[str, Any]]:
-    """What the child builds the same classifier from (a model and its rules' own fields)."""
-    rules = classifier.rules
-    return classifier.model, {f.name: getattr(rules, f.name) for f in fields(rules) if f.init}
-
-
-def _classifier(sent: tuple[Model, dict[str, Any]]) -> Classifier:
-    """The classifier that :func:`_rules_of` described."""
-    model, rules = sent
-    return Classifier(model, PromoRules(**rules))
-
-
-def _prepare(
-    page: PageRecords, prepare: Callable[[str, Sequence[str]], Any], met: KnownTweets
-) -> dict[tuple[str, int], Any]:
-    """Prepare the tweets of ``page`` not met before; by ``(platform, id)``."""
-    ready = {}
-    for tweet in page.tweets:
-        key = (tweet.platform, tweet.id)
-        if key not in met and key not in ready:
-            ready[key] = prepare(tweet.text, tweet.urls)
-    met.add(list(ready))
-    return ready
-
-
 Flat = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], int]
 """A page's records as plain tuples: pickled in a third less time than named tuples, whose
 pickling calls a Python method for each record (measured: 8.2 s against 5.4 s for 1M
@@ -296,9 +241,7 @@ def child_main() -> None:
     when it is plain (as the importing process computes it), or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the importing process decides what to do
     gc.disable()  # the records are freed by reference counts; the collector only costs time
-    path, name, known, rules = pickle.load(sys.stdin.buffer)
-    prepare = None if rules is None else _classifier(rules).prepare
-    met = KnownTweets(TWEETS_MET)  # the tweets prepared so far
+    path, name, known = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     dumps, header = pickle.dumps, _HEADER.pack
 
@@ -324,16 +267,11 @@ def child_main() -> None:
         except Exception as exc:
             send((_REFUSED, exc))
             return
-        batch: list[tuple[Any, ...]] = []
+        batch: list[tuple[str, PageRecords | BadRecordError | KnownLine, str | None]] = []
         try:
             for where, item in normalised(pages):
                 digest = of_line.pop(int(where), None) if of_line else None
-                ready = None
-                if type(item) is PageRecords:
-                    if prepare is not None and item.tweets:
-                        ready = _prepare(item, prepare, met)
-                    item = _flat(item)
-                batch.append((where, item, digest, ready))
+                batch.append((where, _flat(item) if type(item) is PageRecords else item, digest))
                 if len(batch) >= CHUNK_PAGES:
                     send((_ENTRIES, batch, position[0]))
                     batch = []

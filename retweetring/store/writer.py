@@ -8,7 +8,7 @@ transaction, so writing the same records twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -18,7 +18,6 @@ import orjson
 from sqlalchemy import Connection
 
 from retweetring.promo import Classifier, shipped_classifier
-from retweetring.promo.classifier import Prepared
 from retweetring.records import PageRecords
 from retweetring.store.dialect import Dialect, dialect_of
 
@@ -254,7 +253,6 @@ def write_pages(
     written: AccountsWritten | None = None,
     sent: AccountsWritten | None = None,
     known_tweets: KnownTweets | None = None,
-    prepared: Mapping[tuple[str, int], Prepared] | None = None,
 ) -> WriteCounts:
     """Write the records of ``pages`` in the caller's transaction, classifying new tweets.
 
@@ -282,9 +280,6 @@ def write_pages(
     known_tweets : KnownTweets, optional
         Tweets known to be stored (not looked up); receives the tweets this write stores.
         Only for writes in one import, which fails as a whole if a transaction rolls back.
-    prepared : mapping, optional
-        New tweets already prepared with ``classifier`` (:meth:`Classifier.prepare`), by
-        ``(platform, id)``: only the author's part of their classification is left to do.
 
     Returns
     -------
@@ -321,11 +316,7 @@ def write_pages(
             username, name, site = _known_author(
                 stored_authors, accounts, (tw.platform, tw.author_id)
             )
-            ready = prepared.get(key) if prepared else None
-            if ready is None:
-                result = classifier.classify(tw.text, tw.urls, username, name, site)
-            else:
-                result = classifier.finish(ready, username, name, site)
+            result = classifier.classify(tw.text, tw.urls, username=username, name=name, site=site)
             tweet_rows.append(
                 (
                     tw.platform,
