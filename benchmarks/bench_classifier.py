@@ -11,10 +11,8 @@ each run classifies every text once, in one thread (one core). Also timed: the l
 as it was before its speed-up and as it was on main before this change (``--today``, read
 from git too with ``tests/promo_reference.py``), both with today's model file, so only the
 code differs; and ``classify_many`` on the whole sample at once (how import and reclassify
-call it). Also the two stages of ``classify_many`` timed apart, as the import can run them
-in two processes: ``prepare`` (text and links) and ``finish`` (the author's own-site cues),
-on the sample and on tweets of a synthetic community (``synthetic.py``: links to the authors'
-own sites, profile websites). Prints the median of the runs.
+call it), there and on tweets of a synthetic community (``synthetic.py``: links to the
+authors' own sites, profile websites), against main's. Prints the median of the runs.
 """
 
 from __future__ import annotations
@@ -102,19 +100,11 @@ def word_pair_floor():
     return score
 
 
-def stages(classifier, calls: list[tuple]) -> tuple[float, float, float]:
-    """CPU seconds of ``classify_many(calls)``, then of its two stages run apart."""
+def many(classifier, calls: list[tuple]) -> float:
+    """CPU seconds of ``classify_many(calls)``."""
     start = time.process_time()
     classifier.classify_many(calls)
-    whole = time.process_time() - start
-    start = time.process_time()
-    prepared = [classifier.prepare(text, urls) for text, urls, *_ in calls]
-    prepare = time.process_time() - start
-    finish = classifier.finish
-    start = time.process_time()
-    for ready, (_, _, username, name, site) in zip(prepared, calls, strict=True):
-        finish(ready, username, name, site)
-    return whole, prepare, time.process_time() - start
+    return time.process_time() - start
 
 
 def main() -> None:
@@ -146,11 +136,7 @@ def main() -> None:
     timings: dict[str, list[float]] = {label: [] for label, _ in contenders}
     staged = (
         "learned model, classify_many",
-        "  of which prepare",
-        "  of which finish",
         "synthetic community, classify_many",
-        "  of which prepare ",
-        "  of which finish ",
         f"synthetic community, {today} classify_many",
     )
     for label in staged:
@@ -161,17 +147,14 @@ def main() -> None:
             for text in sample:
                 fn(text, username="hollys_bakery")
             timings[label].append(time.process_time() - start)
-        for first, batch in ((0, calls), (3, community)):
-            for label, seconds in zip(staged[first:], stages(classifier, batch), strict=False):
-                timings[label].append(seconds)
-        start = time.process_time()
-        main_classifier.classify_many(community)
-        timings[staged[-1]].append(time.process_time() - start)
+        timings[staged[0]].append(many(classifier, calls))
+        timings[staged[1]].append(many(classifier, community))
+        timings[staged[2]].append(many(main_classifier, community))
     print(f"{len(sample):,} classifications a run ({len(community):,} of the synthetic")
     print(f"community), {args.runs} runs, median per run")
     medians = {k: statistics.median(v) for k, v in timings.items()}
     for label, seconds in medians.items():
-        per = seconds / (len(community) if label in staged[3:] else len(sample))
+        per = seconds / (len(community) if label in staged[1:] else len(sample))
         print(f"  {label:36s} {per * 1e6:7.1f} us/tweet  {1 / per:9,.0f} tweets/s")
     ratio = medians["old rules (1f3273d)"] / medians["learned model"]
     print(f"  learned model is {ratio:.2f}x the speed of the old rules")

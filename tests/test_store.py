@@ -7,9 +7,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -144,16 +145,21 @@ def test_reimport_rewrites_no_unchanged_account(any_engine, any_db, community, t
     assert {row[2] for row in _dump(any_db)["accounts"]} == {"bakery_renamed", "florist"}
 
 
-def _account_rows_offered(engine) -> list[int]:
-    """Collect how many rows each accounts upsert of ``engine`` was given."""
-    offered: list[int] = []
+def _sizes(engine: Engine, start: str, size: Callable[[Any, bool], int]) -> list[int]:
+    """Collect ``size(params, executemany)`` of each statement of ``engine`` that begins so."""
+    found: list[int] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _count(_conn, _cursor, statement, params, _context, executemany):
-        if statement.lstrip().startswith("INSERT INTO accounts"):
-            offered.append(len(params) if executemany else 1)
+        if statement.lstrip().startswith(start):
+            found.append(size(params, executemany))
 
-    return offered
+    return found
+
+
+def _account_rows_offered(engine) -> list[int]:
+    """Collect how many rows each accounts upsert of ``engine`` was given."""
+    return _sizes(engine, "INSERT INTO accounts", lambda params, many: len(params) if many else 1)
 
 
 @pytest.mark.parametrize("remembered", [1_000, 1])
@@ -344,14 +350,8 @@ def test_a_transaction_spans_several_flushes_and_a_failure_loses_only_the_open_o
 
 def _tweets_looked_up(engine: Engine) -> list[int]:
     """Collect how many tweet ids each stored-tweets lookup of ``engine`` asked for."""
-    asked: list[int] = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _count(_conn, _cursor, statement, params, _context, _executemany):
-        if statement.startswith("SELECT platform, id FROM tweets WHERE"):
-            asked.append(len(params) - 1)
-
-    return asked
+    lookup = "SELECT platform, id FROM tweets WHERE"
+    return _sizes(engine, lookup, lambda params, _: len(params) - 1)
 
 
 @pytest.mark.parametrize("remembered", [1_000, 0])

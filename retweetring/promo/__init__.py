@@ -3,9 +3,7 @@
 Public API
 ----------
 :class:`Classifier`
-    A model plus rules, applied to one tweet at a time with :meth:`Classifier.classify`, or
-    in two stages (the text and links in one process, the author in another) with
-    :meth:`Classifier.prepare` and :meth:`Classifier.finish`.
+    A model plus rules, applied to one tweet at a time with :meth:`Classifier.classify`.
 :func:`load_classifier`
     The classifier a database uses: its active community model, else the shipped one.
 :class:`PromoResult`

@@ -9,34 +9,17 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, select
 
-from retweetring.promo.features import Extractor, Vocabulary, extractor_for, own_links
+from retweetring.promo.features import Extractor, Vocabulary, extractor_for
 from retweetring.promo.model import Model, shipped_model
 from retweetring.promo.rules import DEFAULT_RULES, PromoResult, PromoRules
 
-__all__ = ["Classifier", "Prepared", "active_model", "load_classifier", "shipped_classifier"]
+__all__ = ["Classifier", "active_model", "load_classifier", "shipped_classifier"]
 
 REASONS = 5
 """How many contributions a decision lists, strongest first."""
 
 Tweet = tuple[str, Sequence[str], "str | None", "str | None", "str | None"]
 """What :meth:`Classifier.classify_many` takes per tweet: text, urls, username, name, site."""
-
-
-Ranked = tuple[tuple[int, str], ...]
-"""Weighted features as (rank, reason), rank 0 the strongest (see ``Classifier._ranks``)."""
-
-
-Links = tuple[float, Ranked, tuple[tuple[Ranked, str, str, str], ...], Ranked]
-"""What an own-site cue changes in a :data:`Prepared` tweet: the log-odds before the links'
-cues, the strongest reasons until then, per site its cues and names
-(:data:`~retweetring.promo.features.Site`), and the features found after the links."""
-
-Prepared = tuple[float, tuple[str, ...], "Links | None"]
-"""What a tweet's text and links give the decision before the author is known, as plain
-numbers, strings and tuples, small to pickle (made by :meth:`Classifier.prepare`, decided by
-:meth:`Classifier.finish` of a classifier of the same :attr:`~Classifier.version`: features
-are kept as ranks in its model): the score and the reasons when no link is the author's own
-site, and :data:`Links` (None when the tweet links to no site)."""
 
 
 @dataclass(frozen=True)
@@ -144,118 +127,10 @@ class Classifier:
         score, reasons = self._decide(found)
         return PromoResult(score >= self._threshold, score, reasons)
 
-    def prepare(self, text: str, urls: Sequence[str] = ()) -> Prepared:
-        """The part of :meth:`classify` that needs only the tweet: its text and links.
-
-        ``classify(text, urls, username, name, site)`` is
-        ``finish(prepare(text, urls), username, name, site)`` (``classify`` does both at once).
-        Nearly all of the work is here, so another process can do it: a :data:`Prepared` is
-        plain tuples, floats and strings.
-
-        Examples
-        --------
-        >>> clf = shipped_classifier()
-        >>> ready = clf.prepare("Our spring menu is live", ["https://hollysbakery.co.uk/menu"])
-        >>> clf.finish(ready, "hollysbakery") == clf.classify(
-        ...     "Our spring menu is live", ["https://hollysbakery.co.uk/menu"], "hollysbakery")
-        True
-        """
-        found, sites, tail = self._extractor.text_features(text or "", urls, self._words)
-        if not sites:
-            return (*self._decide(found), None)
-        head, ranks = self._logit(found)
-        logit = head
-        top = ranks[:REASONS]
-        said = self._said
-        reasons = tuple([said[rank] or self._text(rank, found) for rank in top])
-        ranked = tuple(zip(top, reasons, strict=True))
-        ranked_sites = tuple(
-            (self._ranked_items(hits) if hits else (), own, squashed, hostname)
-            for hits, own, squashed, hostname in sites
-        )
-        after = self._ranked_items(tail.items()) if tail else ()
-        more = [entry for hits, *_ in ranked_sites for entry in hits]
-        more += after
-        if more:
-            weight = self._by_rank
-            for rank, _reason in more:  # summed in the order found
-                logit += weight[rank]
-            entries = [*ranked, *more]
-            entries.sort()
-            reasons = tuple([reason for _, reason in entries[:REASONS]])
-        return self._score(logit), reasons, (head, ranked, ranked_sites, after)
-
-    def finish(
-        self,
-        prepared: Prepared,
-        username: str | None = None,
-        name: str | None = None,
-        site: str | None = None,
-    ) -> PromoResult:
-        """The part of :meth:`classify` that needs the author: links to their own site.
-
-        Parameters
-        ----------
-        prepared : Prepared
-            What :meth:`prepare` of this classifier returned for the tweet.
-        username, name, site : str, optional
-            As :meth:`classify` takes them.
-        """
-        score, reasons, links = prepared
-        if links is not None and (username or name or site):
-            owned = own_links(links[2], username, name, site)
-            if owned is not None:
-                score, reasons = self._with_own_links(links, owned)
-        return PromoResult(score >= self._threshold, score, reasons)
-
-    def _with_own_links(
-        self,
-        links: Links,
-        owned: list[str | None],
-    ) -> tuple[float, tuple[str, ...]]:
-        """The score and reasons of a prepared tweet some of whose links are the author's
-        (``owned``: per site, its own-site feature or None), features summed in the order
-        :meth:`Extractor.features` finds them."""
-        logit, top, sites, after = links
-        weight = self._by_rank
-        entries = list(top)
-        taken: set[int] = set()
-        for (hits, _own, _squashed, hostname), feature in zip(sites, owned, strict=True):
-            for rank, reason in hits:
-                if rank not in taken:  # an own-site cue of a site before takes its place
-                    taken.add(rank)
-                    logit += weight[rank]
-                    entries.append((rank, reason))
-            rank = None if feature is None else self._ranks.get(feature)
-            if rank is not None and rank not in taken:
-                taken.add(rank)
-                logit += weight[rank]
-                before, end, _ = self._reasons[rank]
-                entries.append((rank, before + hostname + end))
-        for rank, reason in after:
-            logit += weight[rank]
-            entries.append((rank, reason))
-        entries.sort()
-        return self._score(logit), tuple([reason for _, reason in entries[:REASONS]])
-
-    def _score(self, logit: float) -> float:
-        """The score for a log-odds value, as decisions store it."""
-        return round(_probability(logit), 4)
-
     def _text(self, rank: int, found: dict[str, str]) -> str:
         """The reason for the feature of ``rank``, with its snippet in ``found``."""
         before, after, feature = self._reasons[rank]
         return before + found[feature] + after
-
-    def _ranked_items(self, items: Iterable[tuple[str, str]]) -> Ranked:
-        """The weighted ones of (feature, snippet) ``items``, in order, as (rank, reason)."""
-        ranked = []
-        for feature, snippet in items:
-            rank = self._ranks.get(feature)
-            if rank is not None:
-                before, after, _ = self._reasons[rank]
-                ranked.append((rank, before + snippet + after))
-        return tuple(ranked)
 
     def classify_many(self, tweets: Iterable[Tweet]) -> list[PromoResult]:
         """Decide a batch of tweets: ``classify(*tweet)`` for each, in order.

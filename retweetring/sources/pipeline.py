@@ -190,21 +190,21 @@ def _receive(stream: BinaryIO, chunks: queue.Queue[bytes | None], stop: threadin
             chunk = stream.read(size)
             if len(chunk) < size:
                 break
-            while not stop.is_set():
-                try:
-                    chunks.put(chunk, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+            _put(chunks, chunk, stop)
     except (OSError, ValueError):  # closed as the import stops
         pass
     finally:
-        while not stop.is_set():
-            try:
-                chunks.put(None, timeout=0.1)
-                break
-            except queue.Full:
-                continue
+        _put(chunks, None, stop)
+
+
+def _put(chunks: queue.Queue[bytes | None], chunk: bytes | None, stop: threading.Event) -> None:
+    """Put ``chunk`` in ``chunks`` once there is room, unless ``stop`` is set meanwhile."""
+    while not stop.is_set():
+        try:
+            chunks.put(chunk, timeout=0.1)
+            return
+        except queue.Full:
+            continue
 
 
 Flat = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], int]

@@ -1,13 +1,10 @@
-"""The two-stage classifier (``prepare`` the text and links, then ``finish`` with the author)
-decides exactly as ``classify`` does, and both as the reference classifier (read from git:
-see promo_reference.py), on real, hand-written and synthetic tweets."""
+"""The classifier decides as the reference classifier (read from git: see promo_reference.py)
+on real, hand-written and synthetic tweets, by authors with and without their own sites."""
 
 from __future__ import annotations
 
 import csv
-import pickle
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -42,15 +39,6 @@ def _texts() -> list[tuple[str, tuple[str, ...]]]:
 
 
 TEXTS = _texts()
-
-
-def _plain(value: object) -> Iterator[bool]:
-    """Whether every part of ``value`` is a plain tuple, str, int, float, bool or None."""
-    if isinstance(value, tuple):
-        for item in value:
-            yield from _plain(item)
-    else:
-        yield value is None or type(value) in (str, int, float, bool)
 
 
 def test_synthetic_tweets_get_the_reference_results(promo_reference: ModuleType) -> None:
@@ -98,7 +86,7 @@ _NAMES = st.one_of(
     name=_NAMES,
     site=st.one_of(_SITES, _LINKS),
 )
-def test_prepare_then_finish_is_classify_and_the_reference(
+def test_classify_gives_the_reference_results_for_any_author(
     promo_reference: ModuleType,
     tweet: tuple[str, tuple[str, ...]],
     extra: list[str],
@@ -112,34 +100,18 @@ def test_prepare_then_finish_is_classify_and_the_reference(
     urls = (*urls, *extra)
     expected = promo_reference.shipped_classifier().classify(text, urls, username, name, site)
     assert clf.classify(text, urls, username, name, site) == expected
-    assert clf.finish(clf.prepare(text, urls), username, name, site) == expected
 
 
-def test_an_author_linking_their_own_site_is_finished_with_its_cue() -> None:
+def test_an_author_linking_their_own_site_gets_its_cue() -> None:
     clf = shipped_classifier()
     text, urls = "Our spring menu is live", ("https://www.hollysbakery.co.uk/menu",)
-    ready = clf.prepare(text, urls)
-    own = clf.finish(ready, "bea", None, "https://hollysbakery.co.uk")
-    named = clf.finish(ready, "hollysbakery")
-    stranger = clf.finish(ready, "bea", None, "https://bbc.co.uk")
+    own = clf.classify(text, urls, "bea", None, "https://hollysbakery.co.uk")
+    named = clf.classify(text, urls, "hollysbakery")
+    stranger = clf.classify(text, urls, "bea", None, "https://bbc.co.uk")
     assert any("own website" in r for r in own.reasons)
     assert any("named like the author" in r for r in named.reasons)
     assert own.score > stranger.score and named.score > stranger.score
     assert not any("author" in r for r in stranger.reasons)
-
-
-def test_prepared_tweets_are_plain_data_that_pickle_small() -> None:
-    clf = shipped_classifier()
-    prepared = [clf.prepare(text, urls) for text, urls in TEXTS]
-    assert all(all(_plain(p)) for p in prepared)
-    batch = pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
-    assert len(batch) / len(prepared) < 400  # bytes a tweet: reasons and a few numbers
-    again = pickle.loads(batch)
-    assert again == prepared
-    for (text, urls), ready in zip(TEXTS[:300], again, strict=False):
-        assert clf.finish(ready, "hollys_bakery", None, "https://hollys.example") == (
-            clf.classify(text, urls, "hollys_bakery", None, "https://hollys.example")
-        )
 
 
 _COLLIDING_RULES = """
@@ -177,7 +149,6 @@ def test_link_cues_named_like_the_built_in_link_features_keep_the_reference_resu
     call = (text, tuple(urls), username, "Holly's Bakery", site)
     expected = old.classify(*call)  # type: ignore[attr-defined]
     assert new.classify(*call) == expected
-    assert new.finish(new.prepare(text, tuple(urls)), *call[2:]) == expected
 
 
 @pytest.fixture(scope="module")
