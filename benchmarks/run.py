@@ -12,8 +12,8 @@ benchmarks/synthetic.py: 100k retweets among 10k accounts, 1m among 100k, 5m amo
 Every timed step is a subprocess (the installed ``retweetring`` CLI, or a baseline) so that
 its wall time includes interpreter start, and its peak RSS and bytes written are its own and
 its children's (``/proc/PID/io`` read before it is reaped, which includes the children it
-reaped; peak RSS the larger of ``wait4``'s and the sum over the process tree sampled every
-20 ms, as an import reads large files in a child process). Each step runs --runs
+reaped; peak RSS the sum of each process's own peak, ``VmHWM``, read every 10 ms, as an
+import reads large files in a child process). Each step runs --runs
 times; the table shows medians. ``import`` starts from a fresh database each run; the other
 steps use the database the last import left. ``--backend postgresql`` (or ``both``) runs the
 database steps against a throwaway PostgreSQL server (see databases.py); the baselines and
@@ -177,8 +177,7 @@ def measure(
             raise Failed(f"{' '.join(argv)} exited with {proc.returncode}:\n{tail}")
     return Sample(
         wall=wall,
-        # KiB on Linux; the largest of the process and its children, or their sum when larger
-        rss_mb=max(usage.ru_maxrss * 1024, tree.peak) / 2**20,
+        rss_mb=(tree.peak or usage.ru_maxrss * 1024) / 2**20,  # ru_maxrss: KiB on Linux
         write_bytes=io.get("write_bytes"),
         wchar=io.get("wchar"),
         returncode=proc.returncode,
@@ -186,34 +185,53 @@ def measure(
     )
 
 
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-def _tree_rss(pid: int) -> int:
-    """Bytes resident in ``pid`` and its descendants now (0 where /proc cannot say)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants now (Linux; just ``pid`` where /proc cannot say)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (OSError, ValueError, IndexError):
+        except OSError:
             continue
         todo.extend(int(child) for child in children)
-    return total
+    return found
+
+
+def _high_water(pid: int) -> int:
+    """The peak resident bytes of process ``pid`` so far (``VmHWM``; 0 where unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class _TreePeak(threading.Thread):
-    """Samples the resident memory of a process and its children together every 20 ms: an
-    import that reads its file in a child process uses the sum of both."""
+    """The peak resident memory of a process and its children, each process's own peak
+    (``VmHWM``) added up: read every 10 ms while they run, so a peak in a process's last
+    10 ms can be missed. ``wait4``'s ``ru_maxrss`` cannot serve: it counts the memory of the
+    benchmark's own process, which the child is forked from, before it starts the command."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.done = pid, threading.Event()
+        self.peaks: dict[int, int] = {}
 
     def run(self) -> None:
-        while not self.done.wait(0.02):
-            self.peak = max(self.peak, _tree_rss(self.pid))
+        while True:
+            for pid in _tree(self.pid):
+                self.peaks[pid] = max(self.peaks.get(pid, 0), _high_water(pid))
+            if self.done.wait(0.01):
+                return
+
+    @property
+    def peak(self) -> int:
+        """The sum of the peaks of every process seen."""
+        return sum(self.peaks.values())
 
 
 def _proc_io(pid: int) -> dict[str, int]:
