@@ -57,13 +57,15 @@ BULK_GROWTH = 2
 """In a bulk load (see :func:`_store`), a transaction may hold this many times the rows
 committed before it."""
 
-FLUSH_ROWS = 100_000
+FLUSH_ROWS = 50_000
 """Rows gathered in memory before they are written into the open transaction.
 
 This bounds the import's memory whatever ``batch_rows`` is: gathered records take about
 750 bytes a row (peak RSS 308 MB at 200k rows with the page cache, 381 MB at 400k). With the
 indexes built after the load (its sort uses memory too), 1M retweets peaked at 480 MB with
-200k rows and 431 MB with 100k (one run each): 100k leaves room under the 500 MB target."""
+200k rows and 431 MB with 100k (one run each). 2M retweets, with the reader in a child
+process and larger bulk transactions: the importing process peaked at 517 MB with 100k rows
+and the child's 16 chunks ahead, 499 MB with 50k rows and 8 chunks (one run each)."""
 
 ACCOUNTS_REMEMBERED = 150_000
 """At most this many account rows an import has written are remembered, so that an account
@@ -73,11 +75,11 @@ Measured on 1M retweets among 100k accounts: nearly every account appears in eve
 batch, and the upsert of those unchanged rows took 4.1 s of 28 s. 150k rather than 250k keeps
 45 MB off the peak memory of larger files (2M retweets: 200k accounts)."""
 
-TWEETS_REMEMBERED = 400_000
-"""At most this many tweets an import has stored are remembered (about 60 bytes each), so
-that a page repeating them does not look them up in the database again. Measured on 1M
-retweets: pages offered 831k tweets of which 260k were new; looking all of them up took
-3.4 s."""
+TWEETS_REMEMBERED = 150_000
+"""At most this many tweets an import has stored are remembered, so that a page repeating
+them does not look them up in the database again. Measured on 1M retweets: pages offered
+831k tweets of which 260k were new; looking all of them up took 3.4 s, 0.96 s remembering
+400k. Measured on 2M retweets: remembering 400k tweets raised the peak memory by 55 MB."""
 
 BYTES_PER_RETWEET = 2_000
 """About how many bytes of an API v2 file one retweet takes, with its share of the page's
@@ -393,6 +395,9 @@ def _store(
                     known_tweets=stored_tweets,
                 )
                 result.counts.add(counts)
+                if len(sent) > ACCOUNTS_REMEMBERED:  # a large transaction: remember none
+                    written.clear()
+                    sent.clear()
             if pending_lines:
                 dialect_of(conn).insert_rows(
                     conn, "import_lines", _LINE_COLUMNS, pending_lines, _NEW_LINES

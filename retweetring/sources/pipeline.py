@@ -40,7 +40,7 @@ once reading the file takes longer than that, from a few tens of megabytes."""
 CHUNK_PAGES = 32
 """Pages the child sends at once: few enough to keep memory low, enough to amortise a send."""
 
-AHEAD_CHUNKS = 16
+AHEAD_CHUNKS = 8
 """Chunks the importing process holds unread, so that the child reads on while it writes."""
 
 
