@@ -31,7 +31,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from retweetring.promo.sites import host, resembles, site_name, squash
+from retweetring.promo.sites import CACHE_ENTRIES, host, resembles, site_name, squash
 
 if TYPE_CHECKING:
     from retweetring.promo.rules import PromoRules
@@ -51,8 +51,6 @@ __all__ = [
     "own_links",
     "tokens",
 ]
-
-_CACHE = 65_536
 
 _URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\S+", re.I)
 _URL_SPLIT = re.compile(r"(https?://\S+|w(?<!\w\w)ww\.[\w-]+\.\S+)")
@@ -263,13 +261,13 @@ def _word_key(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _owners(username: str | None, name: str | None) -> tuple[str, ...]:
     """Return the squashed handle and display name of an author, those not empty."""
     return tuple(o for o in (squash(n) for n in (username, name) if n) if o)
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _site_key(url: str | None) -> str:
     """Return the registrable name of a profile website, or ``""``."""
     return site_name(host(url)) if url else ""

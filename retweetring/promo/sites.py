@@ -8,7 +8,10 @@ from urllib.parse import urlsplit
 
 __all__ = ["host", "resembles", "site_name", "squash"]
 
-_CACHE = 65_536
+CACHE_ENTRIES = 8_192
+"""Entries of each cache of what was worked out about a host or an author's names. Measured
+importing 2M retweets (200k accounts): with 65,536 entries the importing process peaked at
+499 MB, with 8,192 at 405 MB; importing 1M took 43.1 s and 42.7 s (one run each)."""
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc", "me", "sch"})
 """Second-level labels under a two-letter country code: ``co`` in ``hollys.co.uk``."""
 _NAME_STOPWORDS = ("the",)
@@ -31,7 +34,7 @@ def host(url: str) -> str:
     return _host(url)
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _host(url: str) -> str:
     """:func:`host`, for any URL."""
     candidate = url if "://" in url else f"http://{url}"
@@ -42,7 +45,7 @@ def _host(url: str) -> str:
     return found.removeprefix("www.")
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def site_name(hostname: str) -> str:
     """Return a host's registrable name: ``"hollysbakery"`` for ``shop.hollysbakery.co.uk``.
 
@@ -59,7 +62,7 @@ def site_name(hostname: str) -> str:
     return labels[-2]
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def squash(name: str) -> str:
     """Reduce an account or site name to unaccented lower-case letters and digits, minus "the".
 
