@@ -55,7 +55,11 @@ class Retweet(NamedTuple):
 
 
 class PageRecords(NamedTuple):
-    """What one API page (or one line of a JSONL file) contributes to the database."""
+    """What one API page (or one line of a JSONL file) contributes to the database.
+
+    Pages read by a second process (:mod:`retweetring.sources.pipeline`) hold plain tuples
+    of the same fields in the same order, which is how the store reads every record.
+    """
 
     accounts: list[Account]
     tweets: list[Tweet]

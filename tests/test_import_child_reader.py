@@ -191,3 +191,24 @@ def test_auto_reads_a_large_file_in_a_child_and_a_small_one_in_process(
         engine.dispose()
     assert calls == ["child"]
     assert json.loads(path.read_text())["data"]
+
+
+def test_pages_of_plain_tuples_write_the_same_rows_as_pages_of_records(tmp_path: Path) -> None:
+    from retweetring.sources.files import read_pages
+    from retweetring.store.session import write_connection
+    from retweetring.store.writer import write_pages
+
+    source = synthetic.write_jsonl(tmp_path / "s.jsonl", 600, accounts=80, seed=9)
+    pages = [page for _, page in pipeline.normalised(read_pages(source))]
+    plain = [pipeline._plain(page) for page in pages]
+    assert type(plain[0].tweets[0]) is tuple and type(pages[0].tweets[0]) is not tuple
+    counts = []
+    for name, written in (("records", pages), ("plain", plain)):
+        engine = open_database(str(tmp_path / f"{name}.db"))
+        try:
+            with write_connection(engine) as conn:
+                counts.append(write_pages(conn, written))
+        finally:
+            engine.dispose()
+    assert counts[0] == counts[1] and counts[0].tweets_new > 0
+    assert contents(tmp_path / "records.db") == contents(tmp_path / "plain.db")

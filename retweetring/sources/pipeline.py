@@ -4,7 +4,7 @@ A large import has two halves that each take a core: reading, parsing and normal
 file, and classifying and writing its records. :func:`read_in_process` runs the first half in
 a child process, which hands its records over in pickled chunks, so the two overlap on a
 machine with two or more cores; the records, digests, errors and their order are the same as
-:func:`normalised` gives in-process.
+:func:`normalised` gives in-process (the records as plain tuples, see :func:`_plain`).
 """
 
 from __future__ import annotations
@@ -207,6 +207,20 @@ def _put(chunks: queue.Queue[bytes | None], chunk: bytes | None, stop: threading
             continue
 
 
+def _plain(page: PageRecords) -> PageRecords:
+    """``page`` with its records as plain tuples of the same fields, which the writer reads
+    by position: unpickling them takes a quarter of the time named tuples take, whose
+    unpickling calls a Python function per record (measured on 10,000 pages of 1M retweets:
+    1.25 s against 5.14 s, in the process that also classifies and writes)."""
+    accounts, tweets, retweets, unattributed = page
+    return PageRecords(
+        list(map(tuple, accounts)),  # type: ignore[arg-type]
+        list(map(tuple, tweets)),  # type: ignore[arg-type]
+        list(map(tuple, retweets)),  # type: ignore[arg-type]
+        unattributed,
+    )
+
+
 def child_main() -> None:
     """The child process: read the file named on standard input (with the known line
     digests) and write its entries to standard output in chunks, then the file's digest
@@ -243,6 +257,8 @@ def child_main() -> None:
         try:
             for where, item in normalised(pages):
                 digest = of_line.pop(int(where), None) if of_line else None
+                if type(item) is PageRecords:
+                    item = _plain(item)
                 batch.append((where, item, digest))
                 if len(batch) >= CHUNK_PAGES:
                     send((_ENTRIES, batch, position[0]))

@@ -288,7 +288,8 @@ def write_pages(
     """
     if classifier is None:
         classifier = shipped_classifier()
-    offered = {(tw.platform, tw.id) for page in pages for tw in page.tweets}
+    # Records are read by position: a page from the child reader holds plain tuples.
+    offered = {(tw[0], tw[1]) for page in pages for tw in page.tweets}
     # Stored tweets are left as they are: skip them before the (costly) classification.
     if known_tweets is None:
         seen_tweets = _stored_tweets(conn, offered)
@@ -297,34 +298,27 @@ def write_pages(
         seen_tweets |= _stored_tweets(conn, offered - seen_tweets)
     stored_authors = _stored_accounts(
         conn,
-        {
-            (tw.platform, tw.author_id)
-            for page in pages
-            for tw in page.tweets
-            if (tw.platform, tw.id) not in seen_tweets
-        },
+        {(tw[0], tw[2]) for page in pages for tw in page.tweets if tw[:2] not in seen_tweets},
     )
     accounts: dict[tuple[str, int], AccountRow] = {}
     tweet_rows = []
     for page in pages:
         _merge_page_accounts(accounts, page)
-        for tw in page.tweets:
-            key = (tw.platform, tw.id)
+        for platform, tweet_id, author_id, created_at, text, urls in page.tweets:
+            key = (platform, tweet_id)
             if key in seen_tweets:
                 continue
             seen_tweets.add(key)
-            username, name, site = _known_author(
-                stored_authors, accounts, (tw.platform, tw.author_id)
-            )
-            result = classifier.classify(tw.text, tw.urls, username=username, name=name, site=site)
+            username, name, site = _known_author(stored_authors, accounts, (platform, author_id))
+            result = classifier.classify(text, urls, username=username, name=name, site=site)
             tweet_rows.append(
                 (
-                    tw.platform,
-                    tw.id,
-                    tw.author_id,
-                    db_time(tw.created_at),
-                    tw.text,
-                    orjson.dumps(list(tw.urls)).decode(),
+                    platform,
+                    tweet_id,
+                    author_id,
+                    db_time(created_at),
+                    text,
+                    orjson.dumps(list(urls)).decode(),
                     result.promotional,
                     result.score,
                     "; ".join(result.reasons),
