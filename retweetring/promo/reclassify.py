@@ -135,12 +135,8 @@ def _batch(
     for row, result in zip(rows, results, strict=True):
         found.tweets += 1
         found.last_id = row.id
-        new = {
-            "promo": result.promotional,
-            "score": result.score,
-            "reason": "; ".join(result.reasons),
-            "model": classifier.version,
-        }
+        promo, score, reason = result.stored
+        new = {"promo": promo, "score": score, "reason": reason, "model": classifier.version}
         stored = {
             "promo": bool(row.is_promotional),
             "score": row.promo_score,

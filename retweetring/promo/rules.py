@@ -108,6 +108,12 @@ class PromoResult:
     score: float
     reasons: tuple[str, ...]
 
+    @property
+    def stored(self) -> tuple[bool, float, str]:
+        """The decision as the tweets table stores it: promotional, score, reasons joined
+        by ``"; "``."""
+        return self.promotional, self.score, "; ".join(self.reasons)
+
 
 @dataclass(frozen=True)
 class TextCue:

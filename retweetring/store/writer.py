@@ -319,9 +319,7 @@ def write_pages(
                     db_time(created_at),
                     text,
                     orjson.dumps(list(urls)).decode(),
-                    result.promotional,
-                    result.score,
-                    "; ".join(result.reasons),
+                    *result.stored,
                     classifier.version,
                 )
             )
