@@ -117,3 +117,17 @@ def test_reading_commands_import_only_the_heavy_packages_they_use(
     # out; an up-to-date database needs no Alembic, Core tables no ORM, SQLite no PostgreSQL
     modules = modules_after("--db", str(example_db), *command)
     assert sorted(heavy(modules, READING)) == sorted(needed)
+
+
+NOT_FOR_IMPORTING = tuple(p for p in READING if p != "rich")
+"""What ``import`` does not need: it writes rows through Core tables, with no graph."""
+
+
+def test_importing_a_file_loads_no_orm_and_no_analytics(example_db: Path, tmp_path: Path):
+    from conftest import EXAMPLE
+
+    db = tmp_path / "copy.db"
+    db.write_bytes(example_db.read_bytes())
+    modules = modules_after("--db", str(db), "import", "--force", str(EXAMPLE))
+    assert "retweetring.sources.ingest" in modules
+    assert heavy(modules, NOT_FOR_IMPORTING) == []

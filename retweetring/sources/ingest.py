@@ -37,9 +37,9 @@ from retweetring.sources.pipeline import (
 )
 from retweetring.store import indexes
 from retweetring.store.dialect import dialect_of
-from retweetring.store.models import Import
 from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import connection, loading_connection, refresh_statistics
+from retweetring.store.tables import imports
 from retweetring.store.writer import AccountsWritten, KnownTweets, WriteCounts, write_pages
 
 BATCH_ROWS = 400_000
@@ -303,7 +303,8 @@ def _reporting(
 def _imported_before(db: Engine | Connection, digest: str) -> bool:
     """Whether a file with this SHA-256 was imported before."""
     with connection(db) as conn:
-        return conn.scalar(select(Import.id).where(Import.sha256 == digest).limit(1)) is not None
+        found = select(imports.c.id).where(imports.c.sha256 == digest).limit(1)
+        return conn.scalar(found) is not None
 
 
 LineCounts = tuple[int, int, int]
@@ -414,7 +415,7 @@ def _store(
                 result.already_imported = True
             elif final and result.lines_accepted > 0:  # a file of nothing usable is not recorded
                 conn.execute(
-                    insert(Import).values(
+                    insert(imports).values(
                         source=name if name == "<stdin>" else str(Path(name).resolve()),
                         sha256=result.sha256,
                         lines_read=result.lines_read,
