@@ -411,8 +411,9 @@ class LineDigests:
         self.known = known
         self.of_line: dict[int, str] = {}
         self.whole: Any = None
-        """Set to a ``hashlib`` hash before reading, for a plain file: it receives the
-        file's bytes, so that the file's digest needs no second read."""
+        """Set to a hash (``hashlib``'s, or a
+        :class:`~retweetring.sources.hashing.BackgroundSHA256`) before reading, for a plain
+        file: it receives the file's bytes, so that the file's digest needs no second read."""
         self.whole_read = False
         """True once ``whole`` has received every byte of the file."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from retweetring.sources.files import (
     is_stream,
     regular_file,
 )
+from retweetring.sources.hashing import BackgroundSHA256
 from retweetring.sources.pipeline import (
     ChildLineDigests,
     Entry,
@@ -223,7 +223,7 @@ def import_file(
         else:
             lines = None if known is None else LineDigests(known)
             if lines is not None:
-                lines.whole = hashlib.sha256()
+                lines.whole = BackgroundSHA256()
             entries = normalised(read_pages(file, on_position=position, name=name, digests=lines))
         stack.callback(getattr(entries, "close", lambda: None))
         result = ImportResult(path=name, sha256="")

@@ -10,7 +10,6 @@ machine with two or more cores; the records, digests, errors and their order are
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
 import queue
@@ -26,6 +25,7 @@ from typing import Any, BinaryIO
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.records import PageRecords
 from retweetring.sources.files import KnownLine, LineDigests, read_pages
+from retweetring.sources.hashing import BackgroundSHA256
 from retweetring.sources.v2 import normalise_page
 
 Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
@@ -240,7 +240,7 @@ def child_main() -> None:
     try:
         digests = None if known is None else LineDigests(known)
         if digests is not None:
-            digests.whole = hashlib.sha256()
+            digests.whole = BackgroundSHA256()
         position: list[int | None] = [None]
 
         def at(done: int) -> None:
