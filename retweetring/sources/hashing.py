@@ -11,8 +11,9 @@ BATCH_BYTES = 1 << 20
 """Bytes gathered before they are handed to the thread: hashing a large block releases the
 GIL, so the reading thread goes on meanwhile; small lines are joined into such blocks."""
 
-AHEAD_BATCHES = 8
-"""Blocks waiting for the thread at most (so at most this many MiB held)."""
+AHEAD_BATCHES = 2
+"""Blocks waiting for the thread at most: one keeps it busy; with the block it hashes and the
+one gathering, about 4 MiB are held at most (a reader faster than the hash waits for it)."""
 
 
 class BackgroundSHA256:
