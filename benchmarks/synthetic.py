@@ -12,8 +12,10 @@ ones do.
 
 Pages hold 100 retweets with ``includes.users`` (retweeters and authors) and
 ``includes.tweets`` (the retweeted originals) in the shape twarc2 writes (``__twarc`` and
-``meta`` included). Everything derives from the seed and is made as it is written: memory does
-not grow with the number of retweets (a few arrays per account, and two bounded caches).
+``meta`` included; each page with its own ``retrieved_at``, so that every page's accounts are
+sightings at a new time, as in a file twarc fetched). Everything derives from the seed and
+is made as it is written: memory does not grow with the number of retweets (a few arrays
+per account, and two bounded caches).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ END = datetime(2026, 11, 30, tzinfo=timezone.utc)
 """The end of the synthetic data: a Monday, so the last full ISO week is 2026-W48."""
 WEEKS = 26
 START = END - timedelta(weeks=WEEKS)
+RETRIEVED = END + timedelta(hours=9)
+"""When the first page was fetched; each later one a second after the one before."""
 PERIOD = (END - START).total_seconds()
 
 USER_BASE = 1_000_000_000
@@ -579,6 +583,7 @@ def pages(
             made += 1
         ids = [int(item["id"]) for item in data]
         first = next(iter(people))
+        page_no = (made - len(data)) // 100
         yield {
             "data": data,
             "includes": {
@@ -594,7 +599,8 @@ def pages(
             "__twarc": {
                 "url": SOURCE_URL.format(id=user_id(first)),
                 "version": "2.14.0",
-                "retrieved_at": "2026-11-30T09:00:00+00:00",
+                # twarc stamps each page when it fetched it: one page a second from 09:00
+                "retrieved_at": (RETRIEVED + timedelta(seconds=page_no)).isoformat(),
             },
         }
 
