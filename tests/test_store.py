@@ -183,6 +183,30 @@ def test_an_import_offers_an_unchanged_account_once_and_a_changed_one_again(
     assert {row[2] for row in _dump(db_path)["accounts"]} == {"bakery_renamed", "florist"}
 
 
+@pytest.mark.parametrize("pending", [1_000, 0])
+def test_accounts_seen_again_in_a_transaction_are_written_once_at_its_commit(
+    engine, db_path, community, tmp_path, monkeypatch, pending
+):
+    monkeypatch.setattr("retweetring.sources.ingest.FLUSH_ROWS", 1)  # a write per page
+    monkeypatch.setattr("retweetring.sources.ingest.ACCOUNTS_PENDING", pending)
+    community.retweet("florist", community.post("bakery"))
+    page = community.page()
+    renamed = _seen_at(page, "2026-10-05Z")
+    renamed["includes"]["users"][0]["username"] = "bakery_renamed"
+    times = ("2026-10-01Z", "2026-10-02Z", "2026-10-04Z", "2026-10-03Z")  # one out of order
+    pages = [*(_seen_at(page, t) for t in times), renamed]
+    path = community.write(tmp_path / "a.jsonl", pages)
+    offered = _account_rows_offered(engine)
+    import_file(engine, path)  # one transaction of five writes
+    if pending:  # new at the first write; every later sighting folded into one upsert
+        assert offered == [2, 2]
+    else:  # none may wait: each write offers both again
+        assert offered == [2, 2, 2, 2, 2]
+    rows = {row[2]: row[5:7] for row in _dump(db_path)["accounts"]}
+    first, last = datetime(2026, 10, 1), datetime(2026, 10, 5)
+    assert rows == {"bakery_renamed": (first, last), "florist": (first, last)}
+
+
 def test_file_repeating_a_page_stores_each_retweet_once(any_engine, any_db, community, tmp_path):
     community.retweet("florist", community.post("bakery"))
     page = community.page()

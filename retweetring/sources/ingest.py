@@ -40,7 +40,13 @@ from retweetring.store.dialect import dialect_of
 from retweetring.store.pair_weights import refresh as refresh_pair_weights
 from retweetring.store.session import connection, loading_connection, refresh_statistics
 from retweetring.store.tables import imports
-from retweetring.store.writer import AccountsWritten, KnownTweets, WriteCounts, write_pages
+from retweetring.store.writer import (
+    AccountsWritten,
+    KnownTweets,
+    PendingAccounts,
+    WriteCounts,
+    write_pages,
+)
 
 BATCH_ROWS = 400_000
 """Rows written in one transaction.
@@ -74,6 +80,10 @@ offered again unchanged in a later batch is not offered to the upsert again (~30
 Measured on 1M retweets among 100k accounts: nearly every account appears in every 200k-row
 batch, and the upsert of those unchanged rows took 4.1 s of 28 s. 150k rather than 250k keeps
 45 MB off the peak memory of larger files (2M retweets: 200k accounts)."""
+
+ACCOUNTS_PENDING = 100_000
+"""At most this many accounts' sightings wait for the commit to be written (see
+:class:`~retweetring.store.writer.PendingAccounts`; a few hundred bytes each)."""
 
 TWEETS_REMEMBERED = 150_000
 """At most this many tweets an import has stored are remembered, so that a page repeating
@@ -364,6 +374,7 @@ def _store(
     written: AccountsWritten = {}  # account rows committed by this import
     sent: AccountsWritten = {}  # account rows offered in the open transaction
     stored_tweets = KnownTweets(TWEETS_REMEMBERED)  # tweets this import has stored
+    accounts = PendingAccounts(ACCOUNTS_PENDING)  # sightings the next commit writes
     started_load = False  # the first transaction has begun
     dropped = False  # this import dropped the deferrable indexes
     unindexed = False  # a committed transaction left them dropped
@@ -394,6 +405,7 @@ def _store(
                     written=written,
                     sent=sent,
                     known_tweets=stored_tweets,
+                    accounts=accounts,
                 )
                 result.counts.add(counts)
                 if len(sent) > ACCOUNTS_REMEMBERED:  # a large transaction: remember none
@@ -407,6 +419,7 @@ def _store(
             pending, pending_lines, pending_rows = [], [], 0
             if not (final or commit or in_transaction >= limit):
                 return
+            accounts.write(conn, written, sent)
             if final or commit:  # the last transaction of this import
                 indexes.build_missing(conn, indexes.BUILD_CACHE_KIB)
             if final and not result.sha256 and file_digest is not None:

@@ -245,6 +245,52 @@ AccountsWritten = dict[tuple[str, int], tuple[Any, ...]]
 """Account rows an import has offered to the upsert, by key (see :func:`write_pages`)."""
 
 
+class PendingAccounts:
+    """Account rows folded from the pages of several writes in one transaction: a sighting
+    of an account the import has offered to the upsert before waits for the commit, where
+    one upsert folds in all of that account's sightings since.
+
+    Each page of a file twarc fetched sees its accounts at a new time, so every write would
+    otherwise rewrite the row of every account it saw again (measured on 1M retweets in
+    10,000 pages: 3.5 s more than the same pages seen at one time). Pass one to each
+    :func:`write_pages` of a transaction and :meth:`write` it before the commit. Accounts not
+    offered before are written at once (tweets and retweets refer to them); a write that
+    leaves more than ``limit`` rows pending writes them all, to bound memory.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.rows: dict[tuple[str, int], AccountRow] = {}
+
+    def write(
+        self,
+        conn: Connection,
+        written: AccountsWritten | None = None,
+        sent: AccountsWritten | None = None,
+        new_only: bool = False,
+    ) -> int:
+        """Offer the pending rows to the upsert, in ``conn``'s transaction, and forget them;
+        return how many were offered. ``written`` and ``sent`` as :func:`write_pages` takes
+        them; with ``new_only``, only the rows of accounts in neither."""
+        if new_only:
+            before, now = written or {}, sent or {}
+            new = [key for key in self.rows if key not in before and key not in now]
+            rows = [tuple(self.rows.pop(key)) for key in new]
+        else:
+            rows = [tuple(row) for row in self.rows.values()]
+            self.rows = {}
+        offered = len(rows)
+        if written:
+            rows = [row for row in rows if written.get(row[:2]) != row]
+        if sent is not None:
+            sent.update((row[:2], row) for row in rows)
+        if rows:
+            dialect = dialect_of(conn)
+            conflict = _account_conflict(dialect)
+            dialect.insert_rows(conn, "accounts", _ACCOUNT_COLUMNS, rows, conflict)
+        return offered
+
+
 def write_pages(
     conn: Connection,
     pages: list[PageRecords],
@@ -253,6 +299,7 @@ def write_pages(
     written: AccountsWritten | None = None,
     sent: AccountsWritten | None = None,
     known_tweets: KnownTweets | None = None,
+    accounts: PendingAccounts | None = None,
 ) -> WriteCounts:
     """Write the records of ``pages`` in the caller's transaction, classifying new tweets.
 
@@ -280,6 +327,11 @@ def write_pages(
     known_tweets : KnownTweets, optional
         Tweets known to be stored (not looked up); receives the tweets this write stores.
         Only for writes in one import, which fails as a whole if a transaction rolls back.
+    accounts : PendingAccounts, optional
+        Receives the sightings of accounts offered before (in ``written`` or ``sent``),
+        folded into the rows earlier writes of the transaction left there, for the caller to
+        write before the commit (this writes them when more than its limit are pending). By
+        default every account is written here.
 
     Returns
     -------
@@ -300,16 +352,17 @@ def write_pages(
         conn,
         {(tw[0], tw[2]) for page in pages for tw in page.tweets if tw[:2] not in seen_tweets},
     )
-    accounts: dict[tuple[str, int], AccountRow] = {}
+    pending = PendingAccounts(0) if accounts is None else accounts
+    merged = pending.rows  # rows not yet upserted: the stored ones are folded into them
     tweet_rows = []
     for page in pages:
-        _merge_page_accounts(accounts, page)
+        _merge_page_accounts(merged, page)
         for platform, tweet_id, author_id, created_at, text, urls in page.tweets:
             key = (platform, tweet_id)
             if key in seen_tweets:
                 continue
             seen_tweets.add(key)
-            username, name, site = _known_author(stored_authors, accounts, (platform, author_id))
+            username, name, site = _known_author(stored_authors, merged, (platform, author_id))
             result = classifier.classify(text, urls, username=username, name=name, site=site)
             tweet_rows.append(
                 (
@@ -337,19 +390,12 @@ def write_pages(
     }
     # Offered rows are counted per page, so that the totals do not depend on the batching.
     counts = WriteCounts(
-        accounts=len(accounts),
         tweets=sum(len(page.tweets) for page in pages),
         retweets=sum(len(page.retweets) for page in pages),
     )
-    account_rows = [tuple(row) for row in accounts.values()]
-    if written:
-        account_rows = [row for row in account_rows if written.get(row[:2]) != row]
-    if sent is not None:
-        sent.update((row[:2], row) for row in account_rows)
+    new_only = len(merged) <= pending.limit
+    counts.accounts = pending.write(conn, written, sent, new_only=new_only)
     dialect = dialect_of(conn)
-    if account_rows:
-        conflict = _account_conflict(dialect)
-        dialect.insert_rows(conn, "accounts", _ACCOUNT_COLUMNS, account_rows, conflict)
     if tweet_rows:
         # In key order: new tweets land all over the table, and in order each page of it is
         # visited once (measured: 3.4 s unsorted for 260k tweets among 1M retweets).
