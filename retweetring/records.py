@@ -66,6 +66,14 @@ class PageRecords(NamedTuple):
     retweets: list[Retweet]
     unattributed: int
     """Retweets whose original tweet is missing from the page, so they cannot be attributed."""
+    repeated: int = 0
+    """Original tweets of the page left out of ``tweets`` because the file gave them on an
+    earlier page, where they were written; they count among the tweets the page offered."""
+
+    @property
+    def tweets_offered(self) -> int:
+        """The page's original tweets, with those left out as repeated."""
+        return len(self.tweets) + self.repeated
 
 
 PLATFORM_BLUESKY = "bluesky"

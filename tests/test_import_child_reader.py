@@ -212,3 +212,24 @@ def test_pages_of_plain_tuples_write_the_same_rows_as_pages_of_records(tmp_path:
             engine.dispose()
     assert counts[0] == counts[1] and counts[0].tweets_new > 0
     assert contents(tmp_path / "records.db") == contents(tmp_path / "plain.db")
+
+
+def test_tweets_a_file_repeats_are_given_once_and_still_counted_with_either_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retweetring.sources.files import read_pages
+
+    source = synthetic.write_jsonl(tmp_path / "s.jsonl", 2_000, accounts=100, seed=5)
+    pages = [page for _, page in pipeline.normalised(read_pages(source))]
+    given = [tweet.id for page in pages for tweet in page.tweets]
+    assert len(given) == len(set(given))  # each original once, on its first page
+    assert sum(page.repeated for page in pages) > len(given)  # popular tweets come back often
+    inline, child = _import_both(tmp_path, source, batch_rows=500)
+    # forgetting each page's tweets, the in-process reader leaves none out (the child, a new
+    # interpreter, is not patched: it is not asked again)
+    monkeypatch.setattr(pipeline, "REPEATS_REMEMBERED", -1)
+    (tmp_path / "every").mkdir()
+    every = _import_both(tmp_path / "every", source, batch_rows=500)[0]
+    # the same rows, counts (the repeats among the tweets offered), errors and progress
+    assert inline == child == every
+    assert inline[0]["counts"]["tweets"] == len(given) + sum(p.repeated for p in pages)

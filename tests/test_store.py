@@ -384,6 +384,8 @@ def test_an_import_looks_up_a_tweet_it_stored_only_when_it_forgot_it(
 ):
     monkeypatch.setattr("retweetring.sources.ingest.TWEETS_REMEMBERED", remembered)
     monkeypatch.setattr("retweetring.sources.ingest.FLUSH_ROWS", 1)  # a write per page
+    # the reader forgets every page's tweets, so page b brings the first tweet to the writer again
+    monkeypatch.setattr("retweetring.sources.pipeline.REPEATS_REMEMBERED", -1)
     first, second = community.post("bakery"), community.post("florist")
     page_a = community.page([community.retweet("florist", first)])
     # repeats the first tweet, brings the second

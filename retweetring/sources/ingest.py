@@ -481,9 +481,10 @@ def _store(
                         digest = None if lines is None else lines.of_line.pop(int(where), None)
                         if digest is not None:
                             pending_lines.append(
-                                (digest, len(page.tweets), len(page.retweets), page.unattributed)
+                                (digest, page.tweets_offered, len(page.retweets), page.unattributed)
                             )
-                        pending_rows += len(page.accounts) + len(page.tweets) + len(page.retweets)
+                        offered = len(page.accounts) + page.tweets_offered + len(page.retweets)
+                        pending_rows += offered
                         if pending_rows >= flush_rows:
                             flush()
                 except InputFileError as exc:  # the file is damaged or cut short further in

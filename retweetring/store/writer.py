@@ -390,7 +390,7 @@ def write_pages(
     }
     # Offered rows are counted per page, so that the totals do not depend on the batching.
     counts = WriteCounts(
-        tweets=sum(len(page.tweets) for page in pages),
+        tweets=sum(page.tweets_offered for page in pages),
         retweets=sum(len(page.retweets) for page in pages),
     )
     new_only = len(merged) <= pending.limit
