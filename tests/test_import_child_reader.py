@@ -233,3 +233,42 @@ def test_tweets_a_file_repeats_are_given_once_and_still_counted_with_either_read
     # the same rows, counts (the repeats among the tweets offered), errors and progress
     assert inline == child == every
     assert inline[0]["counts"]["tweets"] == len(given) + sum(p.repeated for p in pages)
+
+
+def test_a_child_given_the_classifier_decides_the_tweets_linking_to_no_site_when_ahead(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    from retweetring.promo import shipped_classifier
+
+    clf = shipped_classifier()
+    source = synthetic.write_jsonl(tmp_path / "s.jsonl", 60_000, accounts=300, seed=6)
+    tweets = []
+    for _, page in pipeline.read_in_process(source, "s.jsonl", None, classifier=clf):
+        time.sleep(0.005)  # an importing process slower than the child
+        tweets.extend(page.tweets)
+    decided = [tweet for tweet in tweets if len(tweet) == 7 and tweet[6] is not None]
+    assert 0 < len(decided) < len(tweets)  # the others link to a site: decided on import
+    for tweet in tweets:
+        if len(tweet) == 7:
+            alone = clf.classify_alone(tweet[4], tweet[5])
+            assert tweet[6] == (None if alone is None else alone.stored)
+
+
+def test_a_child_goes_by_the_last_thing_the_importing_process_said() -> None:
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    try:
+        assert pipeline._told(read, True) and not pipeline._told(read, False)  # nothing said
+        os.write(write, pipeline._BEHIND)
+        assert pipeline._told(read, False)
+        os.write(write, pipeline._BEHIND + pipeline._CAUGHT_UP)
+        assert not pipeline._told(read, True)
+        os.close(write)
+        write = -1
+        assert not pipeline._told(read, True)  # the importing process has gone
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)

@@ -185,3 +185,51 @@ def test_generated_tweets_get_the_reference_results(
 ) -> None:
     new, old = shipped_classifier(), promo_reference.shipped_classifier()
     _assert_same(new, old, (text, tuple(urls), username, "Holly's Bakery", site))
+
+
+_AUTHORS = [
+    (None, None, None),
+    ("hollys_bakery", "Holly's Bakery", "https://hollys.example"),
+    ("bea", "Bea", "http://www.etsy.com/shop/a"),
+]
+
+
+def _assert_alone_is_classify(clf: Classifier, text: str, urls: tuple[str, ...]) -> bool:
+    """Check ``classify_alone`` against ``classify`` with each author; whether it decided."""
+    alone = clf.classify_alone(text, urls)
+    if alone is not None:
+        for username, name, site in _AUTHORS:
+            assert alone == clf.classify(text, urls, username, name, site), (text, urls)
+    return alone is not None
+
+
+def test_a_tweet_linking_to_no_site_is_decided_alone_as_with_any_author() -> None:
+    calls = list(_labelled_calls())
+    for rules in (None, load_rules(AWKWARD_RULES)):
+        clf = shipped_classifier() if rules is None else Classifier(shipped_model(), rules)
+        decided = [_assert_alone_is_classify(clf, text, urls) for text, urls, *_ in calls]
+        assert any(decided) and not all(decided)
+    clf = shipped_classifier()
+    assert clf.classify_alone("Fresh bread at https://hollys.example today") is None
+    assert clf.classify_alone("New stock", ["https://www.etsy.com/listing/1"]) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=_TEXTS,
+    urls=st.lists(st.sampled_from(["https://hollys.example/x", "https://t.co/AbC123"]), max_size=2),
+)
+def test_generated_tweets_decided_alone_are_decided_so_with_any_author(
+    text: str, urls: list[str]
+) -> None:
+    _assert_alone_is_classify(shipped_classifier(), text, tuple(urls))
+
+
+def test_a_pickled_classifier_decides_and_is_versioned_as_the_original() -> None:
+    import pickle
+
+    calls = list(_labelled_calls())
+    for clf in (shipped_classifier(), Classifier(shipped_model(), load_rules(AWKWARD_RULES))):
+        copy = pickle.loads(pickle.dumps(clf))
+        assert copy.version == clf.version and copy.rules == clf.rules
+        assert copy.classify_many(calls) == clf.classify_many(calls)

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
@@ -78,6 +79,10 @@ class Classifier:
             version += "+rules-" + hashlib.sha256(repr(self.rules).encode()).hexdigest()[:8]
         object.__setattr__(self, "_version", version)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its model and rules (what they derive is made again)."""
+        return Classifier, (self.model, self.rules)
+
     @property
     def version(self) -> str:
         """The model's version, with a hash of the rules when they are not the defaults."""
@@ -124,6 +129,31 @@ class Classifier:
         False
         """
         found = self._extractor.features(text or "", urls, username, name, site, self._words)
+        score, reasons = self._decide(found)
+        return PromoResult(score >= self._threshold, score, reasons)
+
+    def classify_alone(self, text: str, urls: Sequence[str] = ()) -> PromoResult | None:
+        """:meth:`classify` for a tweet whose decision does not depend on its author, before
+        its author is known; None when it may.
+
+        Only the cues of a link to the author's own site look at the author: a tweet that
+        links to no site is decided here, and equals ``classify(text, urls, ...)`` with any
+        author. The importing process reads a large file in a second process, which decides
+        such tweets there (:mod:`retweetring.sources.pipeline`).
+
+        Examples
+        --------
+        >>> clf = shipped_classifier()
+        >>> clf.classify_alone("20% off all bread this weekend!") == clf.classify(
+        ...     "20% off all bread this weekend!", username="bakery")
+        True
+        >>> clf.classify_alone("New loaves in", ["https://bakery.example/bread"]) is None
+        True
+        """
+        found, sites, tail = self._extractor.text_features(text or "", urls, self._words)
+        if sites:
+            return None
+        found.update(tail)
         score, reasons = self._decide(found)
         return PromoResult(score >= self._threshold, score, reasons)
 

@@ -246,6 +246,11 @@ class PromoRules:
     _screens: dict[frozenset[str], _Screen] = field(init=False, repr=False, compare=False)
     """The :meth:`_screen` for each set of characters outside ASCII seen so far."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the arguments it was made with (its compiled parts are made again)."""
+        arguments = (self.threshold, self.text_cues, self.link_cues)
+        return PromoRules, (*arguments, self.own_site_label, self.own_site_weight)
+
     def __post_init__(self) -> None:
         compiled = tuple(_compile_cue(c) for c in self.text_cues)
         object.__setattr__(self, "_compiled", compiled)

@@ -228,7 +228,9 @@ def import_file(
         lines: LineDigests | None
         if reader == "child" or (reader == "auto" and worth_a_process(file)):
             remote = None if known is None else ChildLineDigests(known)
-            entries = read_in_process(file, name, remote, position)
+            # the child decides what it can with the real classifier (a stand-in may not pickle)
+            decider = classifier if type(classifier) is Classifier else None
+            entries = read_in_process(file, name, remote, position, decider)
             lines = remote
         else:
             lines = None if known is None else LineDigests(known)

@@ -9,6 +9,7 @@ machine with two or more cores; the records, digests, errors and their order are
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -20,13 +21,16 @@ import sys
 import threading
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from retweetring.errors import BadRecordError, InputFileError
 from retweetring.records import PageRecords
 from retweetring.sources.files import KnownLine, LineDigests, read_pages
 from retweetring.sources.hashing import BackgroundSHA256
 from retweetring.sources.v2 import normalise_page
+
+if TYPE_CHECKING:
+    from retweetring.promo import Classifier
 
 Entry = tuple[str, PageRecords | BadRecordError | KnownLine]
 """Where in the input (a line number, an archive member's tweet) and what was found there."""
@@ -113,9 +117,18 @@ def read_in_process(
     name: str,
     digests: ChildLineDigests | None,
     on_position: Callable[[int], None] | None = None,
+    classifier: Classifier | None = None,
 ) -> Iterator[Entry]:
     """Read, parse and normalise ``path`` in a child process; yield what :func:`normalised`
     of :func:`~retweetring.sources.files.read_pages` would.
+
+    With ``classifier``, the child also decides the tweets whose decision does not depend on
+    their author (:meth:`~retweetring.promo.Classifier.classify_alone`: 58% of the new
+    tweets of 1M retweets link to no site) while the importing process is behind (it holds
+    :data:`AHEAD_CHUNKS` chunks unread; it tells the child so on the child's standard
+    input): such a tweet's record then holds a seventh field, the decision as the tweets
+    table stores it (``PromoResult.stored``), else None there. So the two processes share
+    the deciding by how busy each is, with the same decisions either way.
 
     The child is this Python running :func:`child_main`; it starts at once. An
     :class:`InputFileError` it meets, at the start or further in, is raised here at the same
@@ -139,13 +152,19 @@ def read_in_process(
     assert child.stdin is not None and child.stdout is not None
     known = None if digests is None else digests.known
     try:
-        child.stdin.write(pickle.dumps((os.fspath(path), name, known), protocol=5))
-        child.stdin.close()
+        request = (os.fspath(path), name, known, classifier)
+        child.stdin.write(pickle.dumps(request, protocol=5))
+        child.stdin.flush()
+        if classifier is None:
+            child.stdin.close()  # nothing more to say; else _receive says when it is behind
     except OSError:  # the child has exited already; what it said is read below
         pass
     chunks: queue.Queue[bytes | None] = queue.Queue(AHEAD_CHUNKS)
     stop = threading.Event()
-    reader = threading.Thread(target=_receive, args=(child.stdout, chunks, stop), daemon=True)
+    tell = None if child.stdin.closed else child.stdin
+    reader = threading.Thread(
+        target=_receive, args=(child.stdout, chunks, stop, tell), daemon=True
+    )
     reader.start()
     # The child checks the file first, as read_pages does: those errors come before any entry.
     first = chunks.get()
@@ -164,8 +183,10 @@ def _stop(child: subprocess.Popen[bytes], reader: threading.Thread, stop: thread
         child.terminate()
     child.wait()
     reader.join()
-    assert child.stdout is not None
+    assert child.stdout is not None and child.stdin is not None
     child.stdout.close()
+    with contextlib.suppress(OSError):
+        child.stdin.close()
 
 
 def _entries(
@@ -209,8 +230,21 @@ _ENTRIES, _DONE, _FAILED, _REFUSED = "entries", "done", "failed", "refused"
 reading further in, or the error that refused the file before its first entry."""
 
 
-def _receive(stream: BinaryIO, chunks: queue.Queue[bytes | None], stop: threading.Event) -> None:
-    """Move the child's messages into ``chunks`` as they come; None when it has no more."""
+_BEHIND, _CAUGHT_UP = b"1", b"0"
+"""What the importing process tells the child: it holds every chunk it may hold unread, or
+it has (almost) none left."""
+
+
+def _receive(
+    stream: BinaryIO,
+    chunks: queue.Queue[bytes | None],
+    stop: threading.Event,
+    tell: BinaryIO | None = None,
+) -> None:
+    """Move the child's messages into ``chunks`` as they come; None when it has no more.
+    With ``tell``, the child's standard input, say there when ``chunks`` fills up and when
+    it is nearly empty again."""
+    behind = False
     try:
         while not stop.is_set():
             header = stream.read(_HEADER.size)
@@ -221,6 +255,15 @@ def _receive(stream: BinaryIO, chunks: queue.Queue[bytes | None], stop: threadin
             if len(chunk) < size:
                 break
             _put(chunks, chunk, stop)
+            if tell is not None:
+                waiting = chunks.qsize()
+                if (waiting <= 1) if behind else (waiting >= AHEAD_CHUNKS - 1):
+                    behind = not behind
+                    try:
+                        tell.write(_BEHIND if behind else _CAUGHT_UP)
+                        tell.flush()
+                    except OSError:  # the child has finished
+                        tell = None
     except (OSError, ValueError):  # closed as the import stops
         pass
     finally:
@@ -252,13 +295,45 @@ def _plain(page: PageRecords) -> PageRecords:
     )
 
 
+def _decided(page: PageRecords, classifier: Classifier) -> PageRecords:
+    """A :func:`_plain` page whose tweets have a seventh field: the decision of each one
+    that links to no site, else None (see :func:`read_in_process`)."""
+    alone = classifier.classify_alone
+    tweets = []
+    for tweet in page.tweets:
+        text, urls = tweet[4], tweet[5]
+        # a tweet with a link is left to the importing process without a second look
+        if urls or "://" in text or "www." in text or "WWW." in text:
+            tweets.append((*tweet, None))
+        else:
+            result = alone(text, ())
+            tweets.append((*tweet, None if result is None else result.stored))
+    return page._replace(tweets=tweets)
+
+
+def _told(fd: int, behind: bool) -> bool:
+    """Whether the importing process is behind, by the last thing it said on ``fd`` (the
+    child's non-blocking standard input); ``behind`` when it has said nothing since."""
+    try:
+        said = os.read(fd, 4096)
+    except (BlockingIOError, InterruptedError):
+        return behind
+    except OSError:
+        return False
+    return said[-1:] == _BEHIND if said else False  # b"": it has closed the pipe
+
+
 def child_main() -> None:
     """The child process: read the file named on standard input (with the known line
     digests) and write its entries to standard output in chunks, then the file's digest
     when it is plain (as the importing process computes it), or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the importing process decides what to do
     gc.disable()  # the records are freed by reference counts; the collector only costs time
-    path, name, known = pickle.load(sys.stdin.buffer)
+    path, name, known, classifier = pickle.load(sys.stdin.buffer)
+    told = sys.stdin.fileno()
+    if classifier is not None:
+        os.set_blocking(told, False)
+    behind = False  # the importing process holds every chunk it may (see _receive)
     out = sys.stdout.buffer
     dumps, header = pickle.dumps, _HEADER.pack
 
@@ -292,6 +367,12 @@ def child_main() -> None:
                     item = _plain(item)
                 batch.append((where, item, digest))
                 if len(batch) >= CHUNK_PAGES:
+                    # While the importing process is behind, this one has time to decide.
+                    if classifier is not None and (behind := _told(told, behind)):
+                        batch = [
+                            (w, _decided(i, classifier) if type(i) is PageRecords else i, d)
+                            for w, i, d in batch
+                        ]
                     send((_ENTRIES, batch, position[0]))
                     batch = []
             final: tuple[Any, ...] = (_DONE, None if digests is None else digests.file_digest())

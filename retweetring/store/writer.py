@@ -348,22 +348,32 @@ def write_pages(
     else:
         seen_tweets = {key for key in offered if key in known_tweets}
         seen_tweets |= _stored_tweets(conn, offered - seen_tweets)
+    # A page from the child reader may hold decisions already: a seventh field, or None.
     stored_authors = _stored_accounts(
         conn,
-        {(tw[0], tw[2]) for page in pages for tw in page.tweets if tw[:2] not in seen_tweets},
+        {
+            (tw[0], tw[2])
+            for page in pages
+            for tw in page.tweets
+            if tw[:2] not in seen_tweets and (len(tw) < 7 or tw[6] is None)
+        },
     )
     pending = PendingAccounts(0) if accounts is None else accounts
     merged = pending.rows  # rows not yet upserted: the stored ones are folded into them
     tweet_rows = []
     for page in pages:
         _merge_page_accounts(merged, page)
-        for platform, tweet_id, author_id, created_at, text, urls in page.tweets:
+        for platform, tweet_id, author_id, created_at, text, urls, *decided in page.tweets:
             key = (platform, tweet_id)
             if key in seen_tweets:
                 continue
             seen_tweets.add(key)
-            username, name, site = _known_author(stored_authors, merged, (platform, author_id))
-            result = classifier.classify(text, urls, username=username, name=name, site=site)
+            stored = decided[0] if decided else None
+            if stored is None:
+                author = _known_author(stored_authors, merged, (platform, author_id))
+                username, name, site = author
+                result = classifier.classify(text, urls, username=username, name=name, site=site)
+                stored = result.stored
             tweet_rows.append(
                 (
                     platform,
@@ -372,7 +382,7 @@ def write_pages(
                     db_time(created_at),
                     text,
                     orjson.dumps(list(urls)).decode(),
-                    *result.stored,
+                    *stored,
                     classifier.version,
                 )
             )
