@@ -152,7 +152,9 @@ def read_in_process(
     assert child.stdin is not None and child.stdout is not None
     known = None if digests is None else digests.known
     try:
-        request = (os.fspath(path), name, known, classifier)
+        # pickled apart: the child makes it again only once it first has time to decide
+        deciding = None if classifier is None else pickle.dumps(classifier, protocol=5)
+        request = (os.fspath(path), name, known, deciding)
         child.stdin.write(pickle.dumps(request, protocol=5))
         child.stdin.flush()
         if classifier is None:
@@ -329,9 +331,12 @@ def child_main() -> None:
     when it is plain (as the importing process computes it), or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the importing process decides what to do
     gc.disable()  # the records are freed by reference counts; the collector only costs time
-    path, name, known, classifier = pickle.load(sys.stdin.buffer)
+    path, name, known, deciding = pickle.load(sys.stdin.buffer)
+    # Made from `deciding` when first needed: importing and building it takes a third of a
+    # second, which a file the importing process keeps up with never needs.
+    classifier: Classifier | None = None
     told = sys.stdin.fileno()
-    if classifier is not None:
+    if deciding is not None:
         os.set_blocking(told, False)
     behind = False  # the importing process holds every chunk it may (see _receive)
     out = sys.stdout.buffer
@@ -368,7 +373,9 @@ def child_main() -> None:
                 batch.append((where, item, digest))
                 if len(batch) >= CHUNK_PAGES:
                     # While the importing process is behind, this one has time to decide.
-                    if classifier is not None and (behind := _told(told, behind)):
+                    if deciding is not None and (behind := _told(told, behind)):
+                        if classifier is None:
+                            classifier = pickle.loads(deciding)
                         batch = [
                             (w, _decided(i, classifier) if type(i) is PageRecords else i, d)
                             for w, i, d in batch
