@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -716,10 +717,11 @@ def bench_backend(
                     "orjson.loads of every line, nothing else", on_db=False)  # fmt: skip
             elif name == "twarc-network":
                 twarc = Path(sys.executable).parent / "twarc2"
-                if not twarc.exists():
+                # twarc2's network command is a plugin of its own
+                if not twarc.exists() or importlib.util.find_spec("twarc_network") is None:
                     if not baselines:
                         info["notes"].append(
-                            "twarc-network: twarc2 is not installed in this environment "
+                            "twarc-network: twarc2 or its network plugin is not installed here "
                             "(pip install twarc twarc-network); skipped"
                         )
                     continue
