@@ -6,13 +6,14 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from sqlalchemy import Connection, Engine, select
+from typing import TYPE_CHECKING, Any
 
 from retweetring.promo.features import Extractor, Vocabulary, extractor_for
 from retweetring.promo.model import Model, shipped_model
 from retweetring.promo.rules import DEFAULT_RULES, PromoResult, PromoRules
+
+if TYPE_CHECKING:  # SQLAlchemy only where a database is read: a reading child never needs it
+    from sqlalchemy import Connection, Engine
 
 __all__ = ["Classifier", "active_model", "load_classifier", "shipped_classifier"]
 
@@ -232,6 +233,8 @@ def shipped_classifier(rules: PromoRules = DEFAULT_RULES) -> Classifier:
 
 def active_model(db: Engine | Connection) -> Model | None:
     """Return the database's active community model, or None when it uses the shipped one."""
+    from sqlalchemy import select
+
     from retweetring.store.session import connection
     from retweetring.store.tables import promo_models
 

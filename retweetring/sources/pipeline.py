@@ -48,7 +48,7 @@ AHEAD_CHUNKS = 8
 """Chunks the importing process holds unread, so that the child reads on while it writes."""
 
 
-REPEATS_REMEMBERED = 300_000
+REPEATS_REMEMBERED = 150_000
 """Original tweets :func:`normalised` remembers having given, to leave them out of later
 pages (all forgotten at once beyond that, to bound memory: about 60 bytes each)."""
 
