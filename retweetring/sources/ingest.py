@@ -84,8 +84,8 @@ batch, and the upsert of those unchanged rows took 4.1 s of 28 s. 150k rather th
 ACCOUNTS_PENDING = 25_000
 """At most this many accounts' sightings wait for the commit to be written (see
 :class:`~retweetring.store.writer.PendingAccounts`). With 100k, a 5M import peaked at 539 MB
-(both processes) against 482 MB with 25k; at 1M, 25k still halves the time in the accounts
-upsert less than 100k did (4.1 s against 2.0 s, 6.1 s with none waiting)."""
+(both processes) against 482 MB with 25k. At 1M the accounts upsert takes 4.1 s with 25k
+waiting, 2.0 s with 100k and 6.1 s with none."""
 
 TWEETS_REMEMBERED = 150_000
 """At most this many tweets an import has stored are remembered, so that a page repeating
