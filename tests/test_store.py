@@ -197,7 +197,8 @@ def test_accounts_seen_again_in_a_transaction_are_written_once_at_its_commit(
     pages = [*(_seen_at(page, t) for t in times), renamed]
     path = community.write(tmp_path / "a.jsonl", pages)
     offered = _account_rows_offered(engine)
-    import_file(engine, path)  # one transaction of five writes
+    result = import_file(engine, path)  # one transaction of five writes
+    assert result.counts.accounts == sum(offered)  # the rows written at the commit count too
     if pending:  # new at the first write; every later sighting folded into one upsert
         assert offered == [2, 2]
     else:  # none may wait: each write offers both again

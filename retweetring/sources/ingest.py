@@ -423,7 +423,7 @@ def _store(
             pending, pending_lines, pending_rows = [], [], 0
             if not (final or commit or in_transaction >= limit):
                 return
-            accounts.write(conn, written, sent)
+            result.counts.accounts += accounts.write(conn, written, sent)
             if final or commit:  # the last transaction of this import
                 indexes.build_missing(conn, indexes.BUILD_CACHE_KIB)
             if final and not result.sha256 and file_digest is not None:

@@ -124,11 +124,11 @@ def read_in_process(
 
     With ``classifier``, the child also decides the tweets whose decision does not depend on
     their author (:meth:`~retweetring.promo.Classifier.classify_alone`: 58% of the new
-    tweets of 1M retweets link to no site) while the importing process is behind (it holds
-    :data:`AHEAD_CHUNKS` chunks unread; it tells the child so on the child's standard
-    input): such a tweet's record then holds a seventh field, the decision as the tweets
-    table stores it (``PromoResult.stored``), else None there. So the two processes share
-    the deciding by how busy each is, with the same decisions either way.
+    tweets of the 100k benchmark file link to no site) while the importing process is
+    behind (it holds :data:`AHEAD_CHUNKS` chunks unread; it tells the child so on the
+    child's standard input): such a tweet's record then holds a seventh field, the decision
+    as the tweets table stores it (``PromoResult.stored``), else None there. So the two
+    processes share the deciding by how busy each is, with the same decisions either way.
 
     The child is this Python running :func:`child_main`; it starts at once. An
     :class:`InputFileError` it meets, at the start or further in, is raised here at the same
